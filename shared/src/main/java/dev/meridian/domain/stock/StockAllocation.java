@@ -1,0 +1,197 @@
+package dev.meridian.domain.stock;
+
+import dev.meridian.domain.product.ProductId;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The units of one product that one region may sell. Only that region ever writes it, so no
+ * cross-region conflict is possible; other regions hold read-only replicas.
+ *
+ * <p>Units flow: {@code restock → available}, {@code available ⇄ reserved} (per order, as
+ * holds), {@code reserved → sold}, {@code available → given} (a transfer out) and
+ * {@code received → available} (a transfer in, once per transfer id). The constructor enforces
+ * conservation, {@code available + reserved + sold + given = restocked + received}, and that
+ * every counter is non-negative and agrees with the ledgers it summarises, so no sequence of
+ * operations can create or lose a unit.
+ *
+ * <p>Each operation that changes the state increments {@code revision}; as the owner is the
+ * only writer, replicas {@link #merge} by keeping the higher revision.
+ *
+ * @param holds             active reservations: order id → units
+ * @param outgoing          transfers this region gave: transfer id → transfer
+ * @param receivedTransfers transfers this region received: transfer id → units
+ */
+public record StockAllocation(
+    ProductId productId,
+    String region,
+    long available,
+    long reserved,
+    long sold,
+    long restocked,
+    long received,
+    long given,
+    long revision,
+    SortedMap<String, Long> holds,
+    SortedMap<String, Transfer> outgoing,
+    SortedMap<String, Long> receivedTransfers) {
+
+  public static final long MAX_UNITS = 1_000_000_000L;
+
+  public StockAllocation {
+    Objects.requireNonNull(productId, "productId");
+    Objects.requireNonNull(region, "region");
+    holds = Collections.unmodifiableSortedMap(new TreeMap<>(holds));
+    outgoing = Collections.unmodifiableSortedMap(new TreeMap<>(outgoing));
+    receivedTransfers = Collections.unmodifiableSortedMap(new TreeMap<>(receivedTransfers));
+    if (available < 0 || reserved < 0 || sold < 0 || restocked < 0 || received < 0 || given < 0 || revision < 0) {
+      throw new IllegalStateException("stock counters are never negative: " + productId + "@" + region);
+    }
+    if (reserved != holds.values().stream().mapToLong(Long::longValue).sum()) {
+      throw new IllegalStateException("reserved must equal the sum of holds");
+    }
+    if (given != outgoing.values().stream().mapToLong(Transfer::units).sum()) {
+      throw new IllegalStateException("given must equal the sum of outgoing transfers");
+    }
+    if (received != receivedTransfers.values().stream().mapToLong(Long::longValue).sum()) {
+      throw new IllegalStateException("received must equal the sum of received transfers");
+    }
+    if (available + reserved + sold + given != restocked + received) {
+      throw new IllegalStateException("units are conserved: available + reserved + sold + given = restocked + received");
+    }
+    for (Transfer t : outgoing.values()) {
+      if (!t.fromRegion().equals(region) || !t.productId().equals(productId)) {
+        throw new IllegalStateException("an outgoing transfer belongs to its giver's allocation");
+      }
+    }
+  }
+
+  public static StockAllocation empty(ProductId productId, String region) {
+    return new StockAllocation(productId, region, 0, 0, 0, 0, 0, 0, 0,
+        new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+  }
+
+  /** Units on hand in this region: available plus reserved plus sold, the physical stock. */
+  public long onHand() {
+    return available + reserved + sold;
+  }
+
+  public StockAllocation restock(long units) {
+    requirePositive(units);
+    return with(available + units, holds, sold, restocked + units, receivedTransfers, outgoing);
+  }
+
+  /**
+   * Holds units for an order. Holding again for an order already held is a no-op.
+   *
+   * @throws InsufficientStockException when fewer units are available
+   */
+  public StockAllocation reserve(String orderId, long units) {
+    requirePositive(units);
+    if (holds.containsKey(orderId)) {
+      return this;
+    }
+    if (available < units) {
+      throw new InsufficientStockException(productId, units, available);
+    }
+    SortedMap<String, Long> next = new TreeMap<>(holds);
+    next.put(orderId, units);
+    return with(available - units, next, sold, restocked, receivedTransfers, outgoing);
+  }
+
+  /** Returns an order's held units to available; a no-op when the order holds nothing here. */
+  public StockAllocation release(String orderId) {
+    Long units = holds.get(orderId);
+    if (units == null) {
+      return this;
+    }
+    SortedMap<String, Long> next = new TreeMap<>(holds);
+    next.remove(orderId);
+    return with(available + units, next, sold, restocked, receivedTransfers, outgoing);
+  }
+
+  /** Turns an order's held units into sold units (shipment); a no-op when nothing is held. */
+  public StockAllocation commit(String orderId) {
+    Long units = holds.get(orderId);
+    if (units == null) {
+      return this;
+    }
+    SortedMap<String, Long> next = new TreeMap<>(holds);
+    next.remove(orderId);
+    return with(available, next, sold + units, restocked, receivedTransfers, outgoing);
+  }
+
+  public boolean holds(String orderId) {
+    return holds.containsKey(orderId);
+  }
+
+  /**
+   * Gives units to another region. The transfer id is derived from this allocation's revision,
+   * so it is unique per giver.
+   *
+   * @throws InsufficientStockException when fewer units are available
+   */
+  public StockAllocation give(String toRegion, long units) {
+    requirePositive(units);
+    if (available < units) {
+      throw new InsufficientStockException(productId, units, available);
+    }
+    Transfer transfer = new Transfer(region + "/" + productId + "/" + (revision + 1), productId, region, toRegion, units);
+    SortedMap<String, Transfer> next = new TreeMap<>(outgoing);
+    next.put(transfer.id(), transfer);
+    return with(available - units, holds, sold, restocked, receivedTransfers, next);
+  }
+
+  /** Adds a transfer's units once; receiving the same transfer again is a no-op. */
+  public StockAllocation receive(Transfer transfer) {
+    if (!transfer.toRegion().equals(region) || !transfer.productId().equals(productId)) {
+      throw new IllegalArgumentException("transfer " + transfer.id() + " is not for " + productId + "@" + region);
+    }
+    if (receivedTransfers.containsKey(transfer.id())) {
+      return this;
+    }
+    SortedMap<String, Long> next = new TreeMap<>(receivedTransfers);
+    next.put(transfer.id(), transfer.units());
+    return with(available + transfer.units(), holds, sold, restocked, next, outgoing);
+  }
+
+  public boolean hasReceived(String transferId) {
+    return receivedTransfers.containsKey(transferId);
+  }
+
+  /**
+   * Replica merge: the higher revision wins, as only the owner writes. Equal revisions with
+   * different states cannot come from a single writer; the fixed tie-break keeps merge total.
+   */
+  public StockAllocation merge(StockAllocation other) {
+    if (!productId.equals(other.productId) || !region.equals(other.region)) {
+      throw new IllegalArgumentException("cannot merge allocations of different products or regions");
+    }
+    if (revision != other.revision) {
+      return revision > other.revision ? this : other;
+    }
+    return toString().compareTo(other.toString()) >= 0 ? this : other;
+  }
+
+  public boolean contains(StockAllocation other) {
+    return merge(other).equals(this);
+  }
+
+  private StockAllocation with(long newAvailable, SortedMap<String, Long> newHolds, long newSold, long newRestocked,
+      SortedMap<String, Long> newReceived, SortedMap<String, Transfer> newOutgoing) {
+    return new StockAllocation(productId, region, newAvailable,
+        newHolds.values().stream().mapToLong(Long::longValue).sum(),
+        newSold, newRestocked,
+        newReceived.values().stream().mapToLong(Long::longValue).sum(),
+        newOutgoing.values().stream().mapToLong(Transfer::units).sum(),
+        revision + 1, newHolds, newOutgoing, newReceived);
+  }
+
+  private static void requirePositive(long units) {
+    if (units < 1 || units > MAX_UNITS) {
+      throw new IllegalArgumentException("units must be between 1 and " + MAX_UNITS);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.meridian.domain.stock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meridian.domain.product.ProductId;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class StockAllocationTest {
+  private static final ProductId CUP = ProductId.of("cup");
+  private final StockAllocation eu = StockAllocation.empty(CUP, "eu-west-1").restock(10);
+
+  @Test
+  void reservingMoreThanIsAvailableIsRefusedAndChangesNothing() {
+    StockAllocation held = eu.reserve("o-1", 8);
+    assertThatThrownBy(() -> held.reserve("o-2", 3)).isInstanceOfSatisfying(InsufficientStockException.class, e -> {
+      assertThat(e.requested()).isEqualTo(3);
+      assertThat(e.available()).isEqualTo(2);
+    });
+    assertThat(held.available()).isEqualTo(2);
+    assertThat(held.reserved()).isEqualTo(8);
+  }
+
+  @Test
+  void holdsAreIdempotentPerOrderAndReleaseOrCommitOnce() {
+    StockAllocation held = eu.reserve("o-1", 4).reserve("o-1", 4);
+    assertThat(held.reserved()).isEqualTo(4);
+    StockAllocation released = held.release("o-1").release("o-1");
+    assertThat(released.available()).isEqualTo(10);
+    StockAllocation sold = held.commit("o-1").commit("o-1").release("o-1");
+    assertThat(sold.sold()).isEqualTo(4);
+    assertThat(sold.available()).isEqualTo(6);
+  }
+
+  @Test
+  void transferredUnitsAreInFlightUntilReceivedOnce() {
+    StockAllocation giver = eu.give("us-east-1", 3);
+    Transfer transfer = giver.outgoing().values().iterator().next();
+    StockAllocation receiver = StockAllocation.empty(CUP, "us-east-1");
+    StockAllocation received = receiver.receive(transfer).receive(transfer);
+    assertThat(giver.available()).isEqualTo(7);
+    assertThat(received.available()).isEqualTo(3);
+    assertThat(giver.onHand() + received.onHand()).isEqualTo(10);
+    assertThatThrownBy(() -> giver.give("us-east-1", 8)).isInstanceOf(InsufficientStockException.class);
+    assertThatThrownBy(() -> StockAllocation.empty(CUP, "ap-southeast-1").receive(transfer))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theTypeRefusesStatesThatCreateOrLoseUnits() {
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 5, 0, 0, 4, 0, 0, 1,
+        new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("conserved");
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", -1, 0, 0, 0, 0, 0, 1,
+        new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("never negative");
+  }
+
+  @Test
+  void replicasOfTheSingleWriterMergeToTheLatestRevision() {
+    StockAllocation later = eu.reserve("o-1", 2);
+    assertThat(eu.merge(later)).isEqualTo(later);
+    assertThat(later.merge(eu)).isEqualTo(later);
+    assertThat(later.contains(eu)).isTrue();
+  }
+}
