@@ -28,6 +28,14 @@ class DomainArchitectureTest {
   }
 
   @Test
+  void useCasesDependOnlyOnTheDomainAndTheJdk() {
+    ArchRule rule = classes().that().resideInAPackage("dev.meridian.app..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("dev.meridian.app..", "dev.meridian.domain..", "java..")
+        .because("use cases talk to adapters through their ports only, so no SDK exception or type reaches a handler");
+    rule.check(PRODUCTION);
+  }
+
+  @Test
   void domainNeverTouchesTheSdkOrSpring() {
     ArchRule rule = noClasses().that().resideInAPackage("dev.meridian.domain..")
         .should().dependOnClassesThat().resideInAnyPackage("software.amazon..", "com.amazonaws..", "org.springframework..")

@@ -56,6 +56,9 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
 
   /** A placement that reserved its units from {@code body.homeRegion()}'s allocation. */
   public static Order placed(OrderId id, OrderBody body) {
+    if (body.initialStatus() != OrderStatus.PLACED) {
+      throw new IllegalArgumentException("body was not placed with reserved stock");
+    }
     Reservation reservation = new Reservation(body.homeRegion(), body.placedAt(), body.fingerprint(),
         unitsOf(body), ReservationState.RESERVED);
     return new Order(id, body, new StatusEntry(OrderStatus.PLACED, body.placedAt()),
@@ -64,8 +67,16 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
 
   /** A placement accepted while the units are still to come from other regions. */
   public static Order pendingStock(OrderId id, OrderBody body) {
+    if (body.initialStatus() != OrderStatus.PENDING_STOCK) {
+      throw new IllegalArgumentException("body was not placed pending stock");
+    }
     return new Order(id, body, new StatusEntry(OrderStatus.PENDING_STOCK, body.placedAt()),
         new TreeMap<>(), new TreeSet<>());
+  }
+
+  /** The order exactly as its placement answered: what a replay of the same key returns. */
+  public Order asPlaced() {
+    return body.initialStatus() == OrderStatus.PLACED ? placed(id, body) : pendingStock(id, body);
   }
 
   public CustomerId customer() {

@@ -64,8 +64,6 @@ public final class OrderPlacement {
       lines.add(new OrderLine(productId, requested.quantity(), price));
     }
     Money total = lines.stream().map(OrderLine::lineTotal).reduce(Money::plus).orElseThrow();
-    OrderBody body = new OrderBody(command.customer(), command.idempotencyKey(), lines, total, region,
-        command.fingerprint(), stamp);
     OrderId id = command.orderId();
 
     List<StockAllocation> updated = new ArrayList<>();
@@ -81,14 +79,20 @@ public final class OrderPlacement {
       }
     }
     if (shortage == null) {
-      return new Reserved(Order.placed(id, body), updated);
+      return new Reserved(Order.placed(id, body(command, lines, total, region, stamp, OrderStatus.PLACED)), updated);
     }
     boolean coverableGlobally = !globalAvailable.isEmpty() && lines.stream()
         .allMatch(l -> globalAvailable.getOrDefault(l.productId(), 0L) >= l.quantity());
     if (coverableGlobally) {
-      return new PendingStock(Order.pendingStock(id, body));
+      return new PendingStock(Order.pendingStock(id, body(command, lines, total, region, stamp, OrderStatus.PENDING_STOCK)));
     }
     return new Refused(Reason.OUT_OF_STOCK, shortage.productId(), "product " + shortage.productId() + ": "
         + shortage.requested() + " requested, " + shortage.available() + " available in " + region);
+  }
+
+  private static OrderBody body(PlaceOrder command, List<OrderLine> lines, Money total, String region, HlcStamp stamp,
+      OrderStatus initialStatus) {
+    return new OrderBody(command.customer(), command.idempotencyKey(), lines, total, region, command.fingerprint(),
+        stamp, initialStatus);
   }
 }

@@ -1,0 +1,103 @@
+package dev.meridian.config;
+
+import dev.meridian.app.control.Deployment;
+import dev.meridian.app.control.DeploymentMode;
+import dev.meridian.domain.common.Validation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a Meridian function reads from its environment, read once per container into a
+ * typed record. The template sets every variable; a missing or malformed one fails the init
+ * phase with a message naming it, instead of failing requests later.
+ *
+ * <p>{@code AWS_ENDPOINT_URL} is deliberately absent: the AWS SDK honours it by itself, so the
+ * same jar talks to AWS or to a local emulator with no code path of its own.
+ */
+public record MeridianConfig(
+    String region,
+    String functionName,
+    String tableName,
+    String eventBusName,
+    DeploymentMode mode,
+    String initialPrimaryRegion,
+    String standbyRegion,
+    List<String> peerRegions,
+    Optional<String> reconcileQueueUrl) {
+
+  public static final String AWS_REGION = "AWS_REGION";
+  public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+  public static final String TABLE_NAME = "TABLE_NAME";
+  public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
+  public static final String DEPLOYMENT_MODE = "DEPLOYMENT_MODE";
+  public static final String INITIAL_PRIMARY_REGION = "INITIAL_PRIMARY_REGION";
+  public static final String STANDBY_REGION = "STANDBY_REGION";
+  public static final String PEER_REGIONS = "PEER_REGIONS";
+  public static final String RECONCILE_QUEUE_URL = "RECONCILE_QUEUE_URL";
+
+  /** Every variable this record reads (the template contract test checks the template sets them). */
+  public static final List<String> VARIABLES = List.of(AWS_REGION, FUNCTION_NAME, TABLE_NAME, EVENT_BUS_NAME,
+      DEPLOYMENT_MODE, INITIAL_PRIMARY_REGION, STANDBY_REGION, PEER_REGIONS, RECONCILE_QUEUE_URL);
+
+  public MeridianConfig {
+    peerRegions = List.copyOf(peerRegions);
+  }
+
+  public static MeridianConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static MeridianConfig from(Map<String, String> env) {
+    Validation v = Validation.start();
+    String region = env.get(AWS_REGION);
+    v.region(region, AWS_REGION);
+    String table = env.get(TABLE_NAME);
+    v.text(table, TABLE_NAME, 3, 255);
+    String bus = env.getOrDefault(EVENT_BUS_NAME, "meridian");
+    String modeLabel = env.getOrDefault(DEPLOYMENT_MODE, DeploymentMode.ACTIVE_ACTIVE.label());
+    DeploymentMode mode = null;
+    if (v.require(modeLabel.equals("active-active") || modeLabel.equals("active-passive"), DEPLOYMENT_MODE,
+        "must be active-active or active-passive")) {
+      mode = DeploymentMode.parse(modeLabel);
+    }
+    String primary = blankToNull(env.get(INITIAL_PRIMARY_REGION));
+    if (primary == null) {
+      primary = region;
+    } else {
+      v.region(primary, INITIAL_PRIMARY_REGION);
+    }
+    String standby = blankToNull(env.get(STANDBY_REGION));
+    if (standby != null) {
+      v.region(standby, STANDBY_REGION);
+    }
+    List<String> peers = new ArrayList<>();
+    String peerList = env.getOrDefault(PEER_REGIONS, "");
+    for (String peer : Arrays.stream(peerList.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList()) {
+      if (v.region(peer, PEER_REGIONS) && !peer.equals(region) && !peers.contains(peer)) {
+        peers.add(peer);
+      }
+    }
+    v.orThrow();
+    return new MeridianConfig(region, env.getOrDefault(FUNCTION_NAME, "meridian"), table, bus, mode, primary, standby,
+        peers, Optional.ofNullable(blankToNull(env.get(RECONCILE_QUEUE_URL))));
+  }
+
+  /** This region and its peers, sorted. */
+  public List<String> allRegions() {
+    List<String> all = new ArrayList<>(peerRegions);
+    all.add(region);
+    all.sort(String::compareTo);
+    return all;
+  }
+
+  public Deployment deployment() {
+    return new Deployment(region, mode, initialPrimaryRegion, standbyRegion, allRegions());
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}
