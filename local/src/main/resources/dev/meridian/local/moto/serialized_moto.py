@@ -1,0 +1,113 @@
+"""Meridian's moto launcher: moto's own server app, with DynamoDB serialized.
+
+Why this exists: moto's DynamoDB backend is not thread-safe. Its conditional
+writes evaluate the condition and then write without any lock, so concurrent
+requests interleave (two ``attribute_not_exists`` puts both win, a guarded
+decrement oversells). Real DynamoDB applies each single-item write atomically,
+so every DynamoDB and DynamoDB Streams request is handled under one global
+lock here. Other services keep moto's normal thread-per-request concurrency.
+
+Contract (relied on by dev.meridian.local.moto.MotoServer):
+  * binds 127.0.0.1 only; ``--port 0`` picks a free port;
+  * prints exactly one stdout line ``MOTO_READY port=<port>`` once the
+    listening socket is bound (connections queue from then on);
+  * exits 0 on SIGTERM/SIGINT, and on stdin EOF with ``--exit-on-stdin-eof``
+    (so a parent JVM that dies without cleaning up does not leak the server);
+  * exits 3 with an install hint on stderr when moto[server] is not importable.
+"""
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+
+MISSING_EXIT_CODE = 3
+
+# Backends (as resolved by moto's dispatcher) that share DynamoDB table state.
+# moto_api is included so /moto-api/reset never runs in the middle of a write.
+SERIALIZED_SERVICES = {"dynamodb", "dynamodbstreams", "dynamodb_v20111205", "moto_api"}
+SERIALIZED_TARGET_PREFIXES = ("DynamoDB_", "DynamoDBStreams_")
+
+
+class SerializedDynamoDb:
+    """WSGI wrapper around moto's DomainDispatcherApplication."""
+
+    def __init__(self, dispatcher):
+        self.dispatcher = dispatcher
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        # Same two steps as DomainDispatcherApplication.__call__, split so the
+        # resolved backend decides whether the request needs the lock.
+        app = self.dispatcher.get_application(environ)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if getattr(app, "service", None) not in SERIALIZED_SERVICES and not target.startswith(
+            SERIALIZED_TARGET_PREFIXES
+        ):
+            return app(environ, start_response)
+        with self.lock:
+            result = app(environ, start_response)
+            # Drain the body inside the lock: a lazily generated body could
+            # still be reading table state after we release it.
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        return [body]
+
+
+def _exit_on_stdin_eof():
+    # os.read, not sys.stdin: a daemon thread blocked inside sys.stdin holds its buffer lock,
+    # and interpreter shutdown then waits 1 s for it and aborts ("Fatal Python error").
+    try:
+        while os.read(0, 4096):
+            pass
+    except OSError:
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _stop(signum, frame):
+    # werkzeug's serve_forever treats KeyboardInterrupt as a clean shutdown
+    # and closes the listening socket on the way out.
+    raise KeyboardInterrupt
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    args = parser.parse_args(argv)
+
+    try:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from werkzeug.serving import make_server
+    except ImportError as e:
+        print(
+            f"moto with server extras is not importable by {sys.executable}: {e}. "
+            "Install it with: pip install 'moto[server]'",
+            file=sys.stderr,
+            flush=True,
+        )
+        return MISSING_EXIT_CODE
+
+    # Per-request access logs cost time and fill the parent's pipe; errors still log.
+    logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+
+    app = SerializedDynamoDb(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", args.port, app, threaded=True)
+    if args.exit_on_stdin_eof:
+        threading.Thread(target=_exit_on_stdin_eof, name="stdin-eof", daemon=True).start()
+    print(f"MOTO_READY port={server.server_port}", flush=True)
+    server.serve_forever()  # returns (after closing the socket) on SIGTERM/SIGINT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
