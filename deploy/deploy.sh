@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Deploy Meridian to every region configured in samconfig.toml.
+#
+#   deploy/deploy.sh [--dry-run] [--skip-build]
+#
+# 1. Builds the function zips once: ./mvnw -q package -DskipTests
+#    (CodeUri in template.yaml points at functions/*/target/*-lambda.zip;
+#    `sam build` is not used - see docs/deploy.md).
+# 2. Runs `sam deploy --config-env <env>` for every [<env>.deploy.parameters]
+#    environment in samconfig.toml: the one whose region equals TableHomeRegion
+#    first (its stack creates the DynamoDB global table and the replicas the
+#    other stacks use), then the others in file order. Stops at the first
+#    failure; stacks already deployed in this run are left as they are.
+#
+# Each `sam deploy` also gets --parameter-overrides: the environment's own
+# parameter_overrides from samconfig.toml, unchanged, plus DeployFingerprint
+# (hash of template + zips + parameters) so that the SnapStart functions
+# publish a new version whenever their code OR configuration changes.
+#
+# --dry-run     print the exact commands, run nothing (no build, no AWS calls)
+# --skip-build  reuse the zips already in functions/*/target/
+set -euo pipefail
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+
+DRY_RUN=false
+SKIP_BUILD=false
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY_RUN=true ;;
+    --skip-build) SKIP_BUILD=true ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "deploy.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TOOL=(python3 deploy/samconfig_tool.py)
+export PYTHONDONTWRITEBYTECODE=1 # keep deploy/ free of __pycache__
+
+# Prints a command as a copy-pasteable shell line (single-quoting where needed).
+show() {
+  local out="+" arg quote="'\\''"
+  for arg in "$@"; do
+    if [[ "$arg" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+      out+=" $arg"
+    else
+      out+=" '${arg//\'/$quote}'"
+    fi
+  done
+  printf '%s\n' "$out"
+}
+# Prints, then runs unless --dry-run.
+run() {
+  show "$@"
+  if [[ "$DRY_RUN" == false ]]; then "$@"; fi
+}
+
+# Offline consistency checks (every parameter present in every environment,
+# deployment-wide parameters identical, exactly one home environment, ...).
+"${TOOL[@]}" check
+
+ENVS=()
+while IFS=$'\t' read -r env region stack; do
+  ENVS+=("$env|$region|$stack")
+done < <("${TOOL[@]}" envs)
+echo "Deployment order (home region first): $(printf '%s ' "${ENVS[@]%%|*}")"
+
+if [[ "$DRY_RUN" == false ]] && ! command -v sam >/dev/null 2>&1; then
+  echo "deploy.sh: the AWS SAM CLI (sam) is not installed" >&2
+  exit 1
+fi
+
+if [[ "$SKIP_BUILD" == false ]]; then
+  run ./mvnw -q package -DskipTests
+fi
+if [[ "$DRY_RUN" == false ]]; then
+  while read -r zip; do
+    [[ -f "$zip" ]] || { echo "deploy.sh: missing build output $zip (./mvnw package must produce it)" >&2; exit 1; }
+  done < <("${TOOL[@]}" artifacts)
+fi
+
+for entry in "${ENVS[@]}"; do
+  IFS='|' read -r env region stack <<<"$entry"
+  echo
+  echo "=== $env: stack $stack in $region"
+  if [[ "$DRY_RUN" == true ]]; then
+    # The fingerprint hashes the zips, which a dry run does not build.
+    overrides="$("${TOOL[@]}" overrides "$env" --placeholder)"
+  else
+    overrides="$("${TOOL[@]}" overrides "$env")"
+  fi
+  if ! run sam deploy \
+      --config-file samconfig.toml \
+      --config-env "$env" \
+      --template-file template.yaml \
+      --parameter-overrides "$overrides"; then
+    echo "deploy.sh: deployment of $env ($region) FAILED; later regions were not deployed." >&2
+    exit 1
+  fi
+done
+
+echo
+if [[ "$DRY_RUN" == true ]]; then
+  echo "Dry run: nothing was built or deployed."
+else
+  echo "Deployed ${#ENVS[@]} region(s). Regional URLs: ApiUrl / HealthUrl outputs of each stack."
+fi

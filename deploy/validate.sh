@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Offline checks of template.yaml + samconfig.toml (no AWS account needed).
+#
+#   deploy/validate.sh [--plan]
+#
+# Needs python3 >= 3.11 and cfn-lint (pip install cfn-lint; it bundles the SAM
+# translator). Exits non-zero on any error OR warning.
+#
+# 1. samconfig.toml consistency (deploy/samconfig_tool.py check).
+# 2. cfn-lint on the SAM template for every region in samconfig.toml, with the
+#    template's default parameter values.
+# 3. For every environment: run the SAM transform with that environment's
+#    region and parameter values and cfn-lint the resulting CloudFormation with
+#    --parameters. (cfn-lint 1.x silently drops --parameters for templates that
+#    still carry the SAM transform, hence the explicit render step.)
+# --plan also prints, per environment, which conditional resources its stack
+#    creates, PEER_REGIONS, the forwarding targets and the table replicas.
+set -euo pipefail
+
+PLAN=false
+for arg in "$@"; do
+  case "$arg" in
+    --plan) PLAN=true ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "validate.sh: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TOOL=(python3 deploy/samconfig_tool.py)
+export PYTHONDONTWRITEBYTECODE=1 # keep deploy/ free of __pycache__
+# Informational findings too: the template is expected to be clean at every level.
+LINT=(cfn-lint --non-zero-exit-code informational --format parseable)
+
+# Prints a command as a copy-pasteable shell line (single-quoting where needed).
+show() {
+  local out="+" arg quote="'\\''"
+  for arg in "$@"; do
+    if [[ "$arg" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+      out+=" $arg"
+    else
+      out+=" '${arg//\'/$quote}'"
+    fi
+  done
+  printf '%s\n' "$out"
+}
+
+echo "== 1. samconfig.toml"
+"${TOOL[@]}" check
+
+REGIONS=()
+ENV_NAMES=()
+while IFS=$'\t' read -r env region _stack; do
+  ENV_NAMES+=("$env")
+  REGIONS+=("$region")
+done < <("${TOOL[@]}" envs)
+
+echo "== 2. cfn-lint template.yaml (default parameters) for: ${REGIONS[*]}"
+show "${LINT[@]}" --regions "${REGIONS[@]}" -- template.yaml
+"${LINT[@]}" --regions "${REGIONS[@]}" -- template.yaml
+echo "clean"
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+for env in "${ENV_NAMES[@]}"; do
+  echo "== 3. $env: SAM transform + cfn-lint with the environment's parameters"
+  "${TOOL[@]}" render "$env" "$WORK/$env.json"
+  mapfile -t ARGS < <("${TOOL[@]}" lint-args "$env")
+  show "${LINT[@]}" "${ARGS[@]}" -- "$WORK/$env.json"
+  "${LINT[@]}" "${ARGS[@]}" -- "$WORK/$env.json"
+  echo "clean"
+  if [[ "$PLAN" == true ]]; then
+    "${TOOL[@]}" plan "$env"
+  fi
+done
+echo "validate.sh: all checks passed"

@@ -1,0 +1,44 @@
+package dev.meridian.tests;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command-line tool from the repository root; skips (with the reason) when it is not installed. */
+final class ExternalTool {
+  record Result(int exitCode, String output) {}
+
+  private ExternalTool() {}
+
+  static Path repositoryRoot() {
+    Path here = Path.of("").toAbsolutePath();
+    return here.resolve("template.yaml").toFile().exists() ? here : here.getParent();
+  }
+
+  static void assumeInstalled(String command, String installHint) {
+    boolean found = List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+        .anyMatch(dir -> Path.of(dir, command).toFile().canExecute());
+    if (!found) {
+      System.err.println("SKIPPED: " + command + " is not installed (" + installHint + ")");
+    }
+    assumeTrue(found, command + " is not installed: " + installHint);
+  }
+
+  static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command)
+        .directory(repositoryRoot().toFile())
+        .redirectErrorStream(true)
+        .start();
+    process.getOutputStream().close();
+    byte[] output = process.getInputStream().readAllBytes();
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+    }
+    return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+  }
+}
