@@ -14,6 +14,10 @@ import java.util.Map;
  * @param rules      EventBridge rules with their targets
  * @param functions  Lambda functions with their event sources
  * @param api        the HTTP API's routes and authorizer
+ * @param stackName  the CloudFormation stack name (pseudo parameter {@code AWS::StackName}), or
+ *                   null when the model was built by hand with the short constructor
+ * @param dns        the Route 53 health check and record this region's stack creates, or null when
+ *                   the template's conditions leave them out (no custom domain)
  */
 public record RegionModel(
     String region,
@@ -23,7 +27,9 @@ public record RegionModel(
     List<QueueSpec> queues,
     List<RuleSpec> rules,
     List<FunctionSpec> functions,
-    HttpApiSpec api) {
+    HttpApiSpec api,
+    String stackName,
+    DnsSpec dns) {
 
   public RegionModel {
     parameters = Map.copyOf(parameters);
@@ -32,5 +38,12 @@ public record RegionModel(
     queues = List.copyOf(queues);
     rules = List.copyOf(rules);
     functions = List.copyOf(functions);
+  }
+
+  /** The original shape (no stack name, no DNS). */
+  public RegionModel(String region, Map<String, String> parameters, List<TableSpec> tables,
+      List<BusSpec> buses, List<QueueSpec> queues, List<RuleSpec> rules, List<FunctionSpec> functions,
+      HttpApiSpec api) {
+    this(region, parameters, tables, buses, queues, rules, functions, api, null, null);
   }
 }

@@ -1,0 +1,172 @@
+package dev.meridian.local.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.local.moto.MotoServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+
+/** Global-table replication between regional replicas in moto, through the hub's links. */
+@ExtendWith(MotoExtension.class)
+class ReplicationHubIT {
+  private static final List<String> REGIONS = List.of("us-east-1", "eu-west-1", "ap-southeast-1");
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private MotoServer moto;
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+  }
+
+  private ReplicationHub hub(MotoServer moto, String table, Duration jitter) {
+    this.moto = moto;
+    for (String region : REGIONS) {
+      DynamoDbClient client = client(region);
+      client.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(attr("pk"), attr("sk"))
+          .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+              KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+          .streamSpecification(StreamSpecification.builder().streamEnabled(true)
+              .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()));
+    }
+    ReplicationHub hub = new ReplicationHub(moto.endpoint(), table, REGIONS, RegionLatency.defaults(), jitter, log::add);
+    closeables.add(hub);
+    hub.start();
+    return hub;
+  }
+
+  private DynamoDbClient client(String region) {
+    DynamoDbClient client = moto.dynamoDb(region);
+    closeables.add(client);
+    return client;
+  }
+
+  @Test
+  void aWriteInOneRegionReachesEveryOtherWithinTheLinkDelay(MotoServer moto) {
+    ReplicationHub hub = hub(moto, "t-reach", Duration.ZERO);
+    long started = System.currentTimeMillis();
+    put("t-reach", "us-east-1", "order-1", "PLACED");
+    awaitValue("t-reach", "ap-southeast-1", "order-1", "PLACED");
+    awaitValue("t-reach", "eu-west-1", "order-1", "PLACED");
+    long took = System.currentTimeMillis() - started;
+    System.out.println("replication us-east-1 -> ap-southeast-1 observed after " + took + " ms (one-way delay "
+        + RegionLatency.defaults().oneWay("us-east-1", "ap-southeast-1").toMillis() + " ms)");
+    assertThat(took).isGreaterThanOrEqualTo(RegionLatency.defaults().oneWay("us-east-1", "ap-southeast-1").toMillis());
+    await(() -> hub.backlog() == 0, "backlog drains");
+    client("eu-west-1").deleteItem(b -> b.tableName("t-reach").key(key("order-1")));
+    await(() -> get("t-reach", "us-east-1", "order-1") == null, "delete replicates");
+  }
+
+  @Test
+  void partitionedRegionsDivergeThenConvergeToTheLastWriterAfterHeal(MotoServer moto) {
+    ReplicationHub hub = hub(moto, "t-part", Duration.ofMillis(5));
+    put("t-part", "us-east-1", "p", "v0");
+    for (String r : REGIONS) {
+      awaitValue("t-part", r, "p", "v0");
+    }
+    hub.partition("us-east-1", "eu-west-1");
+    put("t-part", "us-east-1", "p", "from-us");
+    sleep(50);
+    put("t-part", "eu-west-1", "p", "from-eu");
+    sleep(400);
+    assertThat(value("t-part", "us-east-1", "p")).isNotEqualTo(value("t-part", "eu-west-1", "p"));
+    hub.heal("us-east-1", "eu-west-1");
+    await(() -> hub.backlog() == 0, "backlog drains after heal");
+    await(() -> REGIONS.stream().map(r -> value("t-part", r, "p")).distinct().count() == 1, "replicas converge");
+    assertThat(value("t-part", "us-east-1", "p")).isEqualTo("from-eu");
+  }
+
+  @Test
+  void aFailedRegionsUnreplicatedWritesStayBehindUntilRecovery(MotoServer moto) {
+    ReplicationHub hub = hub(moto, "t-fail", Duration.ZERO);
+    hub.fail("eu-west-1");
+    put("t-fail", "eu-west-1", "x", "written-during-outage");
+    sleep(600);
+    assertThat(get("t-fail", "us-east-1", "x")).isNull();
+    assertThat(hub.status()).anySatisfy(s -> {
+      assertThat(s.from()).isEqualTo("eu-west-1");
+      assertThat(s.backlog()).isPositive();
+    });
+    hub.recover("eu-west-1");
+    awaitValue("t-fail", "us-east-1", "x", "written-during-outage");
+    awaitValue("t-fail", "ap-southeast-1", "x", "written-during-outage");
+  }
+
+  @Test
+  void replicatedWritesAreNotReplicatedBackAndForth(MotoServer moto) {
+    ReplicationHub hub = hub(moto, "t-loop", Duration.ZERO);
+    for (int i = 0; i < 5; i++) {
+      put("t-loop", REGIONS.get(i % 3), "k" + i, "v" + i);
+    }
+    await(() -> hub.backlog() == 0 && REGIONS.stream().allMatch(r -> value("t-loop", r, "k4") != null), "quiet");
+    sleep(1_500);
+    long applied = hub.status().stream().mapToLong(Link.Status::applied).sum();
+    sleep(1_500);
+    assertThat(hub.status().stream().mapToLong(Link.Status::applied).sum()).isEqualTo(applied).isEqualTo(10);
+  }
+
+  private void put(String table, String region, String pk, String value) {
+    client(region).putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("S"),
+        "value", AttributeValue.fromS(value))));
+  }
+
+  private Map<String, AttributeValue> get(String table, String region, String pk) {
+    Map<String, AttributeValue> item = client(region).getItem(b -> b.tableName(table).key(key(pk))).item();
+    return item == null || item.isEmpty() ? null : item;
+  }
+
+  private String value(String table, String region, String pk) {
+    Map<String, AttributeValue> item = get(table, region, pk);
+    return item == null ? null : item.get("value").s();
+  }
+
+  private void awaitValue(String table, String region, String pk, String expected) {
+    await(() -> expected.equals(value(table, region, pk)), pk + "=" + expected + " in " + region);
+  }
+
+  private static Map<String, AttributeValue> key(String pk) {
+    return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("S"));
+  }
+
+  private static AttributeDefinition attr(String name) {
+    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+  }
+
+  private void await(BooleanSupplier condition, String what) {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting: " + what + "; log: " + log);
+      }
+      sleep(50);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
