@@ -17,7 +17,14 @@ public interface Invoker {
    */
   InvokeResult invoke(String functionLogicalId, byte[] eventJson);
 
-  /** What one invocation produced. */
+  /**
+   * What one invocation produced.
+   *
+   * @param duration  what Lambda's REPORT line calls Duration: from the event's delivery to the
+   *                  runtime until its answer (the function's timeout for {@code TIMEOUT}); a cold
+   *                  start's init phase is not included
+   * @param coldStart whether this invocation started a new execution environment
+   */
   record InvokeResult(String requestId, Status status, byte[] payload, Duration duration, boolean coldStart) {
 
     /** How the invocation ended, as Lambda reports it. */

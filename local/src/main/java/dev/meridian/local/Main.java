@@ -1,0 +1,170 @@
+package dev.meridian.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meridian.local.jwt.TokenCommand;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local stack's command line ({@code ./local/stack <verb>}):
+ * <pre>
+ *   up [--regions 2|3] [--mode active-active|active-passive] [--time-factor F] [--endpoint URL]
+ *      [--entry-port P] [--control-port P] [--no-seed]
+ *   down
+ *   status [--json]
+ *   token --sub SUBJECT [--admin] [--scope S]... [--ttl 1h]
+ *   fail REGION [--mode refuse|blackhole]     recover REGION
+ *   partition A B      heal A B      delay A B MS
+ *   kill-switch REGION on|off                 promote REGION
+ * </pre>
+ * Every verb but {@code up} and {@code token} talks to the running stack's control API, found in
+ * {@code .local-stack/endpoints.json}.
+ */
+public final class Main {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) throws Exception {
+    if (args.length == 0) {
+      return usage("a verb is required");
+    }
+    Path root = Path.of(System.getProperty("meridian.root", ".")).toAbsolutePath().normalize();
+    List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+    switch (args[0]) {
+      case "up":
+        return up(root, rest);
+      case "token":
+        return TokenCommand.run(rest, System.out, System.err);
+      case "down":
+        return down(root);
+      case "status":
+        return control(root, "GET", "/status", rest.contains("--json"));
+      case "fail":
+        return rest.isEmpty() ? usage("fail REGION") : control(root, "POST", "/regions/" + rest.get(0) + "/fail?mode="
+            + option(rest, "--mode").orElse("refuse"), true);
+      case "recover":
+        return rest.size() != 1 ? usage("recover REGION") : control(root, "POST", "/regions/" + rest.get(0) + "/recover", true);
+      case "partition":
+      case "heal":
+        return rest.size() != 2 ? usage(args[0] + " A B")
+            : control(root, "POST", "/links/" + rest.get(0) + "/" + rest.get(1) + "/" + args[0], true);
+      case "delay":
+        return rest.size() != 3 ? usage("delay A B MS")
+            : control(root, "POST", "/links/" + rest.get(0) + "/" + rest.get(1) + "/delay?ms=" + rest.get(2), true);
+      case "kill-switch":
+        return rest.size() != 2 || !List.of("on", "off").contains(rest.get(1)) ? usage("kill-switch REGION on|off")
+            : control(root, "POST", "/regions/" + rest.get(0) + "/kill-switch?engaged=" + rest.get(1).equals("on"), true);
+      case "promote":
+        return rest.size() != 1 ? usage("promote REGION") : control(root, "POST", "/regions/" + rest.get(0) + "/promote", true);
+      default:
+        return usage("unknown verb " + args[0]);
+    }
+  }
+
+  private static int up(Path root, List<String> args) throws Exception {
+    int regions = Integer.parseInt(option(args, "--regions").orElse("3"));
+    if (regions < 2 || regions > 3) {
+      return usage("--regions must be 2 or 3");
+    }
+    String mode = option(args, "--mode").orElse("active-active");
+    double timeFactor = Double.parseDouble(option(args, "--time-factor").orElse("1"));
+    if (!(timeFactor > 0 && timeFactor <= 1)) {
+      return usage("--time-factor must be in (0, 1]");
+    }
+    URI endpoint = option(args, "--endpoint").map(URI::create).orElse(null);
+    int entryPort = Integer.parseInt(option(args, "--entry-port").orElse("0"));
+    int controlPort = Integer.parseInt(option(args, "--control-port").orElse("0"));
+    LocalStack.Options options = new LocalStack.Options(root, regions, mode, timeFactor, endpoint, entryPort, controlPort,
+        !args.contains("--no-seed"), System.out);
+    LocalStack stack;
+    try {
+      stack = LocalStack.up(options);
+    } catch (IllegalStateException e) {
+      System.err.println("up failed: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("stopping the local stack ...");
+      stack.close();
+      stopped.countDown();
+    }, "local-stack-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static int down(Path root) throws IOException, InterruptedException {
+    Path endpoints = root.resolve(".local-stack/endpoints.json");
+    if (!Files.exists(endpoints)) {
+      System.out.println("no local stack is running (no " + endpoints + ")");
+      return 0;
+    }
+    long pid = JSON.readTree(endpoints.toFile()).path("pid").asLong();
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    if (process.isEmpty()) {
+      System.out.println("the local stack (pid " + pid + ") has already stopped");
+      Files.deleteIfExists(endpoints);
+      return 0;
+    }
+    List<ProcessHandle> tree = new ArrayList<>(process.get().descendants().toList());
+    process.get().destroy();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (process.get().isAlive() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    tree.add(process.get());
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    Files.deleteIfExists(endpoints);
+    System.out.println("stopped the local stack (pid " + pid + ") and its " + (tree.size() - 1) + " child processes");
+    return 0;
+  }
+
+  private static int control(Path root, String method, String path, boolean json) throws IOException, InterruptedException {
+    Path endpoints = root.resolve(".local-stack/endpoints.json");
+    if (!Files.exists(endpoints)) {
+      System.err.println("no local stack is running: start one with ./local/stack up");
+      return 1;
+    }
+    JsonNode facts = JSON.readTree(endpoints.toFile());
+    URI uri = URI.create(facts.path("control").asText() + path);
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (json || response.statusCode() != 200) {
+      System.out.println(response.body());
+    } else {
+      StatusTable.print(JSON.readTree(response.body()), System.out);
+    }
+    return response.statusCode() == 200 ? 0 : 1;
+  }
+
+  private static Optional<String> option(List<String> args, String name) {
+    int i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? Optional.of(args.get(i + 1)) : Optional.empty();
+  }
+
+  private static int usage(String problem) {
+    System.err.println(problem);
+    System.err.println("usage: ./local/stack up [--regions 2|3] [--mode active-active|active-passive] [--time-factor F] "
+        + "| down | status [--json] | token --sub S [--admin] | fail REGION [--mode refuse|blackhole] | recover REGION "
+        + "| partition A B | heal A B | delay A B MS | kill-switch REGION on|off | promote REGION");
+    return 2;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.meridian.local.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The local stack's control API on loopback:
+ * <pre>
+ *   GET  /status
+ *   POST /regions/{region}/fail?mode=refuse|blackhole
+ *   POST /regions/{region}/recover
+ *   POST /links/{a}/{b}/partition
+ *   POST /links/{a}/{b}/heal
+ *   POST /links/{a}/{b}/delay?ms=N
+ *   POST /regions/{region}/kill-switch?engaged=true|false
+ *   POST /regions/{region}/promote
+ * </pre>
+ * Errors answer {@code application/problem+json}.
+ */
+public final class ControlApi implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final HttpServer server;
+  private final StackControl control;
+
+  public ControlApi(int port, StackControl control) throws IOException {
+    this.control = control;
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "control-api");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/", this::handle);
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String[] path = exchange.getRequestURI().getPath().replaceAll("^/+|/+$", "").split("/");
+      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+      String method = exchange.getRequestMethod();
+      try {
+        Object body = route(method, path, query);
+        if (body == null) {
+          problem(exchange, 404, "Not Found", "no control verb at " + method + " " + exchange.getRequestURI().getPath());
+        } else {
+          send(exchange, 200, "application/json", JSON.writeValueAsBytes(body));
+        }
+      } catch (IllegalArgumentException e) {
+        problem(exchange, 400, "Bad Request", e.getMessage());
+      } catch (RuntimeException | LinkageError e) {
+        problem(exchange, 500, "Internal Server Error", String.valueOf(e));
+      }
+    }
+  }
+
+  private Object route(String method, String[] p, Map<String, String> q) {
+    if (method.equals("GET") && p.length == 1 && p[0].equals("status")) {
+      return control.status();
+    }
+    if (!method.equals("POST")) {
+      return null;
+    }
+    if (p.length == 3 && p[0].equals("regions")) {
+      String region = p[1];
+      switch (p[2]) {
+        case "fail" -> {
+          control.fail(region, StackControl.FailMode.valueOf(q.getOrDefault("mode", "refuse").toUpperCase()));
+          return done("failed " + region);
+        }
+        case "recover" -> {
+          control.recover(region);
+          return done("recovered " + region);
+        }
+        case "kill-switch" -> {
+          return control.killSwitch(region, Boolean.parseBoolean(required(q, "engaged")));
+        }
+        case "promote" -> {
+          return control.promote(region);
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    if (p.length == 4 && p[0].equals("links")) {
+      String a = p[1];
+      String b = p[2];
+      switch (p[3]) {
+        case "partition" -> {
+          control.partition(a, b);
+          return done("partitioned " + a + " | " + b);
+        }
+        case "heal" -> {
+          control.heal(a, b);
+          return done("healed " + a + " - " + b);
+        }
+        case "delay" -> {
+          long ms = Long.parseLong(required(q, "ms"));
+          if (ms < 0 || ms > 60_000) {
+            throw new IllegalArgumentException("ms must be between 0 and 60000");
+          }
+          control.delay(a, b, Duration.ofMillis(ms));
+          return done("delay " + a + " <-> " + b + " = " + ms + " ms one way");
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, Object> done(String what) {
+    return Map.of("ok", true, "did", what);
+  }
+
+  private static String required(Map<String, String> query, String name) {
+    String value = query.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("query parameter " + name + " is required");
+    }
+    return value;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.put(key, value);
+    }
+    return out;
+  }
+
+  private static void problem(HttpExchange exchange, int status, String title, String detail) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "about:blank");
+    body.put("title", title);
+    body.put("status", status);
+    body.put("detail", detail);
+    send(exchange, status, "application/problem+json", JSON.writeValueAsBytes(body));
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

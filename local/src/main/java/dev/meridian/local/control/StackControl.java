@@ -1,0 +1,45 @@
+package dev.meridian.local.control;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The failure and operations verbs of a running local stack. The loopback control API
+ * ({@link ControlApi}) and the command line both end here, so every verb behaves the same
+ * whichever way it is called.
+ */
+public interface StackControl {
+
+  /** How a failed region's API misbehaves. */
+  enum FailMode {
+    /** Connections to the region's API are refused. */
+    REFUSE,
+    /** Connections are accepted and never answered. */
+    BLACKHOLE
+  }
+
+  /**
+   * Fails a region: its API refuses or hangs, its replication and event links pause, and writes
+   * it acknowledged but had not replicated stay behind until {@link #recover}.
+   */
+  void fail(String region, FailMode mode);
+
+  void recover(String region);
+
+  /** Cuts replication and event links between two regions, both directions. */
+  void partition(String a, String b);
+
+  void heal(String a, String b);
+
+  /** Sets the one-way delay between two regions for replication and events. */
+  void delay(String a, String b, Duration oneWay);
+
+  /** Engages or releases a region's kill switch through the application's own admin route. */
+  Map<String, Object> killSwitch(String region, boolean engaged);
+
+  /** Promotes a region to primary (active-passive) through the application's own admin route. */
+  Map<String, Object> promote(String region);
+
+  /** Everything an operator wants at a glance, as JSON-ready maps and lists. */
+  Map<String, Object> status();
+}
