@@ -179,9 +179,10 @@ public final class LocalStack implements StackControl, AutoCloseable {
     List<FunctionSpec> functions = new ArrayList<>();
     for (FunctionSpec f : model.functions()) {
       Map<String, String> env = new HashMap<>(p.functionEnvironment(f.logicalId()));
-      if (env.containsKey("HEARTBEAT_INTERVAL_SECONDS")) {
-        long scaled = Math.max(1, Math.round(Long.parseLong(env.get("HEARTBEAT_INTERVAL_SECONDS")) * options.timeFactor()));
-        env.put("HEARTBEAT_INTERVAL_SECONDS", Long.toString(scaled));
+      // The heartbeat schedule runs time-factor faster, so the health check must expect beats that often.
+      if (env.containsKey("HEARTBEAT_INTERVAL_MS")) {
+        long scaled = Math.max(100, Math.round(Long.parseLong(env.get("HEARTBEAT_INTERVAL_MS")) * options.timeFactor()));
+        env.put("HEARTBEAT_INTERVAL_MS", Long.toString(scaled));
       }
       functions.add(new FunctionSpec(f.logicalId(), f.handler(), f.runtime(), f.codeUri(), f.memoryMb(), f.timeoutSeconds(),
           env, f.events()));

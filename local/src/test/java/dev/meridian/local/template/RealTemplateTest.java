@@ -93,7 +93,7 @@ class RealTemplateTest {
         .hasSize(10);
     assertThat(function(model, "OrdersFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "orders");
     assertThat(function(model, "HealthFunction").environment()).contains(entry("POWERTOOLS_SERVICE_NAME", "health"),
-        entry("HEARTBEAT_INTERVAL_SECONDS", "60"),
+        entry("HEARTBEAT_INTERVAL_MS", "60000"),
         entry("RECONCILE_QUEUE_URL", LocalNames.queueUrl(region, queue(model, "ReconcileQueue").name())));
   }
 

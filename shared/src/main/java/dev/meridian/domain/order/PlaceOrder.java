@@ -34,11 +34,11 @@ public record PlaceOrder(CustomerId customer, IdempotencyKey idempotencyKey, Lis
       v.range(lines.size(), 1, MAX_LINES, "lines");
       Set<String> seen = new HashSet<>();
       for (int i = 0; i < lines.size(); i++) {
-        Validation line = v.nested("lines[" + i + "]");
         Line l = lines.get(i);
-        if (!line.notNull(l, "")) {
+        if (!v.notNull(l, "lines[" + i + "]")) {
           continue;
         }
+        Validation line = v.nested("lines[" + i + "]");
         if (line.notNull(l.productId(), "productId")) {
           if (line.require(l.productId().matches("[a-z0-9][a-z0-9-]{0,63}"), "productId", "is not a product id")) {
             line.require(seen.add(l.productId()), "productId", "appears in more than one line");

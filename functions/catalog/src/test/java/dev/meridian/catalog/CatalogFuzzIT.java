@@ -1,0 +1,127 @@
+package dev.meridian.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meridian.adapter.http.HttpApiEvent;
+import dev.meridian.adapter.http.HttpApiResponse;
+import dev.meridian.local.moto.MotoExtension;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Throws generated requests at the catalog (mutated paths, queries, headers, bodies and
+ * claims) and requires that none is answered 500, and that every error is a problem document.
+ * Reproducible: {@code -Dmeridian.fuzz.seed=<seed>}; {@code -Dmeridian.fuzz.requests=<n>} for more.
+ */
+class CatalogFuzzIT {
+  @RegisterExtension static final MotoExtension MOTO = new MotoExtension();
+
+  private static final List<String> METHODS = List.of("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS");
+  private static final List<String> SEGMENTS = List.of("cup", "ghost", "", "%00", "%2F", "..", ".", "UPPER", "a".repeat(300),
+      "%C3%A9", "%", "%zz", "cup;x=1", "cup%20x", "-", "0", "stock", "products", "\u00e9", "cup%0Ax", "*", "cup.json");
+  private static final List<String> TEMPLATES = List.of("/products", "/products/{}", "/products/{}/stock", "/{}",
+      "/products/{}/{}", "/products/{}/stock/{}", "//products", "/products/", "/products/{}/stock/");
+  private static final List<String> QUERIES = List.of("", "limit=1", "limit=0", "limit=999999999999", "limit=abc", "limit=",
+      "cursor=", "cursor=abc", "cursor=%%", "limit=1&limit=2", "cursor=" + "A".repeat(3000), "x=1", "limit=-5", "limit=1.0");
+  private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8",
+      "text/plain", "application/xml", "@@@", "application/json; charset=nonsense", "application/problem+json",
+      "multipart/form-data; boundary=x", "application/x-www-form-urlencoded");
+  private static final List<String> HEADER_VALUES = List.of("*", "\"1\"", "1", "W/\"1\"", "\"\"", "", "\"abc\"", "1, 2",
+      "\"99999999999999999999\"", "-1", "\u00e9", "x".repeat(5000));
+  private static final List<String> SCALARS = List.of("null", "true", "false", "0", "-1", "1.5", "1e309", "\"\"", "\"x\"",
+      "[]", "{}", "99999999999999999999999", "\"\\u0000\"", "\"" + "y".repeat(5000) + "\"", "-0", "[null]", "{\"a\":{}}");
+  private static final String VALID = "{\"name\":\"Cup\",\"description\":\"A cup\",\"price\":{\"amount\":450,\"currency\":\"EUR\"},\"active\":true}";
+
+  @Test
+  void noInputIsAnsweredWith500() {
+    CatalogHandler handler = new CatalogHandler(TestStack.activeActive(MOTO.server(), "catalog-fuzz"));
+    HttpApiEvent.request("PUT", "/products/cup").admin("ops").header("If-None-Match", "*").json(VALID).invoke(handler, "catalog");
+    HttpApiEvent.request("POST", "/products/cup/stock").admin("ops").json("{\"units\":5}").invoke(handler, "catalog");
+
+    long seed = Long.getLong("meridian.fuzz.seed", System.nanoTime());
+    int requests = Integer.getInteger("meridian.fuzz.requests", 400);
+    Random random = new Random(seed);
+    for (int i = 0; i < requests; i++) {
+      HttpApiEvent event = generate(random);
+      HttpApiResponse response = event.invoke(handler, "catalog");
+      String what = "request " + i + " (seed " + seed + "): " + event.toJson();
+      assertThat(response.status()).as(what).isBetween(200, 599).isNotEqualTo(500);
+      if (response.status() >= 400 && !event.toJson().contains("\"method\":\"HEAD\"")) {
+        assertThat(response.header("Content-Type")).as(what).contains("application/problem+json");
+        assertThat(response.json().get("status").asInt()).as(what).isEqualTo(response.status());
+        assertThat(response.json().get("type").asText()).as(what).startsWith("https://meridian.dev/problems/");
+      }
+    }
+  }
+
+  static HttpApiEvent generate(Random random) {
+    String path = pick(random, TEMPLATES);
+    while (path.contains("{}")) {
+      path = path.replaceFirst("\\{}", java.util.regex.Matcher.quoteReplacement(pick(random, SEGMENTS)));
+    }
+    String query = pick(random, QUERIES);
+    HttpApiEvent event = HttpApiEvent.request(pick(random, METHODS), query.isEmpty() ? path : path + "?" + query);
+    switch (random.nextInt(5)) {
+      case 0 -> { } // anonymous
+      case 1 -> event.customer("alice");
+      case 2 -> event.claims(Map.of("sub", " ", "scope", "[]"));
+      case 3 -> event.claims(Map.of("sub", "z".repeat(500), "scope", "meridian/admin"));
+      default -> event.admin("ops");
+    }
+    if (random.nextBoolean()) {
+      event.header("content-type", pick(random, CONTENT_TYPES));
+    }
+    if (random.nextInt(3) == 0) {
+      event.header("If-Match", pick(random, HEADER_VALUES));
+    }
+    if (random.nextInt(3) == 0) {
+      event.header("If-None-Match", pick(random, HEADER_VALUES));
+    }
+    if (random.nextInt(4) == 0) {
+      event.header("accept", pick(random, List.of("text/html", "*/*", "application/xml", "garbage", "application/json;q=0")));
+    }
+    if (random.nextInt(6) == 0) {
+      event.header("content-length", pick(random, List.of("abc", "-1", "99999999999", "0")));
+    }
+    switch (random.nextInt(8)) {
+      case 0 -> { } // no body
+      case 1 -> event.body(mutate(random, VALID));
+      case 2 -> event.body(mutate(random, "{\"units\":5}"));
+      case 3 -> {
+        byte[] bytes = new byte[random.nextInt(300)];
+        random.nextBytes(bytes);
+        event.binaryBody(bytes);
+      }
+      case 4 -> event.body("[".repeat(2000 + random.nextInt(3000)));
+      case 5 -> event.body(pick(random, SCALARS));
+      case 6 -> event.body(new String(new char[] {(char) random.nextInt(0xD800)}) + VALID);
+      default -> event.body(VALID.substring(0, random.nextInt(VALID.length())));
+    }
+    return event;
+  }
+
+  /** Replaces one JSON value of {@code json} with a random scalar, or adds a field. */
+  static String mutate(Random random, String json) {
+    if (random.nextInt(4) == 0) {
+      return json.substring(0, json.length() - 1) + ",\"" + pick(random, List.of("extra", "name", "units", "")) + "\":"
+          + pick(random, SCALARS) + "}";
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\"[^\"]*\"|-?[0-9.]+|true|false)").matcher(json);
+    List<int[]> spans = new java.util.ArrayList<>();
+    while (m.find()) {
+      spans.add(new int[] {m.start(1), m.end(1)});
+    }
+    if (spans.isEmpty()) {
+      return json;
+    }
+    int[] span = spans.get(random.nextInt(spans.size()));
+    return json.substring(0, span[0]) + pick(random, SCALARS) + json.substring(span[1]);
+  }
+
+  private static String pick(Random random, List<String> options) {
+    return options.get(random.nextInt(options.size()));
+  }
+}
