@@ -58,6 +58,8 @@ final class Seeder {
       }
     }
     int index = 0;
+    List<String> standbys = new java.util.ArrayList<>();
+    regions:
     for (Map.Entry<String, URI> region : regions.entrySet()) {
       for (SeedProduct p : CATALOG) {
         awaitReplicated(region.getValue(), p.id(), token);
@@ -65,6 +67,12 @@ final class Seeder {
         HttpResponse<String> stocked = send(HttpRequest.newBuilder(region.getValue().resolve("/products/" + p.id() + "/stock"))
             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"units\":" + units + "}")));
+        if (stocked.statusCode() == 503 && stocked.body().contains("writes-refused")) {
+          // Active-passive: the standby takes no writes, so its allocation stays empty until it is promoted.
+          standbys.add(region.getKey());
+          index++;
+          continue regions;
+        }
         if (stocked.statusCode() / 100 != 2) {
           throw new IllegalStateException("seeding stock of " + p.id() + " in " + region.getKey() + ": "
               + stocked.statusCode() + " " + stocked.body());
@@ -72,7 +80,9 @@ final class Seeder {
       }
       index++;
     }
-    log.accept("seeded " + CATALOG.size() + " products with stock in " + regions.keySet());
+    List<String> stockedRegions = regions.keySet().stream().filter(r -> !standbys.contains(r)).toList();
+    log.accept("seeded " + CATALOG.size() + " products with stock in " + stockedRegions
+        + (standbys.isEmpty() ? "" : "; not stocked in " + standbys + " (standby: refuses writes; restock after promotion)"));
   }
 
   private void awaitReplicated(URI region, String productId, String token) throws IOException, InterruptedException {

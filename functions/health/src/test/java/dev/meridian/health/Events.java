@@ -11,10 +11,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
-/** The sample events in {@code src/test/resources/events}, as the Lambda runtime hands them over, and a fake context. */
+/**
+ * The sample events in the repository's top-level {@code events/} folder (the ones {@code sam local
+ * invoke -e} takes), as the Lambda runtime hands them over, and a fake context.
+ */
 final class Events {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -22,13 +27,13 @@ final class Events {
 
   /** {@code GET /health} as API Gateway (HTTP API, payload 2.0) sends it. */
   static Map<String, Object> getHealth() {
-    return load("health-get.json");
+    return load("health-get-health.json");
   }
 
   /** The same event with another method and path. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> http(String method, String path) {
-    Map<String, Object> event = load("health-get.json");
+    Map<String, Object> event = load("health-get-health.json");
     event.put("rawPath", path);
     event.put("routeKey", "$default");
     Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
@@ -41,17 +46,28 @@ final class Events {
 
   /** The EventBridge scheduled event of the heartbeat rule. */
   static Map<String, Object> scheduled() {
-    return load("heartbeat-scheduled.json");
+    return load("health-heartbeat-schedule.json");
   }
 
-  static Map<String, Object> load(String name) {
-    try (InputStream in = Events.class.getResourceAsStream("/events/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing test resource events/" + name);
+  /** {@code events/} at the repository root: the module's basedir is {@code functions/health}. */
+  static Path directory() {
+    Path start = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      Path events = dir.resolve("events");
+      if (Files.isDirectory(events) && Files.isRegularFile(dir.resolve("openapi.yaml"))) {
+        return events;
       }
+    }
+    throw new IllegalStateException("no events/ folder next to an openapi.yaml above " + start);
+  }
+
+  /** {@code events/<name>}, freshly parsed. */
+  static Map<String, Object> load(String name) {
+    Path file = directory().resolve(name);
+    try (InputStream in = Files.newInputStream(file)) {
       return JSON.readValue(in, new TypeReference<Map<String, Object>>() {});
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 

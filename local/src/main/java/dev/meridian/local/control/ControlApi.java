@@ -1,7 +1,10 @@
 package dev.meridian.local.control;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -9,7 +12,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -29,7 +34,12 @@ import java.util.concurrent.Executors;
  * Errors answer {@code application/problem+json}.
  */
 public final class ControlApi implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Status snapshots hold Duration, Instant and Path: written as text (PT1.5S, ISO-8601, the path). */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .registerModule(new SimpleModule("control-api-text")
+          .addSerializer(Duration.class, ToStringSerializer.instance)
+          .addSerializer(Instant.class, ToStringSerializer.instance)
+          .addSerializer(Path.class, ToStringSerializer.instance));
 
   private final HttpServer server;
   private final StackControl control;
@@ -67,7 +77,7 @@ public final class ControlApi implements AutoCloseable {
         }
       } catch (IllegalArgumentException e) {
         problem(exchange, 400, "Bad Request", e.getMessage());
-      } catch (RuntimeException | LinkageError e) {
+      } catch (JsonProcessingException | RuntimeException | LinkageError e) {
         problem(exchange, 500, "Internal Server Error", String.valueOf(e));
       }
     }

@@ -40,7 +40,6 @@ class RealTemplateTest {
       Map.entry("GET /admin/control", "MeridianJwt [meridian/admin]"),
       Map.entry("PUT /admin/control/kill-switch/{region}", "MeridianJwt [meridian/admin]"),
       Map.entry("POST /admin/control/promote/{region}", "MeridianJwt [meridian/admin]"),
-      Map.entry("GET /admin/conflicts", "MeridianJwt [meridian/admin]"),
       Map.entry("GET /health", "public []"));
 
   private static RegionModel samconfigModel(String region) {

@@ -1,0 +1,131 @@
+package dev.meridian.tests.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import dev.meridian.local.model.EventSourceSpec;
+import dev.meridian.local.model.FunctionSpec;
+import java.lang.reflect.InvocationTargetException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Environment: per region and function (Globals merged, intrinsics resolved by the project's
+ * resolver), the template sets every variable the code reads and nothing the code does not read.
+ *
+ * <p>What the code reads comes from the constants in the function's zip: {@code
+ * MeridianConfig.VARIABLES} (every function; AWS_REGION and AWS_LAMBDA_FUNCTION_NAME are set by
+ * Lambda; RECONCILE_QUEUE_URL is optional there and required only where the function's code calls
+ * {@code SqsClient}) and {@code HealthPolicy.VARIABLES} (optional, with defaults; known only to
+ * functions whose code reaches {@code HealthPolicy}). {@code POWERTOOLS_*} and
+ * {@code JAVA_TOOL_OPTIONS} are read by Powertools and the JVM. Then the values themselves are fed
+ * to {@code MeridianConfig.from} / {@code HealthPolicy.from}, which must accept them.
+ */
+class EnvironmentContractTest {
+  static final String CONFIG = "dev.meridian.config.MeridianConfig";
+  static final String HEALTH_POLICY = "dev.meridian.app.health.HealthPolicy";
+  static final String SQS_CLIENT = "software.amazon.awssdk.services.sqs.SqsClient";
+  static final Set<String> SET_BY_LAMBDA = Set.of("AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME");
+  static final String RECONCILE_QUEUE_URL = "RECONCILE_QUEUE_URL";
+  static final String HEARTBEAT_INTERVAL_MS = "HEARTBEAT_INTERVAL_MS";
+
+  static Stream<Arguments> functionsPerRegion() {
+    return Contract.deployment().regions().stream()
+        .flatMap(region -> Contract.functions(region).stream().map(f -> Arguments.of(region, f)));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("functionsPerRegion")
+  void templateSetsWhatTheCodeReadsAndNothingElse(String region, FunctionSpec function) throws Exception {
+    Contract.FunctionZip zip = Contract.zip(function);
+    String where = function.logicalId() + " in " + region;
+    Map<String, String> env = function.environment();
+    List<String> configVariables = zip.constant(CONFIG, "VARIABLES");
+    Set<String> reachable = reachableNames(zip);
+    boolean readsHealthPolicy = reachable.contains(HEALTH_POLICY);
+    boolean callsSqs = zip.reachable().stream()
+        .anyMatch(c -> c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().getName().equals(SQS_CLIENT)));
+
+    SortedSet<String> required = new TreeSet<>(configVariables);
+    required.removeAll(SET_BY_LAMBDA);
+    required.remove(RECONCILE_QUEUE_URL);
+    if (callsSqs) {
+      required.add(RECONCILE_QUEUE_URL);
+    }
+    SortedSet<String> missing = new TreeSet<>(required);
+    missing.removeAll(env.keySet());
+    assertThat(missing).as(where + ": the code reads these variables (" + CONFIG + ".VARIABLES"
+        + (callsSqs ? "; it calls SqsClient, so RECONCILE_QUEUE_URL" : "") + ") but the template does not set them")
+        .isEmpty();
+
+    Set<String> known = new TreeSet<>(configVariables);
+    List<String> healthVariables = readsHealthPolicy ? zip.constant(HEALTH_POLICY, "VARIABLES") : List.of();
+    known.addAll(healthVariables);
+    SortedSet<String> dead = new TreeSet<>();
+    for (String name : env.keySet()) {
+      if (!known.contains(name) && !name.startsWith("POWERTOOLS_") && !name.equals("JAVA_TOOL_OPTIONS")) {
+        dead.add(name);
+      }
+    }
+    assertThat(dead).as(where + ": the template sets variables no code of this function reads (misspelled or"
+        + " dead; known: " + known + ", POWERTOOLS_*, JAVA_TOOL_OPTIONS)").isEmpty();
+
+    // The code must accept the values (as Lambda will run it: plus AWS_REGION / function name).
+    Map<String, String> runtime = new HashMap<>(env);
+    runtime.put("AWS_REGION", region);
+    runtime.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+    invokeFrom(zip, CONFIG, runtime, where);
+    if (readsHealthPolicy) {
+      invokeFrom(zip, HEALTH_POLICY, runtime, where);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("functionsPerRegion")
+  void healthFunctionIsConfiguredForItsHeartbeatAndBacklog(String region, FunctionSpec function) {
+    if (!function.handler().equals(RouteContractTest.HEALTH_HANDLER)) {
+      return;
+    }
+    String where = function.logicalId() + " in " + region;
+    Contract.FunctionZip zip = Contract.zip(function);
+    // Guards the reachability scan the other test relies on: HealthHandler reads HealthPolicy.
+    assertThat(reachableNames(zip)).as(where + ": the bytecode scan must find HealthPolicy reachable from"
+        + " HealthHandler").contains(HEALTH_POLICY);
+    Map<String, String> env = function.environment();
+    assertThat(env).as(where + ": the health function needs " + RECONCILE_QUEUE_URL + " (the backlog probe)")
+        .containsKey(RECONCILE_QUEUE_URL);
+    assertThat(env).as(where + ": the health function must set " + HEARTBEAT_INTERVAL_MS
+        + " (peers judge its heartbeat late against it)").containsKey(HEARTBEAT_INTERVAL_MS);
+    List<Long> schedules = function.events().stream().filter(e -> e instanceof EventSourceSpec.Schedule)
+        .map(e -> ((EventSourceSpec.Schedule) e).periodSeconds() * 1000).toList();
+    assertThat(schedules).as(where + ": one heartbeat schedule").hasSize(1);
+    assertThat(Long.parseLong(env.get(HEARTBEAT_INTERVAL_MS))).as(where + ": " + HEARTBEAT_INTERVAL_MS
+        + " must equal the heartbeat Schedule's rate (ms)").isEqualTo(schedules.get(0));
+  }
+
+  static Set<String> reachableNames(Contract.FunctionZip zip) {
+    Set<String> names = new TreeSet<>();
+    for (JavaClass c : zip.reachable()) {
+      names.add(c.getName());
+    }
+    return names;
+  }
+
+  private static void invokeFrom(Contract.FunctionZip zip, String className, Map<String, String> env, String where)
+      throws Exception {
+    try {
+      zip.load(className).getMethod("from", Map.class).invoke(null, env);
+    } catch (InvocationTargetException e) {
+      throw new AssertionError(where + ": " + className + ".from rejects the template's environment " + env + ": "
+          + e.getCause(), e.getCause());
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.meridian.tests.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meridian.local.model.EventSourceSpec;
+import dev.meridian.local.model.FunctionSpec;
+import dev.meridian.local.model.HttpApiSpec;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Routes: per function, the template's HttpApi routes = the routes the code serves = the
+ * openapi.yaml operations whose {@code x-meridian-function} names that function (the function's
+ * name is its module folder, {@code functions/<name>/target/...} in CodeUri). The code side is
+ * {@code dev.meridian.adapter.http.Routes} and the handler's {@code routes()}, both loaded from
+ * the function's zip. {@code GET /health} is the health function's only route (HealthHandler is a
+ * plain handler; openapi.yaml does not document it). Also the authorization of each route.
+ */
+class RouteContractTest {
+  static final String ADMIN_SCOPE = "meridian/admin";
+  static final String HEALTH_HANDLER = "dev.meridian.health.HealthHandler::handleRequest";
+  static final Set<String> ADMIN_ROUTES_OUTSIDE_ADMIN = Set.of("PUT /products/{id}", "POST /products/{id}/stock");
+
+  static Stream<FunctionSpec> functions() {
+    return Contract.functions(Contract.homeRegion()).stream();
+  }
+
+  static SortedSet<String> templateRoutes(FunctionSpec function) {
+    SortedSet<String> routes = new TreeSet<>();
+    for (EventSourceSpec e : function.events()) {
+      if (e instanceof EventSourceSpec.HttpRoute r) {
+        routes.add(r.method().toUpperCase(java.util.Locale.ROOT) + " " + r.path());
+      }
+    }
+    return routes;
+  }
+
+  /** {@code functions/catalog/target/catalog-lambda.zip} -> {@code catalog}. */
+  static String moduleName(FunctionSpec function) {
+    Path uri = function.codeUri().normalize();
+    assertThat(uri.getNameCount()).as(function.logicalId() + ": CodeUri " + uri + " is not functions/<name>/target/<zip>")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(uri.getName(0).toString()).as(function.logicalId() + ": CodeUri " + uri).isEqualTo("functions");
+    return uri.getName(1).toString();
+  }
+
+  /**
+   * {@code Routes.documented(openapi.yaml, function)}, loaded from the first function zip that
+   * ships SnakeYAML (the health zip does not; the result depends only on openapi.yaml).
+   */
+  @SuppressWarnings("unchecked")
+  static SortedSet<String> documented(String function) throws Exception {
+    Contract.FunctionZip zip = functions().map(Contract::zip).filter(z -> {
+      try {
+        z.load("org.yaml.snakeyaml.Yaml");
+        return true;
+      } catch (ClassNotFoundException e) {
+        return false;
+      }
+    }).findFirst().orElseThrow(() -> new AssertionError("no function zip ships SnakeYAML to run Routes.documented"));
+    Class<?> routes = zip.load("dev.meridian.adapter.http.Routes");
+    return (SortedSet<String>) routes.getMethod("documented", Path.class, String.class)
+        .invoke(null, Contract.OPENAPI, function);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("functions")
+  void templateRoutesEqualOpenApiOperations(FunctionSpec function) throws Exception {
+    Contract.zip(function); // skips when the function is not built
+    SortedSet<String> template = templateRoutes(function);
+    String name = moduleName(function);
+    SortedSet<String> openapi = documented(name);
+    if (function.handler().equals(HEALTH_HANDLER)) {
+      assertThat(template).as(function.logicalId() + " (HealthHandler) must serve exactly GET /health")
+          .containsExactly("GET /health");
+      assertThat(openapi).as("openapi.yaml operations with x-meridian-function: " + name).isEmpty();
+      return;
+    }
+    assertThat(template).as(function.logicalId() + ": its template HttpApi routes must equal the openapi.yaml"
+        + " operations with x-meridian-function: " + name + "\n  only in template: " + minus(template, openapi)
+        + "\n  only in openapi.yaml: " + minus(openapi, template)).isEqualTo(openapi);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("functions")
+  void templateRoutesEqualServedRoutes(FunctionSpec function) throws Exception {
+    if (function.handler().equals(HEALTH_HANDLER)) {
+      return; // a plain handler without a router: covered by templateRoutesEqualOpenApiOperations
+    }
+    Contract.FunctionZip zip = Contract.zip(function);
+    SortedSet<String> template = templateRoutes(function);
+    SortedSet<String> served = served(zip, function.handler().substring(0, function.handler().indexOf("::")));
+    assertThat(template).as(function.logicalId() + ": its template HttpApi routes must equal the routes its Spring"
+        + " application serves\n  only in template: " + minus(template, served) + "\n  only served: "
+        + minus(served, template)).isEqualTo(served);
+  }
+
+  @Test
+  void noRouteIsDeclaredTwice() {
+    Map<String, List<String>> owners = new HashMap<>();
+    functions().forEach(f -> templateRoutes(f).forEach(r -> owners.computeIfAbsent(r, k -> new ArrayList<>())
+        .add(f.logicalId())));
+    owners.forEach((route, fns) -> assertThat(fns).as("route " + route + " is declared by " + fns).hasSize(1));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("functions")
+  void routesAreAuthorizedAsDesigned(FunctionSpec function) {
+    HttpApiSpec api = Contract.model(Contract.homeRegion()).api();
+    assertThat(api.jwtAuthorizerName()).as("the HTTP API's JWT authorizer").isNotNull();
+    assertThat(api.defaultAuthorizer()).as("the HTTP API's DefaultAuthorizer").isEqualTo(api.jwtAuthorizerName());
+    for (EventSourceSpec e : function.events()) {
+      if (!(e instanceof EventSourceSpec.HttpRoute r)) {
+        continue;
+      }
+      String route = r.method().toUpperCase(java.util.Locale.ROOT) + " " + r.path();
+      String where = function.logicalId() + " event " + r.name() + " (" + route + ")";
+      if (route.equals("GET /health")) {
+        assertThat(r.authorizer()).as(where + ": /health is probed by Route 53 and must have no authorizer"
+            + " (Auth.Authorizer: NONE)").isNull();
+        continue;
+      }
+      assertThat(r.authorizer()).as(where + ": must use the JWT authorizer " + api.jwtAuthorizerName())
+          .isEqualTo(api.jwtAuthorizerName());
+      boolean admin = r.path().equals("/admin") || r.path().startsWith("/admin/")
+          || ADMIN_ROUTES_OUTSIDE_ADMIN.contains(route);
+      if (admin) {
+        assertThat(r.scopes()).as(where + ": an admin route must require scope " + ADMIN_SCOPE).contains(ADMIN_SCOPE);
+      } else {
+        assertThat(r.scopes()).as(where + ": a customer route must not require scope " + ADMIN_SCOPE)
+            .doesNotContain(ADMIN_SCOPE);
+      }
+    }
+  }
+
+  /**
+   * Starts the function's Spring application from its zip (as OpenApiRoutesTest does in the
+   * function module: a Wiring over a client that is never called) and asks it for its routes.
+   */
+  @SuppressWarnings("unchecked")
+  static SortedSet<String> served(Contract.FunctionZip zip, String handlerClass) throws Exception {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(zip.loader);
+    try {
+      Object config = zip.load("dev.meridian.config.MeridianConfig").getMethod("from", Map.class)
+          .invoke(null, Map.of("AWS_REGION", "us-east-1", "TABLE_NAME", "unused"));
+      Class<?> clientType = zip.load("software.amazon.awssdk.services.dynamodb.DynamoDbClient");
+      Class<?> builderType = zip.load("software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder");
+      Class<?> regionType = zip.load("software.amazon.awssdk.regions.Region");
+      Class<?> credentialsType = zip.load("software.amazon.awssdk.auth.credentials.AwsCredentialsProvider");
+      Object builder = clientType.getMethod("builder").invoke(null);
+      builderType.getMethod("region", regionType).invoke(builder,
+          regionType.getMethod("of", String.class).invoke(null, "us-east-1"));
+      builderType.getMethod("endpointOverride", URI.class).invoke(builder, URI.create("http://127.0.0.1:9"));
+      builderType.getMethod("credentialsProvider", credentialsType).invoke(builder,
+          zip.load("software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider").getMethod("create")
+              .invoke(null));
+      Object client = builderType.getMethod("build").invoke(builder);
+      Class<?> wiringType = zip.load("dev.meridian.adapter.Wiring");
+      Object wiring = wiringType.getConstructor(config.getClass(), clientType, Clock.class)
+          .newInstance(config, client, Clock.systemUTC());
+      Object handler = zip.load(handlerClass).getConstructor(wiringType).newInstance(wiring);
+      return new TreeSet<>((Set<String>) handler.getClass().getMethod("routes").invoke(handler));
+    } catch (InvocationTargetException e) {
+      throw new AssertionError("cannot start " + handlerClass + " from " + zip.zip + ": " + e.getCause(), e.getCause());
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  static SortedSet<String> minus(Set<String> a, Set<String> b) {
+    SortedSet<String> out = new TreeSet<>(a);
+    out.removeAll(b);
+    return out;
+  }
+}

@@ -1,0 +1,252 @@
+package dev.meridian.tests.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.meridian.local.LocalStack;
+import dev.meridian.local.jwt.TokenCommand;
+import dev.meridian.local.moto.MotoServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * One running local stack for an end-to-end test class, driven through HTTP only: the regions'
+ * APIs, the global entry (Route 53 stand-in) and the control API, all taken from
+ * {@code .local-stack/endpoints.json}. Only one may run at a time (they share {@code .local-stack/}).
+ */
+final class StackHarness implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String US = "us-east-1";
+  static final String EU = "eu-west-1";
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  private final LocalStack stack;
+  final Path root;
+  final JsonNode endpoints;
+  final URI entry;
+  final URI control;
+
+  private StackHarness(LocalStack stack, Path root, JsonNode endpoints) {
+    this.stack = stack;
+    this.root = root;
+    this.endpoints = endpoints;
+    this.entry = URI.create(endpoints.path("entry").asText());
+    this.control = URI.create(endpoints.path("control").asText());
+  }
+
+  /** Two regions, time factor 0.1 (health interval 1 s, threshold 3, TTL 6 s), seeded. */
+  static StackHarness up(String mode) throws Exception {
+    return up(mode, true);
+  }
+
+  /**
+   * @param seed whether the stack seeds its catalog itself ({@code false}: the test seeds what it
+   *             needs through the HTTP API)
+   */
+  static StackHarness up(String mode, boolean seed) throws Exception {
+    Assumptions.assumeTrue(MotoServer.isAvailable(), () -> "moto unavailable: " + MotoServer.unavailableReason().orElse(""));
+    Path root = Path.of("").toAbsolutePath();
+    if (!Files.exists(root.resolve("template.yaml"))) {
+      root = root.getParent();
+    }
+    Path console = root.resolve("tests/target/local-stack-console-" + mode + ".log");
+    Files.createDirectories(console.getParent());
+    long t0 = System.nanoTime();
+    LocalStack stack = LocalStack.up(new LocalStack.Options(root, 2, mode, 0.1, null, 0, 0, seed,
+        new PrintStream(Files.newOutputStream(console), true)));
+    try {
+      JsonNode endpoints = JSON.readTree(root.resolve(".local-stack/endpoints.json").toFile());
+      System.out.printf("[e2e %s] local stack ready after %d ms (endpoints.json readyAfterMillis %d)%n", mode,
+          (System.nanoTime() - t0) / 1_000_000, endpoints.path("readyAfterMillis").asLong());
+      return new StackHarness(stack, root, endpoints);
+    } catch (IOException | RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /** Stops the stack; nothing it started (moto, the function JVMs) may outlive it. */
+  @Override
+  public void close() {
+    stack.close();
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
+        .as("processes left after the stack stopped").isEmpty();
+  }
+
+  /**
+   * Invokes every function of every region once (customer reads and /health), so that measured
+   * figures show replication and detection, not a first invocation's cold start.
+   */
+  void warmUp(String customerToken) throws IOException, InterruptedException {
+    for (String name : List.of(US, EU)) {
+      URI api = region(name);
+      call(api, "GET", "/orders", customerToken, null, Map.of());
+      call(api, "GET", "/products?limit=1", customerToken, null, Map.of());
+      call(api, "GET", "/health", null, null, Map.of());
+    }
+  }
+
+  URI region(String name) {
+    return URI.create(endpoints.path("regions").path(name).path("url").asText());
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  static String token(String sub, boolean admin) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<String> args = new ArrayList<>(List.of("--sub", sub));
+    if (admin) {
+      args.add("--admin");
+    }
+    int rc = TokenCommand.run(args, new PrintStream(out, true), System.err);
+    assertThat(rc).as("token command").isZero();
+    String[] lines = out.toString().trim().split("\\R");
+    return lines[lines.length - 1].trim();
+  }
+
+  static HttpResponse<String> call(URI base, String method, String path, String token, String body,
+      Map<String, String> headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+    }
+  }
+
+  /** Creates a product through the admin API of {@code region} (If-None-Match: *) and adds stock there. */
+  static void createProductWithStock(URI region, String adminToken, String id, long units) throws IOException, InterruptedException {
+    HttpResponse<String> created = call(region, "PUT", "/products/" + id, adminToken,
+        "{\"name\":\"" + id + "\",\"description\":\"e2e\",\"price\":{\"amount\":1200,\"currency\":\"EUR\"},\"active\":true}",
+        Map.of("If-None-Match", "*"));
+    assertThat(created.statusCode()).as("create " + id + ": " + created.body()).isIn(201, 412);
+    restock(region, adminToken, id, units);
+  }
+
+  static void restock(URI region, String adminToken, String id, long units) throws IOException, InterruptedException {
+    HttpResponse<String> stocked = call(region, "POST", "/products/" + id + "/stock", adminToken, "{\"units\":" + units + "}", Map.of());
+    assertThat(stocked.statusCode()).as("restock " + id + " in " + region + ": " + stocked.body()).isEqualTo(200);
+  }
+
+  /** POST /orders with a fresh Idempotency-Key. */
+  static HttpResponse<String> placeOrder(URI base, String token, String productId) throws IOException, InterruptedException {
+    return call(base, "POST", "/orders", token, "{\"lines\":[{\"productId\":\"" + productId + "\",\"quantity\":1}]}",
+        Map.of("Idempotency-Key", "e2e-" + UUID.randomUUID()));
+  }
+
+  /** The region the entry answers for a client location ({@code GET /dns?location=}). */
+  String dnsRegion(String location) throws IOException, InterruptedException {
+    HttpResponse<String> answer = call(entry, "GET", "/dns?location=" + location, null, null, Map.of());
+    assertThat(answer.statusCode()).as("GET /dns?location=" + location + ": " + answer.body()).isEqualTo(200);
+    return json(answer).path("region").asText();
+  }
+
+  JsonNode controlPost(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = call(control, "POST", path, null, "", Map.of());
+    assertThat(response.statusCode()).as("control POST " + path + ": " + response.body()).isEqualTo(200);
+    return json(response);
+  }
+
+  /**
+   * {@code GET /status} of the control API. WORKAROUND (local-stack bug, reported): the control API
+   * serializes the status with a plain ObjectMapper, which rejects the {@code java.time} fields of
+   * function and event-source snapshots (a checked {@code InvalidDefinitionException} the handler
+   * does not catch), so the connection closes without a response. When that happens the same
+   * {@link LocalStack#status()} document the control API would have served is read in process,
+   * converted to JSON in process; a line in the build log says so.
+   */
+  JsonNode status() throws IOException, InterruptedException {
+    try {
+      HttpResponse<String> response = call(control, "GET", "/status", null, null, Map.of());
+      assertThat(response.statusCode()).as("control GET /status").isEqualTo(200);
+      return json(response);
+    } catch (IOException e) {
+      if (!statusWorkaroundReported) {
+        statusWorkaroundReported = true;
+        System.out.println("[e2e] WORKAROUND: control GET /status answered no response (" + e.getMessage()
+            + "); reading the same status document in process");
+      }
+      return STATUS_JSON.valueToTree(stack.status());
+    }
+  }
+
+  // java.time values as plain beans: the tests read only the replication links (strings and numbers).
+  private static final ObjectMapper STATUS_JSON = JsonMapper.builder()
+      .disable(MapperFeature.REQUIRE_HANDLERS_FOR_JAVA8_TIMES).build();
+  private boolean statusWorkaroundReported;
+
+  /** Total backlog of every replication link, as the control API reports it. */
+  long replicationBacklog() throws IOException, InterruptedException {
+    long total = 0;
+    for (JsonNode link : status().path("replication")) {
+      total += link.path("backlog").asLong();
+    }
+    return total;
+  }
+
+  /** Backlog of one replication link {@code from -> to}. */
+  long replicationBacklog(String from, String to) throws IOException, InterruptedException {
+    JsonNode links = status().path("replication");
+    for (JsonNode link : links) {
+      if (link.path("from").asText().equals(from) && link.path("to").asText().equals(to)) {
+        return link.path("backlog").asLong();
+      }
+    }
+    throw new AssertionError("no replication link " + from + " -> " + to + " in " + links);
+  }
+
+  // ------------------------------------------------------------------ waiting
+
+  interface Probe<T> {
+    T get() throws Exception;
+  }
+
+  /** The outcome of polling: the last value seen, whether it satisfied the condition, and when. */
+  record Waited<T>(T value, boolean met, long millis) {}
+
+  /** Polls every {@code everyMillis} until the condition holds or {@code budget} passes. */
+  static <T> Waited<T> await(Duration budget, long everyMillis, Probe<T> probe, Predicate<T> condition) throws Exception {
+    long t0 = System.nanoTime();
+    long deadline = t0 + budget.toNanos();
+    T value;
+    while (true) {
+      value = probe.get();
+      if (condition.test(value)) {
+        return new Waited<>(value, true, (System.nanoTime() - t0) / 1_000_000);
+      }
+      if (System.nanoTime() > deadline) {
+        return new Waited<>(value, false, (System.nanoTime() - t0) / 1_000_000);
+      }
+      Thread.sleep(everyMillis);
+    }
+  }
+}
