@@ -1,5 +1,8 @@
 package dev.meridian.catalog;
 
+import dev.meridian.adapter.http.testing.SampleEvent;
+import dev.meridian.adapter.http.testing.TestStack;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package dev.meridian.orders;
 
+import dev.meridian.adapter.http.testing.TestStack;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.adapter.Wiring;

@@ -1,5 +1,7 @@
 package dev.meridian.orders;
 
+import dev.meridian.adapter.http.testing.SampleEvent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.meridian.catalog;
+package dev.meridian.adapter.http.testing;
 
 import dev.meridian.adapter.Wiring;
 import dev.meridian.adapter.dynamodb.TableDesign;
@@ -11,22 +11,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 
 /**
- * A container's Wiring as Lambda would build it from its environment, pointed at moto: region
+ * Shared by the catalog and orders tests (this module's test-jar). A container's Wiring as Lambda would build it from its environment, pointed at moto: region
  * us-east-1 in a deployment with eu-west-1, endpoint override and dummy credentials (moto's).
  */
-final class TestStack {
-  static final String REGION = "us-east-1";
-  static final String PEER = "eu-west-1";
+public final class TestStack {
+  public static final String REGION = "us-east-1";
+  public static final String PEER = "eu-west-1";
 
   private TestStack() {}
 
   /** Active-active: every region takes writes. */
-  static Wiring activeActive(MotoServer moto, String table) {
+  public static Wiring activeActive(MotoServer moto, String table) {
     return wiring(moto, table, Map.of(MeridianConfig.DEPLOYMENT_MODE, "active-active"));
   }
 
   /** Active-passive with {@code primary} as the initial primary. */
-  static Wiring activePassive(MotoServer moto, String table, String primary) {
+  public static Wiring activePassive(MotoServer moto, String table, String primary) {
     return wiring(moto, table, Map.of(MeridianConfig.DEPLOYMENT_MODE, "active-passive",
         MeridianConfig.INITIAL_PRIMARY_REGION, primary, MeridianConfig.STANDBY_REGION, primary.equals(REGION) ? PEER : REGION));
   }
@@ -34,7 +34,7 @@ final class TestStack {
   private static Wiring wiring(MotoServer moto, String table, Map<String, String> more) {
     Map<String, String> env = new HashMap<>(more);
     env.put(MeridianConfig.AWS_REGION, REGION);
-    env.put(MeridianConfig.FUNCTION_NAME, "meridian-catalog-test");
+    env.put(MeridianConfig.FUNCTION_NAME, "meridian-function-test");
     env.put(MeridianConfig.TABLE_NAME, table);
     env.put(MeridianConfig.PEER_REGIONS, PEER);
     DynamoDbClient ddb = moto.dynamoDb(REGION);

@@ -1,4 +1,4 @@
-package dev.meridian.catalog;
+package dev.meridian.adapter.http.testing;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * vary (path parameters, body, the caller's {@code sub}, headers) and invoke the real handler
  * with it, as Lambda would.
  */
-final class SampleEvent {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class SampleEvent {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
   private final ObjectNode tree;
@@ -38,7 +38,7 @@ final class SampleEvent {
   }
 
   /** {@code events/} at the repository root: the module's basedir is {@code functions/<name>}. */
-  static Path directory() {
+  public static Path directory() {
     Path start = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     for (Path dir = start; dir != null; dir = dir.getParent()) {
       Path events = dir.resolve("events");
@@ -50,7 +50,7 @@ final class SampleEvent {
   }
 
   /** The names (without {@code .json}) of every sample event, sorted. */
-  static List<String> names() {
+  public static List<String> names() {
     try (Stream<Path> files = Files.list(directory())) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
           .map(n -> n.substring(0, n.length() - ".json".length())).sorted().toList();
@@ -60,7 +60,7 @@ final class SampleEvent {
   }
 
   /** {@code events/<name>.json}, freshly parsed (changes never leak into another test). */
-  static SampleEvent load(String name) {
+  public static SampleEvent load(String name) {
     Path file = directory().resolve(name + ".json");
     try {
       JsonNode node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -73,12 +73,12 @@ final class SampleEvent {
     }
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
   /** The parsed event, to change in place. */
-  ObjectNode tree() {
+  public ObjectNode tree() {
     return tree;
   }
 
@@ -86,7 +86,7 @@ final class SampleEvent {
    * Sets a path parameter and rebuilds {@code rawPath} and {@code requestContext.http.path} from
    * the route key's template, as API Gateway would have matched them.
    */
-  SampleEvent pathParameter(String parameter, String value) {
+  public SampleEvent pathParameter(String parameter, String value) {
     ObjectNode parameters = tree.has("pathParameters") ? (ObjectNode) tree.get("pathParameters") : tree.putObject("pathParameters");
     parameters.put(parameter, value);
     String routeKey = tree.get("routeKey").asText();
@@ -101,25 +101,25 @@ final class SampleEvent {
   }
 
   /** Replaces the (JSON) body and its {@code content-length}. */
-  SampleEvent body(String body) {
+  public SampleEvent body(String body) {
     tree.put("body", body);
     tree.put("isBase64Encoded", false);
     return header("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
   }
 
   /** Sets a header, lower-cased as API Gateway passes header names. */
-  SampleEvent header(String header, String value) {
+  public SampleEvent header(String header, String value) {
     ((ObjectNode) tree.get("headers")).put(header.toLowerCase(Locale.ROOT), value);
     return this;
   }
 
   /** Another caller: the JWT's {@code sub} claim. */
-  SampleEvent sub(String sub) {
+  public SampleEvent sub(String sub) {
     return claim("sub", sub);
   }
 
   /** Sets one JWT claim (claims are strings in payload 2.0). */
-  SampleEvent claim(String claim, String value) {
+  public SampleEvent claim(String claim, String value) {
     JsonNode claims = tree.at("/requestContext/authorizer/jwt/claims");
     if (!(claims instanceof ObjectNode object)) {
       throw new IllegalStateException(name + " has no JWT authorizer");
@@ -128,7 +128,7 @@ final class SampleEvent {
     return this;
   }
 
-  String toJson() {
+  public String toJson() {
     try {
       return JSON.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
@@ -137,7 +137,7 @@ final class SampleEvent {
   }
 
   /** Invokes {@code handler} with this event, as the Lambda runtime would, and reads its answer. */
-  HttpApiResponse invoke(RequestStreamHandler handler, String functionName) {
+  public HttpApiResponse invoke(RequestStreamHandler handler, String functionName) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       handler.handleRequest(new ByteArrayInputStream(toJson().getBytes(StandardCharsets.UTF_8)), out,
