@@ -26,7 +26,8 @@ public record MeridianConfig(
     String initialPrimaryRegion,
     String standbyRegion,
     List<String> peerRegions,
-    Optional<String> reconcileQueueUrl) {
+    Optional<String> reconcileQueueUrl,
+    Optional<String> reconcileDeadLetterQueueUrl) {
 
   public static final String AWS_REGION = "AWS_REGION";
   public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
@@ -37,10 +38,12 @@ public record MeridianConfig(
   public static final String STANDBY_REGION = "STANDBY_REGION";
   public static final String PEER_REGIONS = "PEER_REGIONS";
   public static final String RECONCILE_QUEUE_URL = "RECONCILE_QUEUE_URL";
+  public static final String RECONCILE_DEAD_LETTER_QUEUE_URL = "RECONCILE_DEAD_LETTER_QUEUE_URL";
 
   /** Every variable this record reads (the template contract test checks the template sets them). */
   public static final List<String> VARIABLES = List.of(AWS_REGION, FUNCTION_NAME, TABLE_NAME, EVENT_BUS_NAME,
-      DEPLOYMENT_MODE, INITIAL_PRIMARY_REGION, STANDBY_REGION, PEER_REGIONS, RECONCILE_QUEUE_URL);
+      DEPLOYMENT_MODE, INITIAL_PRIMARY_REGION, STANDBY_REGION, PEER_REGIONS, RECONCILE_QUEUE_URL,
+      RECONCILE_DEAD_LETTER_QUEUE_URL);
 
   public MeridianConfig {
     peerRegions = List.copyOf(peerRegions);
@@ -82,7 +85,8 @@ public record MeridianConfig(
     }
     v.orThrow();
     return new MeridianConfig(region, env.getOrDefault(FUNCTION_NAME, "meridian"), table, bus, mode, primary, standby,
-        peers, Optional.ofNullable(blankToNull(env.get(RECONCILE_QUEUE_URL))));
+        peers, Optional.ofNullable(blankToNull(env.get(RECONCILE_QUEUE_URL))),
+        Optional.ofNullable(blankToNull(env.get(RECONCILE_DEAD_LETTER_QUEUE_URL))));
   }
 
   /** This region and its peers, sorted. */

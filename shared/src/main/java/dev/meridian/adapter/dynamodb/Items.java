@@ -60,6 +60,8 @@ public final class Items {
   public static final String PRODUCTS_INDEX_PK = "PRODUCTS";
   public static final String CUSTOMER_PREFIX = "CUSTOMER#";
   public static final String CONTROL = "CONTROL";
+  public static final String CONFLICTS_PK = "CONFLICTS";
+  public static final String CONFLICT_ENTITY = "conflict";
 
   private Items() {}
 
@@ -270,6 +272,33 @@ public final class Items {
 
   private static Conflict.Side side(Map<String, AttributeValue> m) {
     return new Conflict.Side(str(m, "value"), str(m, "region"), HlcStamp.decode(str(m, "stamp")));
+  }
+
+  // ------------------------------------------------------------------ conflict records
+
+  /**
+   * A recorded conflict, under one partition sorted by when it became observable, so the
+   * newest come first. Two regions recording the same conflict write the same key.
+   */
+  public static Map<String, AttributeValue> conflictRecord(Conflict c, String originRegion) {
+    Map<String, AttributeValue> item = conflictRecordKey(c);
+    item.put(ENTITY, s(CONFLICT_ENTITY));
+    item.put("conflict", conflict(c));
+    item.put(VERSION, n(1));
+    item.put(ORIGIN_REGION, s(originRegion));
+    return item;
+  }
+
+  public static Map<String, AttributeValue> conflictRecordKey(Conflict c) {
+    return key(CONFLICTS_PK, conflictPosition(c));
+  }
+
+  public static String conflictPosition(Conflict c) {
+    return c.detectedAfter().encode() + "#" + c.id();
+  }
+
+  public static Conflict conflictRecord(Map<String, AttributeValue> item) {
+    return conflict(Attr.map(item, "conflict"));
   }
 
   // ------------------------------------------------------------------ control

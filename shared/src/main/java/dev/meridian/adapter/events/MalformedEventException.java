@@ -1,0 +1,16 @@
+package dev.meridian.adapter.events;
+
+/**
+ * An incoming event that is not a change event this code can apply: not JSON, not Meridian's,
+ * an unknown schema version or entity, or a state that does not decode. Never retried: the
+ * reconciler sends it to the dead-letter queue with this message.
+ */
+public final class MalformedEventException extends RuntimeException {
+  public MalformedEventException(String message) {
+    super(message);
+  }
+
+  public MalformedEventException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
