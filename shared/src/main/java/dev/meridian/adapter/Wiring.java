@@ -1,11 +1,15 @@
 package dev.meridian.adapter;
 
 import dev.meridian.adapter.dynamodb.DynamoDbCatalogRepository;
+import dev.meridian.adapter.dynamodb.DynamoDbConflictRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbControlRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
+import dev.meridian.adapter.dynamodb.DynamoDbReplicaStore;
 import dev.meridian.app.catalog.CatalogService;
 import dev.meridian.app.control.ControlService;
 import dev.meridian.app.orders.OrderService;
+import dev.meridian.app.replication.ConflictLog;
+import dev.meridian.app.replication.ReconcileService;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.domain.clock.HybridLogicalClock;
 import java.time.Clock;
@@ -22,6 +26,8 @@ public final class Wiring {
   private final ControlService control;
   private final CatalogService catalog;
   private final OrderService orders;
+  private final ReconcileService reconcile;
+  private final ConflictLog conflicts;
 
   public Wiring(MeridianConfig config, DynamoDbClient dynamoDb, Clock wallClock) {
     this.config = config;
@@ -31,8 +37,12 @@ public final class Wiring {
         config.deployment());
     DynamoDbCatalogRepository catalogRepository = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region());
     this.catalog = new CatalogService(catalogRepository, clock, control);
-    this.orders = new OrderService(new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), wallClock),
-        catalogRepository, clock, control);
+    DynamoDbOrderRepository orderRepository = new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(),
+        wallClock);
+    this.orders = new OrderService(orderRepository, catalogRepository, clock, control);
+    this.reconcile = new ReconcileService(config.region(), orderRepository, catalogRepository,
+        new DynamoDbReplicaStore(dynamoDb, config.tableName(), config.region()));
+    this.conflicts = new ConflictLog(new DynamoDbConflictRepository(dynamoDb, config.tableName()));
   }
 
   public MeridianConfig config() {
@@ -57,5 +67,13 @@ public final class Wiring {
 
   public OrderService orders() {
     return orders;
+  }
+
+  public ReconcileService reconcile() {
+    return reconcile;
+  }
+
+  public ConflictLog conflicts() {
+    return conflicts;
   }
 }

@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.meridian.adapter.dynamodb.DynamoDbCatalogRepository;
+import dev.meridian.adapter.Wiring;
 import dev.meridian.adapter.dynamodb.DynamoDbClients;
-import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
-import dev.meridian.adapter.dynamodb.DynamoDbReplicaStore;
 import dev.meridian.adapter.events.ChangeEventJson;
 import dev.meridian.adapter.events.MalformedEventException;
 import dev.meridian.app.StoreUnavailableException;
@@ -83,10 +81,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
     this.sqs = sqs;
     this.metrics = metrics;
     this.wallClock = wallClock;
-    this.reconcile = new ReconcileService(config.region(),
-        new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), wallClock),
-        new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region()),
-        new DynamoDbReplicaStore(dynamoDb, config.tableName(), config.region()));
+    this.reconcile = new Wiring(config, dynamoDb, wallClock).reconcile();
   }
 
   @Override
