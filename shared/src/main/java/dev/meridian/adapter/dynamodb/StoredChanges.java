@@ -31,11 +31,16 @@ public final class StoredChanges {
       return Optional.empty();
     }
     return Optional.of(new StoredChange(position, Attr.str(item, TableDesign.ORIGIN_REGION),
-        Attr.num(item, TableDesign.VERSION), change(entity, item)));
+        Attr.num(item, TableDesign.VERSION), change(entity, item, Attr.num(item, TableDesign.VERSION))));
   }
 
-  /** Decodes the state of a published entity from item attributes (keys and bookkeeping attributes optional). */
-  public static Change change(String entity, Map<String, AttributeValue> attributes) {
+  /**
+   * Decodes the state of a published entity from item attributes (keys and bookkeeping attributes
+   * optional); {@code version} is the item's version (an allocation's revision).
+   */
+  public static Change change(String entity, Map<String, AttributeValue> state, long version) {
+    Map<String, AttributeValue> attributes = new java.util.HashMap<>(state);
+    attributes.put(TableDesign.VERSION, Attr.n(version));
     try {
       return switch (entity) {
         case Order.ENTITY -> new Change.OrderChange(Items.order(attributes));

@@ -119,7 +119,7 @@ public final class ChangeEventJson {
     Change change;
     try {
       clock = HlcStamp.decode(text(detail, "clock"));
-      change = StoredChanges.change(entity, ItemJson.fromJson(detail.get("state")));
+      change = StoredChanges.change(entity, ItemJson.fromJson(detail.get("state")), version);
     } catch (MalformedEventException e) {
       throw e;
     } catch (RuntimeException e) {

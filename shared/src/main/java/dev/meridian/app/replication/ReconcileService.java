@@ -45,6 +45,8 @@ public final class ReconcileService {
     MERGED,
     /** Only this region's now-superseded reservation was released. */
     RELEASED,
+    /** The remote write lost to a concurrent local one: the state stays, the conflict was recorded. */
+    RECORDED,
     /** The local state already contained the remote one: nothing written. */
     CONTAINED,
     /** Transfers addressed to this region were received. */
@@ -116,8 +118,9 @@ public final class ReconcileService {
         continue;
       }
       Order local = stored.get().value();
-      boolean contained = local.contains(remote);
-      Order merged = contained ? local : local.reconcile(remote);
+      // reconcile, not merge: a remote write that loses every field still adds its conflict records.
+      Order merged = local.reconcile(remote);
+      boolean contained = merged.equals(local);
       boolean release = merged.actionFor(region) == Order.ReservationAction.RELEASE && holdsHere(merged);
       if (contained && !release) {
         return Outcome.of(Action.CONTAINED);
@@ -162,10 +165,15 @@ public final class ReconcileService {
         continue;
       }
       Product local = stored.get().product();
-      if (local.contains(remote)) {
-        return Outcome.of(Action.CONTAINED);
-      }
       List<Conflict> found = local.conflictsWith(remote);
+      if (local.contains(remote)) {
+        if (found.isEmpty()) {
+          return Outcome.of(Action.CONTAINED);
+        }
+        // A concurrent remote write that lost every field: nothing to merge, but it was a conflict.
+        replica.recordConflicts(found);
+        return new Outcome(Action.RECORDED, found, 0, false);
+      }
       long newVersion = Math.max(stored.get().version(), event.version()) + 1;
       if (replica.writeProduct(local.merge(remote), stored.get().version(), newVersion, found)) {
         return new Outcome(Action.MERGED, found, 0, false);

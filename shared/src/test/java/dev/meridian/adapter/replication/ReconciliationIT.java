@@ -1,0 +1,317 @@
+package dev.meridian.adapter.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meridian.adapter.Wiring;
+import dev.meridian.adapter.dynamodb.DynamoDbReplicaStore;
+import dev.meridian.adapter.dynamodb.Items;
+import dev.meridian.adapter.dynamodb.StoredChanges;
+import dev.meridian.adapter.dynamodb.TableDesign;
+import dev.meridian.adapter.events.ChangeEventJson;
+import dev.meridian.app.Page;
+import dev.meridian.app.Versioned;
+import dev.meridian.app.catalog.CatalogService;
+import dev.meridian.app.orders.OrderService;
+import dev.meridian.app.replication.ChangeEvent;
+import dev.meridian.app.replication.ReconcileService;
+import dev.meridian.app.replication.StoredChange;
+import dev.meridian.config.MeridianConfig;
+import dev.meridian.domain.common.Conflict;
+import dev.meridian.domain.common.Money;
+import dev.meridian.domain.common.ValidationException;
+import dev.meridian.domain.order.CancelOrder;
+import dev.meridian.domain.order.CustomerId;
+import dev.meridian.domain.order.IdempotencyKey;
+import dev.meridian.domain.order.Order;
+import dev.meridian.domain.order.OrderId;
+import dev.meridian.domain.order.OrderStatus;
+import dev.meridian.domain.order.PlaceOrder;
+import dev.meridian.domain.order.Reservation;
+import dev.meridian.domain.product.ProductId;
+import dev.meridian.domain.product.UpsertProduct;
+import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.local.moto.MotoServer;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+/**
+ * Two regions' replicas (the same table name in two moto regions, as a global table has) and the
+ * real reconcile use case over the real adapters. Events travel as the wire form: each write's
+ * item is read back, encoded by {@link ChangeEventJson}, wrapped as the EventBridge event the
+ * queue rule delivers, decoded, and applied in the other region. No global-table replication
+ * runs here unless a test copies an item itself, so every convergence shown is the reconciler's.
+ */
+@ExtendWith(MotoExtension.class)
+class ReconciliationIT {
+  private static final AtomicInteger TABLES = new AtomicInteger();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String US = "us-east-1";
+  private static final String EU = "eu-west-1";
+  private static final CustomerId ALICE = new CustomerId("alice");
+  private static final ProductId CUP = ProductId.of("cup");
+
+  private String table;
+  private Region us;
+  private Region eu;
+
+  private record Region(String name, DynamoDbClient dynamoDb, Wiring wiring) {}
+
+  @BeforeEach
+  void replicas(MotoServer moto) {
+    table = "meridian-reconcile-" + TABLES.incrementAndGet();
+    us = region(moto, US);
+    eu = region(moto, EU);
+  }
+
+  private Region region(MotoServer moto, String name) {
+    DynamoDbClient dynamoDb = moto.dynamoDb(name);
+    dynamoDb.createTable(TableDesign.createTableRequest(table));
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_REGION", name);
+    env.put("TABLE_NAME", table);
+    env.put("PEER_REGIONS", US + "," + EU);
+    return new Region(name, dynamoDb, new Wiring(MeridianConfig.from(env), dynamoDb, Clock.systemUTC()));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private Map<String, AttributeValue> item(Region r, Map<String, AttributeValue> key) {
+    return r.dynamoDb.getItem(GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build()).item();
+  }
+
+  /** Global-table replication of one item, as it would arrive: the whole item, last writer wins. */
+  private void replicate(Region from, Region to, Map<String, AttributeValue> key) {
+    to.dynamoDb.putItem(PutItemRequest.builder().tableName(table).item(item(from, key)).build());
+  }
+
+  /** The event {@code from}'s publisher emits for the item's current state, through the wire form. */
+  private ChangeEvent eventFor(Region from, Map<String, AttributeValue> key) {
+    StoredChange stored = StoredChanges.of("1", item(from, key)).orElseThrow();
+    ChangeEvent published = ChangeEvent.of(stored.originRegion(), stored.version(),
+        stored.change().latestStamp().orElseGet(() -> from.wiring.clock().now()), stored.change());
+    ObjectNode event = JSON.createObjectNode();
+    event.put("version", "0");
+    event.put("id", "eb-" + published.eventId().hashCode());
+    event.put("detail-type", ChangeEventJson.detailType(published));
+    event.put("source", ChangeEventJson.SOURCE);
+    event.put("region", from.name);
+    try {
+      event.set("detail", JSON.readTree(ChangeEventJson.detail(published)));
+      return ChangeEventJson.fromEventBridgeEvent(JSON.writeValueAsString(event));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private ReconcileService.Outcome deliver(Region from, Region to, Map<String, AttributeValue> key) {
+    return to.wiring.reconcile().apply(eventFor(from, key));
+  }
+
+  /** Exchanges an item's events both ways until neither side changes: what the event links do. */
+  private int exchangeUntilQuiet(Map<String, AttributeValue> key) {
+    int rounds = 0;
+    while (rounds < 10) {
+      rounds++;
+      ReconcileService.Outcome toEu = deliver(us, eu, key);
+      ReconcileService.Outcome toUs = deliver(eu, us, key);
+      if (quiet(toEu) && quiet(toUs)) {
+        return rounds;
+      }
+    }
+    throw new AssertionError("no convergence after 10 exchanges");
+  }
+
+  private static boolean quiet(ReconcileService.Outcome outcome) {
+    return outcome.action() == ReconcileService.Action.CONTAINED || outcome.action() == ReconcileService.Action.RECORDED;
+  }
+
+  private void seedCupEverywhere(long unitsPerRegion) {
+    us.wiring.catalog().upsert(new UpsertProduct(CUP, "Cup", "A cup", Money.of(250, "EUR"), true),
+        new CatalogService.IfAbsent());
+    replicate(us, eu, Items.productKey(CUP));
+    if (unitsPerRegion > 0) {
+      us.wiring.catalog().restock(CUP, unitsPerRegion);
+      eu.wiring.catalog().restock(CUP, unitsPerRegion);
+    }
+  }
+
+  private StockAllocation allocation(Region r) {
+    return new DynamoDbReplicaStore(r.dynamoDb, table, r.name).allocation(CUP, r.name).orElseThrow();
+  }
+
+  private Versioned<Order> order(Region r, OrderId id) {
+    return r.wiring.orders().get(id, ALICE).orElseThrow();
+  }
+
+  private static PlaceOrder place(String key, int quantity) {
+    return new PlaceOrder(ALICE, new IdempotencyKey(key), List.of(new PlaceOrder.Line("cup", quantity)));
+  }
+
+  // ------------------------------------------------------------------ orders
+
+  @Test
+  void anOrderRetriedInASecondRegionDuringFailoverKeepsOneReservationAndTheLoserReleasesItsUnits() {
+    seedCupEverywhere(10);
+    OrderService.Placed first = (OrderService.Placed) us.wiring.orders().place(place("retry-1", 3));
+    OrderService.Placed retry = (OrderService.Placed) eu.wiring.orders().place(place("retry-1", 3));
+    OrderId id = first.order().id();
+    assertThat(retry.order().id()).isEqualTo(id);
+    assertThat(allocation(us).reserved()).isEqualTo(3);
+    assertThat(allocation(eu).reserved()).isEqualTo(3);
+
+    exchangeUntilQuiet(Items.orderKey(id));
+
+    Versioned<Order> inUs = order(us, id);
+    Versioned<Order> inEu = order(eu, id);
+    // Equal states; versions are each replica's own concurrency token and may differ until
+    // global-table replication copies one item over the other.
+    assertThat(inUs.value()).isEqualTo(inEu.value());
+    // The earlier reservation (us-east-1 placed first) stands; eu-west-1 returned its 3 units.
+    Reservation standing = inUs.value().standingReservation().orElseThrow();
+    assertThat(standing.region()).isEqualTo(US);
+    assertThat(inUs.value().reservations().values().stream().filter(Reservation::isActive)).hasSize(1);
+    assertThat(allocation(us).reserved()).isEqualTo(3);
+    assertThat(allocation(eu).reserved()).isZero();
+    assertThat(allocation(eu).available()).isEqualTo(10);
+    assertThat(inUs.value().conflicts()).extracting(Conflict::rule).contains("earliest-reservation-stands");
+    assertThat(us.wiring.conflicts().list(null, 10).items()).extracting(Conflict::rule).contains("earliest-reservation-stands");
+    assertThat(eu.wiring.conflicts().list(null, 10).items()).extracting(Conflict::rule).contains("earliest-reservation-stands");
+  }
+
+  @Test
+  void aCancellationInAnotherRegionReleasesTheUnitsWhereTheyAreHeld() {
+    seedCupEverywhere(10);
+    OrderService.Placed placed = (OrderService.Placed) us.wiring.orders().place(place("cancel-1", 4));
+    OrderId id = placed.order().id();
+    assertThat(deliver(us, eu, Items.orderKey(id)).action()).isEqualTo(ReconcileService.Action.COPIED);
+
+    assertThat(eu.wiring.orders().cancel(new CancelOrder(id, ALICE))).isInstanceOf(OrderService.Cancelled.class);
+    assertThat(allocation(us).reserved()).as("still held until the cancellation arrives").isEqualTo(4);
+
+    ReconcileService.Outcome arrived = deliver(eu, us, Items.orderKey(id));
+    assertThat(arrived.releasedHold()).isTrue();
+    assertThat(allocation(us).reserved()).isZero();
+    assertThat(allocation(us).available()).isEqualTo(10);
+    exchangeUntilQuiet(Items.orderKey(id));
+    assertThat(order(us, id).value()).isEqualTo(order(eu, id).value());
+    assertThat(order(us, id).value().currentStatus()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(allocation(us).available()).as("released once").isEqualTo(10);
+  }
+
+  @Test
+  void theReleaseHappensEvenWhenReplicationDeliveredTheCancelledStateFirst() {
+    seedCupEverywhere(10);
+    OrderId id = ((OrderService.Placed) us.wiring.orders().place(place("lww-1", 2))).order().id();
+    replicate(us, eu, Items.orderKey(id));
+    eu.wiring.orders().cancel(new CancelOrder(id, ALICE));
+    // Global-table replication (last writer wins) brings eu's cancelled item to us before the event.
+    replicate(eu, us, Items.orderKey(id));
+    assertThat(allocation(us).reserved()).isEqualTo(2);
+
+    ReconcileService.Outcome arrived = deliver(eu, us, Items.orderKey(id));
+    assertThat(arrived.action()).isEqualTo(ReconcileService.Action.RELEASED);
+    assertThat(allocation(us).reserved()).isZero();
+    assertThat(deliver(eu, us, Items.orderKey(id)).action()).isIn(ReconcileService.Action.CONTAINED,
+        ReconcileService.Action.MERGED);
+    assertThat(allocation(us).available()).as("never released twice").isEqualTo(10);
+  }
+
+  @Test
+  void theSameEventTwiceOrAnOlderOneAfterANewerChangesNothing() {
+    seedCupEverywhere(10);
+    OrderId id = ((OrderService.Placed) us.wiring.orders().place(place("dup-1", 1))).order().id();
+    ChangeEvent placedEvent = eventFor(us, Items.orderKey(id));
+    us.wiring.orders().cancel(new CancelOrder(id, ALICE));
+    ChangeEvent cancelledEvent = eventFor(us, Items.orderKey(id));
+
+    assertThat(eu.wiring.reconcile().apply(cancelledEvent).action()).isEqualTo(ReconcileService.Action.COPIED);
+    Versioned<Order> afterNewer = order(eu, id);
+    assertThat(eu.wiring.reconcile().apply(cancelledEvent).action()).isEqualTo(ReconcileService.Action.CONTAINED);
+    assertThat(eu.wiring.reconcile().apply(placedEvent).action()).isEqualTo(ReconcileService.Action.CONTAINED);
+    assertThat(order(eu, id)).isEqualTo(afterNewer);
+    assertThat(order(eu, id).value().currentStatus()).isEqualTo(OrderStatus.CANCELLED);
+  }
+
+  // ------------------------------------------------------------------ products and the conflict log
+
+  @Test
+  void concurrentProductEditsMergeIdenticallyAndAreListedNewestFirst() {
+    seedCupEverywhere(0);
+    us.wiring.catalog().upsert(new UpsertProduct(CUP, "Cup", "A cup", Money.of(300, "EUR"), true),
+        new CatalogService.IfMatch(1));
+    eu.wiring.catalog().upsert(new UpsertProduct(CUP, "Big cup", "A cup", Money.of(280, "EUR"), true),
+        new CatalogService.IfMatch(1));
+
+    // eu-west-1 wrote later: us-east-1's price loses there without changing anything, but is recorded.
+    ReconcileService.Outcome inEu = deliver(us, eu, Items.productKey(CUP));
+    assertThat(inEu.action()).isEqualTo(ReconcileService.Action.RECORDED);
+    assertThat(inEu.conflicts()).extracting(Conflict::field).containsExactly("price");
+    ReconcileService.Outcome inUs = deliver(eu, us, Items.productKey(CUP));
+    assertThat(inUs.action()).isEqualTo(ReconcileService.Action.MERGED);
+    assertThat(inUs.conflicts()).isEqualTo(inEu.conflicts());
+    exchangeUntilQuiet(Items.productKey(CUP));
+
+    var usEntry = us.wiring.catalog().get(CUP).orElseThrow();
+    var euEntry = eu.wiring.catalog().get(CUP).orElseThrow();
+    assertThat(usEntry.product()).isEqualTo(euEntry.product());
+    assertThat(usEntry.product().currentName()).isEqualTo("Big cup");
+    Page<Conflict> listed = us.wiring.conflicts().list(null, 10);
+    assertThat(listed.items()).extracting(Conflict::field).containsExactly("price");
+    assertThat(eu.wiring.conflicts().list(null, 10).items()).isEqualTo(listed.items());
+  }
+
+  @Test
+  void theConflictLogPagesNewestFirstAndRefusesForgedCursors() {
+    seedCupEverywhere(0);
+    for (int i = 0; i < 3; i++) {
+      long usVersion = us.wiring.catalog().get(CUP).orElseThrow().version();
+      long euVersion = eu.wiring.catalog().get(CUP).orElseThrow().version();
+      us.wiring.catalog().upsert(new UpsertProduct(CUP, "Cup", "A cup", Money.of(300 + i, "EUR"), true),
+          new CatalogService.IfMatch(usVersion));
+      eu.wiring.catalog().upsert(new UpsertProduct(CUP, "Cup", "A cup", Money.of(400 + i, "EUR"), true),
+          new CatalogService.IfMatch(euVersion));
+      exchangeUntilQuiet(Items.productKey(CUP));
+    }
+    Page<Conflict> first = us.wiring.conflicts().list(null, 2);
+    assertThat(first.items()).hasSize(2);
+    Page<Conflict> second = us.wiring.conflicts().list(first.nextCursor().orElseThrow(), 2);
+    assertThat(second.items()).hasSize(1);
+    List<Conflict> all = new java.util.ArrayList<>(first.items());
+    all.addAll(second.items());
+    assertThat(all).extracting(Conflict::detectedAfter).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThatThrownBy(() -> us.wiring.conflicts().list("Zm9yZ2Vk", 2)).isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> us.wiring.conflicts().list(null, 0)).isInstanceOf(ValidationException.class);
+  }
+
+  // ------------------------------------------------------------------ transfers
+
+  @Test
+  void aTransferIsReceivedExactlyOnce() {
+    seedCupEverywhere(10);
+    DynamoDbReplicaStore usStore = new DynamoDbReplicaStore(us.dynamoDb, table, US);
+    StockAllocation before = allocation(us);
+    assertThat(usStore.writeAllocation(before.give(EU, 4), before.revision())).isTrue();
+    assertThat(usStore.writeAllocation(before.give(EU, 4), before.revision())).as("stale revision").isFalse();
+
+    ReconcileService.Outcome received = deliver(us, eu, Items.allocationKey(CUP, US));
+    assertThat(received.unitsReceived()).isEqualTo(4);
+    assertThat(deliver(us, eu, Items.allocationKey(CUP, US)).action()).isEqualTo(ReconcileService.Action.CONTAINED);
+    assertThat(allocation(eu).available()).isEqualTo(14);
+    assertThat(allocation(us).available()).isEqualTo(6);
+    assertThat(deliver(eu, us, Items.allocationKey(CUP, EU)).action()).isEqualTo(ReconcileService.Action.NOT_ADDRESSED);
+  }
+}
