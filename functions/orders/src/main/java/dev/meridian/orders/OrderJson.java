@@ -115,6 +115,22 @@ final class OrderJson {
     }
   }
 
+  /** {@code GET /admin/conflicts}: one recorded conflict of any entity. */
+  record ConflictRecordView(String id, String entity, String key, String field, String rule, SideView winner,
+      SideView loser, String detectedAfter) {
+    static ConflictRecordView of(Conflict c) {
+      return new ConflictRecordView(c.id(), c.entity(), c.key(), c.field(), c.rule(), SideView.of(c.winner()),
+          SideView.of(c.loser()), instant(c.detectedAfter()));
+    }
+  }
+
+  /** {@code GET /admin/conflicts}: newest first; {@code nextCursor} is null on the last page. */
+  record ConflictPage(List<ConflictRecordView> items, String nextCursor) {
+    static ConflictPage of(Page<Conflict> page) {
+      return new ConflictPage(page.items().stream().map(ConflictRecordView::of).toList(), page.nextCursor().orElse(null));
+    }
+  }
+
   record SideView(String value, String region, String at) {
     static SideView of(Conflict.Side side) {
       return new SideView(side.value(), side.region(), instant(side.stamp()));

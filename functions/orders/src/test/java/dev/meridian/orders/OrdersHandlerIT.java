@@ -390,7 +390,7 @@ class OrdersHandlerIT {
 
   @Test
   void unknownRoutesAndMethodsAreProblems() {
-    HttpApiResponse none = call(HttpApiEvent.request("GET", "/admin/conflicts").admin("ops"));
+    HttpApiResponse none = call(HttpApiEvent.request("GET", "/admin/nothing-here").admin("ops"));
     assertThat(none.status()).isEqualTo(404);
     assertThat(none.header("Content-Type")).contains("application/problem+json");
     HttpApiResponse method = call(HttpApiEvent.request("DELETE", "/orders").customer("alice"));

@@ -106,6 +106,16 @@ class SampleEventsIT {
   }
 
   @Test
+  void theConflictsSampleListsAPageAndNeedsTheAdminScope() {
+    HttpApiResponse page = call(SampleEvent.load("orders-list-conflicts"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.json().get("items").isArray()).isTrue();
+    assertThat(page.json().has("nextCursor")).isTrue();
+    assertThat(call(SampleEvent.load("orders-list-conflicts").claim("scope", "openid")).status())
+        .as("without the admin scope").isEqualTo(403);
+  }
+
+  @Test
   void theControlPlaneSamplesReadAndFlipTheKillSwitch() {
     HttpApiResponse control = call(SampleEvent.load("orders-get-control"));
     assertThat(control.status()).isEqualTo(200);
