@@ -108,7 +108,7 @@ public final class PublisherHandler implements RequestStreamHandler {
       LOG.warn("bus refused events after retries", entry("failedPositions", report.failedPositions()));
     }
     PublishService.Report done = report;
-    metrics.flushMetrics(m -> {
+    flushMetrics(m -> {
       m.addMetric("EventsPublished", done.published(), MetricUnit.COUNT);
       m.addMetric("EventsPublishFailed", failed.size(), MetricUnit.COUNT);
     });
@@ -119,5 +119,13 @@ public final class PublisherHandler implements RequestStreamHandler {
     // In stream order: Lambda resumes from the lowest failed sequence number.
     order.stream().filter(failed::contains).distinct().forEach(p -> failures.addObject().put("itemIdentifier", p));
     return response;
+  }
+  /** Metrics never fail an invocation: a batch whose work is done must not be redelivered for them. */
+  private void flushMetrics(java.util.function.Consumer<Metrics> add) {
+    try {
+      metrics.flushMetrics(add);
+    } catch (RuntimeException e) {
+      LOG.warn("metrics not flushed (is POWERTOOLS_METRICS_NAMESPACE set?)", entry("reason", e.getMessage()));
+    }
   }
 }

@@ -102,7 +102,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
         failures.addObject().put("itemIdentifier", messageId);
       }
     }
-    metrics.flushMetrics(m -> {
+    flushMetrics(m -> {
       m.addMetric("EventsApplied", tally.applied, MetricUnit.COUNT);
       m.addMetric("EventsRejected", tally.rejected, MetricUnit.COUNT);
       m.addMetric("EventsRetried", tally.retried, MetricUnit.COUNT);
@@ -179,6 +179,15 @@ public final class ReconcilerHandler implements RequestStreamHandler {
 
   private static String truncate(String reason) {
     return reason.length() <= 1_000 ? reason : reason.substring(0, 1_000);
+  }
+
+  /** Metrics never fail an invocation: a batch whose work is done must not be redelivered for them. */
+  private void flushMetrics(java.util.function.Consumer<Metrics> add) {
+    try {
+      metrics.flushMetrics(add);
+    } catch (RuntimeException e) {
+      LOG.warn("metrics not flushed (is POWERTOOLS_METRICS_NAMESPACE set?)", entry("reason", e.getMessage()));
+    }
   }
 
   private static final class Tally {
