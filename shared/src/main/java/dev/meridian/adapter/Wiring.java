@@ -40,7 +40,7 @@ public final class Wiring {
     DynamoDbOrderRepository orderRepository = new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(),
         wallClock);
     this.orders = new OrderService(orderRepository, catalogRepository, clock, control);
-    this.reconcile = new ReconcileService(config.region(), orderRepository, catalogRepository,
+    this.reconcile = new ReconcileService(clock, config.stockPolicy(), orderRepository, catalogRepository,
         new DynamoDbReplicaStore(dynamoDb, config.tableName(), config.region()));
     this.conflicts = new ConflictLog(new DynamoDbConflictRepository(dynamoDb, config.tableName()));
   }

@@ -2,6 +2,7 @@ package dev.meridian.config;
 
 import dev.meridian.app.control.Deployment;
 import dev.meridian.app.control.DeploymentMode;
+import dev.meridian.app.replication.StockPolicy;
 import dev.meridian.domain.common.Validation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +28,8 @@ public record MeridianConfig(
     String standbyRegion,
     List<String> peerRegions,
     Optional<String> reconcileQueueUrl,
-    Optional<String> reconcileDeadLetterQueueUrl) {
+    Optional<String> reconcileDeadLetterQueueUrl,
+    StockPolicy stockPolicy) {
 
   public static final String AWS_REGION = "AWS_REGION";
   public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
@@ -39,11 +41,13 @@ public record MeridianConfig(
   public static final String PEER_REGIONS = "PEER_REGIONS";
   public static final String RECONCILE_QUEUE_URL = "RECONCILE_QUEUE_URL";
   public static final String RECONCILE_DEAD_LETTER_QUEUE_URL = "RECONCILE_DEAD_LETTER_QUEUE_URL";
+  public static final String STOCK_LOW_WATER_MARK = "STOCK_LOW_WATER_MARK";
+  public static final String PENDING_STOCK_TIMEOUT_SECONDS = "PENDING_STOCK_TIMEOUT_SECONDS";
 
   /** Every variable this record reads (the template contract test checks the template sets them). */
   public static final List<String> VARIABLES = List.of(AWS_REGION, FUNCTION_NAME, TABLE_NAME, EVENT_BUS_NAME,
       DEPLOYMENT_MODE, INITIAL_PRIMARY_REGION, STANDBY_REGION, PEER_REGIONS, RECONCILE_QUEUE_URL,
-      RECONCILE_DEAD_LETTER_QUEUE_URL);
+      RECONCILE_DEAD_LETTER_QUEUE_URL, STOCK_LOW_WATER_MARK, PENDING_STOCK_TIMEOUT_SECONDS);
 
   public MeridianConfig {
     peerRegions = List.copyOf(peerRegions);
@@ -83,10 +87,14 @@ public record MeridianConfig(
         peers.add(peer);
       }
     }
+    long lowWater = number(env, STOCK_LOW_WATER_MARK, StockPolicy.DEFAULT.lowWaterMark(), 0, 1_000_000, v);
+    long timeoutSeconds = number(env, PENDING_STOCK_TIMEOUT_SECONDS, StockPolicy.DEFAULT.pendingTimeout().toSeconds(), 1,
+        86_400, v);
     v.orThrow();
     return new MeridianConfig(region, env.getOrDefault(FUNCTION_NAME, "meridian"), table, bus, mode, primary, standby,
         peers, Optional.ofNullable(blankToNull(env.get(RECONCILE_QUEUE_URL))),
-        Optional.ofNullable(blankToNull(env.get(RECONCILE_DEAD_LETTER_QUEUE_URL))));
+        Optional.ofNullable(blankToNull(env.get(RECONCILE_DEAD_LETTER_QUEUE_URL))),
+        new StockPolicy(lowWater, java.time.Duration.ofSeconds(timeoutSeconds)));
   }
 
   /** This region and its peers, sorted. */
@@ -99,6 +107,21 @@ public record MeridianConfig(
 
   public Deployment deployment() {
     return new Deployment(region, mode, initialPrimaryRegion, standbyRegion, allRegions());
+  }
+
+  private static long number(Map<String, String> env, String name, long fallback, long min, long max, Validation v) {
+    String raw = blankToNull(env.get(name));
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw);
+      v.range(value, min, max, name);
+      return value;
+    } catch (NumberFormatException e) {
+      v.require(false, name, "must be a whole number");
+      return fallback;
+    }
   }
 
   private static String blankToNull(String s) {

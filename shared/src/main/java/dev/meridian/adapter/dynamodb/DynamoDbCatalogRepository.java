@@ -147,6 +147,7 @@ public final class DynamoDbCatalogRepository implements CatalogRepository {
       values.put(":region", s(allocationRegion));
       values.put(":entity", s("allocation"));
       values.put(":origin", s(region));
+      values.put(":gsipk", s(Items.allocationsIndexKey(allocationRegion)));
       Update restock = Update.builder()
           .tableName(table)
           .key(Items.allocationKey(id, allocationRegion))
@@ -156,8 +157,9 @@ public final class DynamoDbCatalogRepository implements CatalogRepository {
               + " reserved = if_not_exists(reserved, :zero), sold = if_not_exists(sold, :zero),"
               + " received = if_not_exists(received, :zero), given = if_not_exists(given, :zero),"
               + " holds = if_not_exists(holds, :empty), outgoing = if_not_exists(outgoing, :empty),"
-              + " receivedTransfers = if_not_exists(receivedTransfers, :empty),"
-              + " productId = :pid, #region = :region, entity = :entity, originRegion = :origin")
+              + " receivedTransfers = if_not_exists(receivedTransfers, :empty), pending = if_not_exists(pending, :empty),"
+              + " productId = :pid, #region = :region, entity = :entity, originRegion = :origin,"
+              + " gsi1pk = :gsipk, gsi1sk = :pid")
           .expressionAttributeNames(Map.of("#region", "region"))
           .expressionAttributeValues(values)
           .build();

@@ -13,6 +13,7 @@ import dev.meridian.domain.order.CustomerId;
 import dev.meridian.domain.order.Order;
 import dev.meridian.domain.order.OrderId;
 import dev.meridian.domain.order.OrderPlacement;
+import dev.meridian.domain.order.OrderStatus;
 import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.ProductId;
 import java.time.Clock;
@@ -127,6 +128,14 @@ public final class DynamoDbOrderRepository implements OrderRepository {
           lineProducts.add(productId);
           items.add(TransactWriteItem.builder().update(hold(order.id(), productId, home.region(), units)).build());
         });
+      } else if (order.currentStatus() == OrderStatus.PENDING_STOCK) {
+        Map<ProductId, Long> demand = new java.util.TreeMap<>();
+        order.body().lines().forEach(l -> demand.merge(l.productId(), (long) l.quantity(), Long::sum));
+        demand.forEach((productId, units) -> {
+          lineProducts.add(productId);
+          items.add(TransactWriteItem.builder().update(awaitStock(order.id(), productId, order.body().homeRegion(), units))
+              .build());
+        });
       }
       for (int attempt = 1; ; attempt++) {
         try {
@@ -156,6 +165,17 @@ public final class DynamoDbOrderRepository implements OrderRepository {
         .updateExpression("SET available = available - :q, reserved = reserved + :q, holds.#order = :q,"
             + " version = version + :one, originRegion = :origin")
         .conditionExpression("available >= :q AND attribute_not_exists(holds.#order)")
+        .expressionAttributeNames(Map.of("#order", orderId.value()))
+        .expressionAttributeValues(Map.of(":q", n(units), ":one", n(1), ":origin", s(region)))
+        .build();
+  }
+
+  private Update awaitStock(OrderId orderId, ProductId productId, String allocationRegion, long units) {
+    return Update.builder()
+        .tableName(table)
+        .key(Items.allocationKey(productId, allocationRegion))
+        .updateExpression("SET pending.#order = :q, version = version + :one, originRegion = :origin")
+        .conditionExpression("attribute_exists(pk) AND attribute_not_exists(pending.#order)")
         .expressionAttributeNames(Map.of("#order", orderId.value()))
         .expressionAttributeValues(Map.of(":q", n(units), ":one", n(1), ":origin", s(region)))
         .build();

@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -53,6 +55,54 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
           .tableName(table).key(Items.allocationKey(productId, allocationRegion)).consistentRead(true).build()).item();
       return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.allocation(item));
     });
+  }
+
+  @Override
+  public List<StockAllocation> allocations(ProductId productId) {
+    return GuardedCalls.guard("read allocations", () -> dynamoDb.query(QueryRequest.builder()
+            .tableName(table)
+            .keyConditionExpression("pk = :pk AND begins_with(sk, :allocations)")
+            .expressionAttributeValues(Map.of(":pk", s(Items.PRODUCT_PREFIX + productId.value()),
+                ":allocations", s(Items.ALLOCATION_PREFIX)))
+            .consistentRead(true)
+            .build())
+        .items().stream().map(Items::allocation).toList());
+  }
+
+  @Override
+  public List<StockAllocation> allocationsWithPendingOrders(String allocationRegion) {
+    return GuardedCalls.guard("find pending orders", () -> {
+      List<StockAllocation> found = new ArrayList<>();
+      Map<String, AttributeValue> start = null;
+      do {
+        QueryRequest.Builder query = QueryRequest.builder()
+            .tableName(table)
+            .indexName(TableDesign.GSI1)
+            .keyConditionExpression("gsi1pk = :pk")
+            .filterExpression("size(pending) > :zero")
+            .expressionAttributeValues(Map.of(":pk", s(Items.allocationsIndexKey(allocationRegion)), ":zero", n(0)));
+        if (start != null) {
+          query.exclusiveStartKey(start);
+        }
+        QueryResponse response = dynamoDb.query(query.build());
+        response.items().forEach(item -> found.add(Items.allocation(item)));
+        start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+      } while (start != null);
+      return found;
+    });
+  }
+
+  @Override
+  public boolean writeOrderAndAllocations(Order order, long expectedVersion, long newVersion, List<StockAllocation> next) {
+    List<TransactWriteItem> items = new ArrayList<>();
+    items.add(versionedPut(Items.order(order, newVersion, region), expectedVersion));
+    for (StockAllocation allocation : next) {
+      if (!allocation.region().equals(region)) {
+        throw new IllegalArgumentException("a region writes only its own allocations, not " + allocation.region() + "'s");
+      }
+      items.add(versionedPut(Items.allocation(allocation, region), allocation.revision() - 1));
+    }
+    return transact("write order and allocations", items);
   }
 
   @Override

@@ -150,9 +150,16 @@ public final class Items {
 
   // ------------------------------------------------------------------ allocations
 
+  /** gsi1 partition of a region's allocations (the pending-stock sweep reads it). */
+  public static String allocationsIndexKey(String region) {
+    return "ALLOCATIONS#" + region;
+  }
+
   public static Map<String, AttributeValue> allocation(StockAllocation a, String originRegion) {
     Map<String, AttributeValue> item = allocationKey(a.productId(), a.region());
     item.put(ENTITY, s("allocation"));
+    item.put(GSI1_PK, s(allocationsIndexKey(a.region())));
+    item.put(GSI1_SK, s(a.productId().value()));
     item.put("productId", s(a.productId().value()));
     item.put("region", s(a.region()));
     item.put("available", n(a.available()));
@@ -163,6 +170,7 @@ public final class Items {
     item.put("given", n(a.given()));
     item.put("holds", m(mapValues(a.holds(), Attr::n)));
     item.put("receivedTransfers", m(mapValues(a.receivedTransfers(), Attr::n)));
+    item.put("pending", m(mapValues(a.pending(), Attr::n)));
     item.put("outgoing", m(mapValues(a.outgoing(), t -> m(Map.of(
         "toRegion", s(t.toRegion()), "units", n(t.units()))))));
     item.put(VERSION, n(a.revision()));
@@ -177,13 +185,15 @@ public final class Items {
     Attr.map(item, "holds").forEach((k, v) -> holds.put(k, Long.parseLong(v.n())));
     SortedMap<String, Long> received = new TreeMap<>();
     Attr.map(item, "receivedTransfers").forEach((k, v) -> received.put(k, Long.parseLong(v.n())));
+    SortedMap<String, Long> pending = new TreeMap<>();
+    Attr.map(item, "pending").forEach((k, v) -> pending.put(k, Long.parseLong(v.n())));
     SortedMap<String, Transfer> outgoing = new TreeMap<>();
     Attr.map(item, "outgoing").forEach((k, v) -> outgoing.put(k,
         new Transfer(k, productId, region, str(v.m(), "toRegion"), num(v.m(), "units"))));
     try {
       return new StockAllocation(productId, region, num(item, "available"), num(item, "reserved"), num(item, "sold"),
           num(item, "restocked"), num(item, "received"), num(item, "given"), num(item, VERSION),
-          holds, outgoing, received);
+          holds, outgoing, received, pending);
     } catch (IllegalStateException e) {
       throw new CorruptItemException("allocation " + productId + "@" + region + " breaks an invariant: " + e.getMessage());
     }

@@ -33,7 +33,7 @@ public interface CatalogRepository {
 
   /**
    * Adds units to {@code region}'s allocation of an existing product, creating the allocation
-   * when absent, atomically (concurrent restocks add up).
+   * when absent, atomically (concurrent restocks add up). Zero units only creates the allocation.
    *
    * @return the allocation after the restock, or empty when the product does not exist
    */

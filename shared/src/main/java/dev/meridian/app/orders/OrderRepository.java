@@ -39,7 +39,8 @@ public interface OrderRepository {
   /**
    * Writes a placement in one transaction: the order only if no order has its id, and, when the
    * order holds a reservation in its home region, a hold of each line's units in that region's
-   * allocation only if that many units are available. All or nothing.
+   * allocation only if that many units are available; when it is pending stock, its demand on
+   * each line's allocation in its home region (which must exist). All or nothing.
    */
   PlaceWrite place(Order order);
 

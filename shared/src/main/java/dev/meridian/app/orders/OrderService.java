@@ -81,14 +81,17 @@ public final class OrderService {
     }
     Map<ProductId, Product> products = new HashMap<>();
     Map<ProductId, StockAllocation> local = new HashMap<>();
+    Map<ProductId, Long> globalFree = new HashMap<>();
     for (PlaceOrder.Line line : command.lines()) {
       catalog.find(line.product()).ifPresent(entry -> {
         products.put(line.product(), entry.product());
         localAllocation(entry).ifPresent(a -> local.put(line.product(), a));
+        // Units free everywhere as this replica sees them: what transfers could still bring here.
+        globalFree.put(line.product(), entry.allocations().stream()
+            .mapToLong(a -> Math.max(0, a.available() - a.pendingUnits())).sum());
       });
     }
-    // Cross-region transfers arrive with reconciliation: until then the global total is not offered (no 202).
-    OrderPlacement.Decision decision = OrderPlacement.decide(command, products, local, Map.of(), clock.region(), clock.now());
+    OrderPlacement.Decision decision = OrderPlacement.decide(command, products, local, globalFree, clock.region(), clock.now());
     if (decision instanceof OrderPlacement.Reserved reserved) {
       OrderRepository.PlaceWrite write = orders.place(reserved.order());
       if (write instanceof OrderRepository.Written) {
@@ -101,6 +104,9 @@ public final class OrderService {
       return replay(command).orElseThrow(() -> new IllegalStateException("order " + id + " exists but cannot be read"));
     }
     if (decision instanceof OrderPlacement.PendingStock pending) {
+      // The pending demand is recorded on this region's allocations, which must exist to carry it.
+      pending.order().body().lines().stream().map(l -> l.productId()).distinct()
+          .filter(p -> !local.containsKey(p)).forEach(p -> catalog.restock(p, clock.region(), 0));
       OrderRepository.PlaceWrite write = orders.place(pending.order());
       if (write instanceof OrderRepository.Written) {
         return new PendingStock(pending.order(), false);

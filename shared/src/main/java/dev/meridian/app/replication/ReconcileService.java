@@ -4,8 +4,11 @@ import dev.meridian.app.Versioned;
 import dev.meridian.app.catalog.CatalogEntry;
 import dev.meridian.app.catalog.CatalogRepository;
 import dev.meridian.app.orders.OrderRepository;
+import dev.meridian.domain.clock.HybridLogicalClock;
 import dev.meridian.domain.common.Conflict;
 import dev.meridian.domain.order.Order;
+import dev.meridian.domain.order.OrderId;
+import dev.meridian.domain.order.OrderStatus;
 import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
@@ -30,8 +33,18 @@ import java.util.Optional;
  *       the same write returns the held units. This is decided on every event, even one already
  *       contained: global-table replication may have delivered the remote state first.</li>
  *   <li><b>Transfers</b>: a remote allocation whose outgoing ledger names this region gives
- *       units here; each transfer id is received once.</li>
+ *       units here; each transfer id is received once, then this region's orders pending that
+ *       product are confirmed while units last (oldest first).</li>
+ *   <li><b>Giving</b> ({@link StockPolicy}): a remote allocation is also that region's ask. Its
+ *       deficit is what its pending orders wait for plus the low-water mark, minus what it has
+ *       available and what is already in flight to it (every region's outgoing transfers to it
+ *       that it has not yet received, as this replica sees them). Each peer gives its share of
+ *       the deficit, in proportion to what it can give: units above its own pending needs and,
+ *       unless the asker has pending orders, above its own low-water mark. Stale views can
+ *       make two peers give for the same deficit; the surplus is never lost, only moved.</li>
  * </ul>
+ * {@link #sweep} (on the reconciler's schedule) confirms pending orders that local units now
+ * cover (after a restock), and cancels those older than {@link StockPolicy#pendingTimeout()}.
  * Applying the same event twice, or an older one after a newer, changes nothing the second time.
  */
 public final class ReconcileService {
@@ -51,6 +64,8 @@ public final class ReconcileService {
     CONTAINED,
     /** Transfers addressed to this region were received. */
     RECEIVED,
+    /** This region gave units to the event's region, which asked for them. */
+    GAVE,
     /** Nothing in the event concerns this region (an allocation with no transfer to it). */
     NOT_ADDRESSED
   }
@@ -58,17 +73,25 @@ public final class ReconcileService {
   /**
    * @param conflicts     conflicts newly recorded by this region
    * @param unitsReceived units added to this region's allocation by transfers
+   * @param unitsGiven    units this region gave to the event's region
    * @param releasedHold  true when this region returned its held units for the order
+   * @param confirmed     pending orders confirmed with units received
    */
-  public record Outcome(Action action, List<Conflict> conflicts, long unitsReceived, boolean releasedHold) {
+  public record Outcome(Action action, List<Conflict> conflicts, long unitsReceived, long unitsGiven,
+      boolean releasedHold, int confirmed) {
     public Outcome {
       conflicts = List.copyOf(conflicts);
     }
 
     static Outcome of(Action action) {
-      return new Outcome(action, List.of(), 0, false);
+      return new Outcome(action, List.of(), 0, 0, false, 0);
     }
   }
+
+  /** What a sweep of this region's pending orders did. */
+  public record SweepReport(int confirmed, int cancelled, int stillPending) {}
+
+  private enum PendingResult { CONFIRMED, CANCELLED, DROPPED, WAITING }
 
   /** The event kept losing races with local writes; the caller should retry it later. */
   public static final class ContentionException extends RuntimeException {
@@ -78,12 +101,17 @@ public final class ReconcileService {
   }
 
   private final String region;
+  private final HybridLogicalClock clock;
+  private final StockPolicy policy;
   private final OrderRepository orders;
   private final CatalogRepository catalog;
   private final ReplicaStore replica;
 
-  public ReconcileService(String region, OrderRepository orders, CatalogRepository catalog, ReplicaStore replica) {
-    this.region = region;
+  public ReconcileService(HybridLogicalClock clock, StockPolicy policy, OrderRepository orders, CatalogRepository catalog,
+      ReplicaStore replica) {
+    this.region = clock.region();
+    this.clock = clock;
+    this.policy = policy;
     this.orders = orders;
     this.catalog = catalog;
     this.replica = replica;
@@ -130,7 +158,7 @@ public final class ReconcileService {
       found.removeAll(local.conflicts());
       long newVersion = Math.max(stored.get().version(), event.version()) + 1;
       if (replica.writeOrder(toWrite, stored.get().version(), newVersion, found, release)) {
-        return new Outcome(contained ? Action.RELEASED : Action.MERGED, found, 0, release);
+        return new Outcome(contained ? Action.RELEASED : Action.MERGED, found, 0, 0, release, 0);
       }
     }
     throw new ContentionException("order " + remote.id() + " changed during " + MAX_ATTEMPTS + " attempts to merge it");
@@ -172,20 +200,34 @@ public final class ReconcileService {
         }
         // A concurrent remote write that lost every field: nothing to merge, but it was a conflict.
         replica.recordConflicts(found);
-        return new Outcome(Action.RECORDED, found, 0, false);
+        return new Outcome(Action.RECORDED, found, 0, 0, false, 0);
       }
       long newVersion = Math.max(stored.get().version(), event.version()) + 1;
       if (replica.writeProduct(local.merge(remote), stored.get().version(), newVersion, found)) {
-        return new Outcome(Action.MERGED, found, 0, false);
+        return new Outcome(Action.MERGED, found, 0, 0, false, 0);
       }
     }
     throw new ContentionException("product " + remote.id() + " changed during " + MAX_ATTEMPTS + " attempts to merge it");
   }
 
   private Outcome applyAllocation(StockAllocation remote) {
+    long received = receiveTransfers(remote);
+    if (received > 0) {
+      int confirmed = confirmPending(remote.productId());
+      return new Outcome(Action.RECEIVED, List.of(), received, 0, false, confirmed);
+    }
+    long given = giveTo(remote);
+    if (given > 0) {
+      return new Outcome(Action.GAVE, List.of(), 0, given, false, 0);
+    }
+    return Outcome.of(remote.outgoing().values().stream().anyMatch(t -> t.toRegion().equals(region))
+        ? Action.CONTAINED : Action.NOT_ADDRESSED);
+  }
+
+  private long receiveTransfers(StockAllocation remote) {
     List<Transfer> toHere = remote.outgoing().values().stream().filter(t -> t.toRegion().equals(region)).toList();
     if (toHere.isEmpty()) {
-      return Outcome.of(Action.NOT_ADDRESSED);
+      return 0;
     }
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       StockAllocation current = replica.allocation(remote.productId(), region)
@@ -198,14 +240,142 @@ public final class ReconcileService {
           units += transfer.units();
         }
       }
-      if (units == 0) {
-        return Outcome.of(Action.CONTAINED);
-      }
-      if (replica.writeAllocation(next, current.revision())) {
-        return new Outcome(Action.RECEIVED, List.of(), units, false);
+      if (units == 0 || replica.writeAllocation(next, current.revision())) {
+        return units;
       }
     }
     throw new ContentionException("allocation " + remote.productId() + "@" + region + " changed during "
         + MAX_ATTEMPTS + " attempts to receive transfers");
+  }
+
+  /** This region's share of {@code asker}'s deficit, given now; 0 when there is none to give. */
+  private long giveTo(StockAllocation asker) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      List<StockAllocation> all = replica.allocations(asker.productId());
+      Optional<StockAllocation> mine = all.stream().filter(a -> a.region().equals(region)).findFirst();
+      if (mine.isEmpty()) {
+        return 0;
+      }
+      long inFlight = 0;
+      for (StockAllocation giver : all) {
+        if (giver.region().equals(asker.region())) {
+          continue;
+        }
+        inFlight += giver.outgoing().values().stream()
+            .filter(t -> t.toRegion().equals(asker.region()) && !asker.hasReceived(t.id()))
+            .mapToLong(Transfer::units).sum();
+      }
+      long deficit = asker.pendingUnits() + policy.lowWaterMark() - asker.available() - inFlight;
+      if (deficit <= 0) {
+        return 0;
+      }
+      boolean forOrders = asker.pendingUnits() > 0;
+      long total = all.stream().filter(a -> !a.region().equals(asker.region()))
+          .mapToLong(a -> giveable(a, forOrders)).sum();
+      long mayGive = giveable(mine.get(), forOrders);
+      if (mayGive <= 0 || total <= 0) {
+        return 0;
+      }
+      long share = Math.min(mayGive, (deficit * mayGive + total - 1) / total);
+      if (replica.writeAllocation(mine.get().give(asker.region(), share), mine.get().revision())) {
+        return share;
+      }
+    }
+    throw new ContentionException("allocation " + asker.productId() + "@" + region + " changed during "
+        + MAX_ATTEMPTS + " attempts to give units");
+  }
+
+  private long giveable(StockAllocation giver, boolean forOrders) {
+    return Math.max(0, giver.available() - giver.pendingUnits() - (forOrders ? 0 : policy.lowWaterMark()));
+  }
+
+  /** Confirms this region's orders pending {@code productId}, oldest first, while units last. */
+  private int confirmPending(ProductId productId) {
+    Optional<StockAllocation> mine = replica.allocation(productId, region);
+    if (mine.isEmpty() || mine.get().pending().isEmpty()) {
+      return 0;
+    }
+    int confirmed = 0;
+    for (OrderId id : oldestFirst(mine.get().pending().keySet())) {
+      if (settlePending(id, false) == PendingResult.CONFIRMED) {
+        confirmed++;
+      }
+    }
+    return confirmed;
+  }
+
+  /**
+   * Confirms every pending order of this region that its units now cover, and cancels the ones
+   * older than the policy's timeout.
+   */
+  public SweepReport sweep() {
+    java.util.Set<String> pendingIds = new java.util.TreeSet<>();
+    replica.allocationsWithPendingOrders(region).forEach(a -> pendingIds.addAll(a.pending().keySet()));
+    int confirmed = 0;
+    int cancelled = 0;
+    int waiting = 0;
+    for (OrderId id : oldestFirst(pendingIds)) {
+      switch (settlePending(id, true)) {
+        case CONFIRMED -> confirmed++;
+        case CANCELLED -> cancelled++;
+        case WAITING -> waiting++;
+        case DROPPED -> { }
+      }
+    }
+    return new SweepReport(confirmed, cancelled, waiting);
+  }
+
+  private List<OrderId> oldestFirst(java.util.Collection<String> ids) {
+    List<Versioned<Order>> found = new ArrayList<>();
+    for (String id : ids) {
+      orders.find(new OrderId(id)).ifPresent(found::add);
+    }
+    found.sort(java.util.Comparator.comparing(v -> v.value().body().placedAt()));
+    return found.stream().map(v -> v.value().id()).toList();
+  }
+
+  private PendingResult settlePending(OrderId id, boolean cancelWhenExpired) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Optional<Versioned<Order>> stored = orders.find(id);
+      if (stored.isEmpty()) {
+        return PendingResult.WAITING;
+      }
+      Order order = stored.get().value();
+      long version = stored.get().version();
+      List<StockAllocation> held = new ArrayList<>();
+      for (ProductId productId : order.body().lines().stream().map(l -> l.productId()).distinct().toList()) {
+        replica.allocation(productId, region).filter(a -> a.pending().containsKey(id.value())).ifPresent(held::add);
+      }
+      if (held.isEmpty()) {
+        return PendingResult.DROPPED;
+      }
+      if (order.currentStatus() != OrderStatus.PENDING_STOCK) {
+        // Cancelled by its owner, or placed by a retry elsewhere: the demand here is void.
+        if (replica.writeOrderAndAllocations(order, version, version + 1,
+            held.stream().map(a -> a.dropPending(id.value())).toList())) {
+          return PendingResult.DROPPED;
+        }
+        continue;
+      }
+      boolean covered = held.stream().allMatch(a -> a.available() >= a.pending().get(id.value()));
+      if (covered) {
+        Order confirmed = order.confirm(region, clock.after(order.latestStamp()));
+        if (replica.writeOrderAndAllocations(confirmed, version, version + 1,
+            held.stream().map(a -> a.confirmPending(id.value())).toList())) {
+          return PendingResult.CONFIRMED;
+        }
+        continue;
+      }
+      long ageMs = clock.now().physicalMillis() - order.body().placedAt().physicalMillis();
+      if (!cancelWhenExpired || ageMs < policy.pendingTimeout().toMillis()) {
+        return PendingResult.WAITING;
+      }
+      Order cancelled = order.cancel(clock.after(order.latestStamp()));
+      if (replica.writeOrderAndAllocations(cancelled, version, version + 1,
+          held.stream().map(a -> a.dropPending(id.value())).toList())) {
+        return PendingResult.CANCELLED;
+      }
+    }
+    throw new ContentionException("pending order " + id + " changed during " + MAX_ATTEMPTS + " attempts to settle it");
   }
 }

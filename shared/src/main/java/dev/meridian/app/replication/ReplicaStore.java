@@ -18,6 +18,21 @@ public interface ReplicaStore {
   /** A region's allocation of a product in this replica, whether or not the product item has arrived. */
   Optional<StockAllocation> allocation(ProductId productId, String region);
 
+  /** Every region's allocation of a product in this replica (strongly consistent for this region's own). */
+  java.util.List<StockAllocation> allocations(ProductId productId);
+
+  /** {@code region}'s allocations that have orders pending stock. */
+  java.util.List<StockAllocation> allocationsWithPendingOrders(String region);
+
+  /**
+   * Writes an order and this region's allocations in one transaction: the order conditionally on
+   * {@code expectedVersion}, each allocation on the revision before its own
+   * ({@code next.revision() - 1}, as every allocation change increments it by one).
+   *
+   * @return false when any condition failed (nothing written)
+   */
+  boolean writeOrderAndAllocations(Order order, long expectedVersion, long newVersion, java.util.List<StockAllocation> next);
+
   /**
    * Stores another region's order where this replica has no item yet, keeping that region's
    * version and {@code originRegion} (a copy, not a write of this region's: it is not published again).

@@ -120,6 +120,25 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
         .withReservation(standing.withState(ReservationState.COMMITTED));
   }
 
+  /**
+   * A pending order confirmed: {@code region} (its home region) now holds its units. Confirming
+   * an order already placed there changes nothing.
+   *
+   * @throws OrderStateException unless the order is pending stock (or already placed by {@code region})
+   */
+  public Order confirm(String region, HlcStamp stamp) {
+    Reservation mine = reservations.get(region);
+    if (status.status() == OrderStatus.PLACED && mine != null && mine.isActive()) {
+      return this;
+    }
+    if (status.status() != OrderStatus.PENDING_STOCK) {
+      throw new OrderStateException(status.status(), "order " + id + " is " + status.status() + ", not PENDING_STOCK");
+    }
+    HlcStamp at = requireAfter(stamp);
+    Reservation reservation = new Reservation(region, at, body.fingerprint(), unitsOf(body), ReservationState.RESERVED);
+    return withStatus(new StatusEntry(OrderStatus.PLACED, at)).withReservation(reservation);
+  }
+
   /** This order with {@code region}'s reservation released (its units returned to its allocation). */
   public Order releaseReservation(String region) {
     Reservation mine = reservations.get(region);

@@ -23,6 +23,9 @@ import java.util.TreeMap;
  * @param holds             active reservations: order id → units
  * @param outgoing          transfers this region gave: transfer id → transfer
  * @param receivedTransfers transfers this region received: transfer id → units
+ * @param pending           orders accepted here pending stock ({@code 202}): order id → units
+ *                          still to come; a demand, not units, so outside conservation. Peers read
+ *                          it (with {@code available}) to decide what to give.
  */
 public record StockAllocation(
     ProductId productId,
@@ -36,7 +39,8 @@ public record StockAllocation(
     long revision,
     SortedMap<String, Long> holds,
     SortedMap<String, Transfer> outgoing,
-    SortedMap<String, Long> receivedTransfers) {
+    SortedMap<String, Long> receivedTransfers,
+    SortedMap<String, Long> pending) {
 
   public static final long MAX_UNITS = 1_000_000_000L;
 
@@ -46,6 +50,10 @@ public record StockAllocation(
     holds = Collections.unmodifiableSortedMap(new TreeMap<>(holds));
     outgoing = Collections.unmodifiableSortedMap(new TreeMap<>(outgoing));
     receivedTransfers = Collections.unmodifiableSortedMap(new TreeMap<>(receivedTransfers));
+    pending = Collections.unmodifiableSortedMap(new TreeMap<>(pending));
+    if (pending.values().stream().anyMatch(units -> units < 1)) {
+      throw new IllegalStateException("a pending order waits for at least one unit");
+    }
     if (available < 0 || reserved < 0 || sold < 0 || restocked < 0 || received < 0 || given < 0 || revision < 0) {
       throw new IllegalStateException("stock counters are never negative: " + productId + "@" + region);
     }
@@ -70,7 +78,7 @@ public record StockAllocation(
 
   public static StockAllocation empty(ProductId productId, String region) {
     return new StockAllocation(productId, region, 0, 0, 0, 0, 0, 0, 0,
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
   }
 
   /** Units on hand in this region: available plus reserved plus sold, the physical stock. */
@@ -157,6 +165,50 @@ public record StockAllocation(
     return with(available + transfer.units(), holds, sold, restocked, next, outgoing);
   }
 
+  /** Units this region's pending orders still wait for. */
+  public long pendingUnits() {
+    return pending.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Records an order accepted pending stock (waiting here for {@code units}); again for the same order is a no-op. */
+  public StockAllocation awaitStock(String orderId, long units) {
+    requirePositive(units);
+    if (pending.containsKey(orderId)) {
+      return this;
+    }
+    SortedMap<String, Long> next = new TreeMap<>(pending);
+    next.put(orderId, units);
+    return withPending(next);
+  }
+
+  /**
+   * A pending order confirmed: its units are now held for it here.
+   *
+   * @throws InsufficientStockException when fewer units are available
+   * @throws IllegalArgumentException when the order is not pending here
+   */
+  public StockAllocation confirmPending(String orderId) {
+    Long units = pending.get(orderId);
+    if (units == null) {
+      throw new IllegalArgumentException("order " + orderId + " is not pending stock in " + region);
+    }
+    StockAllocation reserved = reserve(orderId, units);
+    SortedMap<String, Long> next = new TreeMap<>(pending);
+    next.remove(orderId);
+    return new StockAllocation(productId, region, reserved.available, reserved.reserved, sold, restocked, received, given,
+        reserved.revision, reserved.holds, outgoing, receivedTransfers, next);
+  }
+
+  /** A pending order given up (cancelled or timed out); a no-op when it is not pending here. */
+  public StockAllocation dropPending(String orderId) {
+    if (!pending.containsKey(orderId)) {
+      return this;
+    }
+    SortedMap<String, Long> next = new TreeMap<>(pending);
+    next.remove(orderId);
+    return withPending(next);
+  }
+
   public boolean hasReceived(String transferId) {
     return receivedTransfers.containsKey(transferId);
   }
@@ -186,7 +238,12 @@ public record StockAllocation(
         newSold, newRestocked,
         newReceived.values().stream().mapToLong(Long::longValue).sum(),
         newOutgoing.values().stream().mapToLong(Transfer::units).sum(),
-        revision + 1, newHolds, newOutgoing, newReceived);
+        revision + 1, newHolds, newOutgoing, newReceived, pending);
+  }
+
+  private StockAllocation withPending(SortedMap<String, Long> next) {
+    return new StockAllocation(productId, region, available, reserved, sold, restocked, received, given, revision + 1,
+        holds, outgoing, receivedTransfers, next);
   }
 
   private static void requirePositive(long units) {

@@ -81,6 +81,7 @@ class ReconciliationIT {
     DynamoDbClient dynamoDb = moto.dynamoDb(name);
     dynamoDb.createTable(TableDesign.createTableRequest(table));
     Map<String, String> env = new HashMap<>();
+    env.put(MeridianConfig.PENDING_STOCK_TIMEOUT_SECONDS, "2");
     env.put("AWS_REGION", name);
     env.put("TABLE_NAME", table);
     env.put("PEER_REGIONS", US + "," + EU);
@@ -313,5 +314,84 @@ class ReconciliationIT {
     assertThat(allocation(eu).available()).isEqualTo(14);
     assertThat(allocation(us).available()).isEqualTo(6);
     assertThat(deliver(eu, us, Items.allocationKey(CUP, EU)).action()).isEqualTo(ReconcileService.Action.NOT_ADDRESSED);
+  }
+
+  // ------------------------------------------------------------------ pending stock
+
+  private long unitsEverywhere() {
+    long units = 0;
+    for (Region r : List.of(us, eu)) {
+      StockAllocation a = allocation(r);
+      units += a.available() + a.reserved() + a.sold();
+    }
+    StockAllocation usA = allocation(us);
+    StockAllocation euA = allocation(eu);
+    long inFlight = usA.outgoing().values().stream().filter(t -> !euA.hasReceived(t.id())).mapToLong(t -> t.units()).sum()
+        + euA.outgoing().values().stream().filter(t -> !usA.hasReceived(t.id())).mapToLong(t -> t.units()).sum();
+    return units + inFlight;
+  }
+
+  @Test
+  void anOrderTheGlobalTotalCoversIsAcceptedPendingThenConfirmedByATransfer() {
+    seedCupEverywhere(0);
+    eu.wiring.catalog().restock(CUP, 10);
+    us.wiring.catalog().restock(CUP, 1);
+    replicate(eu, us, Items.allocationKey(CUP, EU)); // us-east-1 sees eu-west-1's units
+
+    OrderService.PlaceOutcome outcome = us.wiring.orders().place(place("pending-1", 3));
+    assertThat(outcome).isInstanceOf(OrderService.PendingStock.class);
+    OrderId id = ((OrderService.PendingStock) outcome).order().id();
+    assertThat(allocation(us).pending()).containsEntry(id.value(), 3L);
+    assertThat(us.wiring.orders().place(place("pending-1", 3))).as("a replay answers 202 again")
+        .isInstanceOfSatisfying(OrderService.PendingStock.class, p -> assertThat(p.replayed()).isTrue());
+
+    // us-east-1's allocation is its ask: 3 pending + low-water 5 - 1 available = 7 units short.
+    ReconcileService.Outcome gave = deliver(us, eu, Items.allocationKey(CUP, US));
+    assertThat(gave.action()).isEqualTo(ReconcileService.Action.GAVE);
+    assertThat(gave.unitsGiven()).isEqualTo(7);
+    assertThat(deliver(us, eu, Items.allocationKey(CUP, US)).unitsGiven()).as("not twice for the same deficit").isZero();
+    assertThat(unitsEverywhere()).as("units in flight are counted once").isEqualTo(11);
+
+    ReconcileService.Outcome received = deliver(eu, us, Items.allocationKey(CUP, EU));
+    assertThat(received.unitsReceived()).isEqualTo(7);
+    assertThat(received.confirmed()).isEqualTo(1);
+    Order confirmed = order(us, id).value();
+    assertThat(confirmed.currentStatus()).isEqualTo(OrderStatus.PLACED);
+    assertThat(confirmed.standingReservation()).hasValueSatisfying(r -> assertThat(r.region()).isEqualTo(US));
+    assertThat(allocation(us).pending()).isEmpty();
+    assertThat(allocation(us).holds()).containsEntry(id.value(), 3L);
+    assertThat(allocation(us).available()).isEqualTo(5);
+    assertThat(allocation(eu).available()).isEqualTo(3);
+    assertThat(unitsEverywhere()).isEqualTo(11);
+  }
+
+  @Test
+  void aPendingOrderNoPeerCoversInTimeIsCancelledBySweep() throws Exception {
+    seedCupEverywhere(0);
+    eu.wiring.catalog().restock(CUP, 4);
+    us.wiring.catalog().restock(CUP, 1);
+    replicate(eu, us, Items.allocationKey(CUP, EU)); // us-east-1 sees eu-west-1's units
+    OrderId id = ((OrderService.PendingStock) us.wiring.orders().place(place("late-1", 2))).order().id();
+
+    assertThat(us.wiring.reconcile().sweep()).isEqualTo(new ReconcileService.SweepReport(0, 0, 1));
+    Thread.sleep(2_100); // the configured timeout (PENDING_STOCK_TIMEOUT_SECONDS=2); no transfer arrives
+    assertThat(us.wiring.reconcile().sweep()).isEqualTo(new ReconcileService.SweepReport(0, 1, 0));
+    assertThat(order(us, id).value().currentStatus()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(allocation(us).pending()).isEmpty();
+    assertThat(allocation(us).available()).isEqualTo(1);
+    assertThat(us.wiring.reconcile().sweep()).isEqualTo(new ReconcileService.SweepReport(0, 0, 0));
+  }
+
+  @Test
+  void aRestockConfirmsPendingOrdersAtTheNextSweep() {
+    seedCupEverywhere(0);
+    eu.wiring.catalog().restock(CUP, 4);
+    us.wiring.catalog().restock(CUP, 1);
+    replicate(eu, us, Items.allocationKey(CUP, EU)); // us-east-1 sees eu-west-1's units
+    OrderId id = ((OrderService.PendingStock) us.wiring.orders().place(place("restock-1", 2))).order().id();
+    us.wiring.catalog().restock(CUP, 5);
+    assertThat(us.wiring.reconcile().sweep()).isEqualTo(new ReconcileService.SweepReport(1, 0, 0));
+    assertThat(order(us, id).value().currentStatus()).isEqualTo(OrderStatus.PLACED);
+    assertThat(allocation(us).available()).isEqualTo(4);
   }
 }

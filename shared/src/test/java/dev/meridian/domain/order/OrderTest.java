@@ -79,6 +79,25 @@ class OrderTest {
   }
 
   @Test
+  void aPendingOrderIsConfirmedOnceAndACancelledOneCannotBe() {
+    PlaceOrder command = order("k1", 3);
+    OrderPlacement.PendingStock pending = (OrderPlacement.PendingStock) OrderPlacement.decide(command,
+        Map.of(CUP, cup("eu-west-1")), Map.of(), Map.of(CUP, 4L), "eu-west-1", stamp(100, "eu-west-1"));
+    Order confirmed = pending.order().confirm("eu-west-1", stamp(200, "eu-west-1"));
+    assertThat(confirmed.currentStatus()).isEqualTo(OrderStatus.PLACED);
+    assertThat(confirmed.standingReservation()).hasValueSatisfying(r -> {
+      assertThat(r.region()).isEqualTo("eu-west-1");
+      assertThat(r.units()).containsEntry(CUP, 3);
+    });
+    assertThat(confirmed.confirm("eu-west-1", stamp(300, "eu-west-1"))).as("again").isEqualTo(confirmed);
+    assertThat(confirmed.merge(pending.order())).isEqualTo(confirmed);
+    Order cancelled = pending.order().cancel(stamp(150, "us-east-1"));
+    assertThatThrownBy(() -> cancelled.confirm("eu-west-1", stamp(200, "eu-west-1"))).isInstanceOf(OrderStateException.class);
+    assertThat(confirmed.merge(cancelled).actionFor("eu-west-1")).as("a cancel elsewhere releases the confirmed units")
+        .isEqualTo(Order.ReservationAction.RELEASE);
+  }
+
+  @Test
   void cancelIsIdempotentAndRefusedOnceShipped() {
     Order placed = placed("eu-west-1", 100);
     Order cancelled = placed.cancel(stamp(200, "eu-west-1"));

@@ -50,9 +50,9 @@ class StockAllocationTest {
   @Test
   void theTypeRefusesStatesThatCreateOrLoseUnits() {
     assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 5, 0, 0, 4, 0, 0, 1,
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("conserved");
+        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("conserved");
     assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", -1, 0, 0, 0, 0, 0, 1,
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("never negative");
+        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("never negative");
   }
 
   @Test
@@ -61,5 +61,28 @@ class StockAllocationTest {
     assertThat(eu.merge(later)).isEqualTo(later);
     assertThat(later.merge(eu)).isEqualTo(later);
     assertThat(later.contains(eu)).isTrue();
+  }
+
+  @Test
+  void aPendingOrderIsADemandUntilConfirmedThenItsUnitsAreHeld() {
+    StockAllocation empty = StockAllocation.empty(CUP, "eu-west-1");
+    StockAllocation waiting = empty.awaitStock("o-1", 3);
+    assertThat(waiting.pendingUnits()).isEqualTo(3);
+    assertThat(waiting.available()).isZero();
+    assertThat(waiting.awaitStock("o-1", 3)).as("again is a no-op").isEqualTo(waiting);
+    assertThatThrownBy(() -> waiting.confirmPending("o-1")).isInstanceOf(InsufficientStockException.class);
+
+    StockAllocation stocked = waiting.restock(5);
+    StockAllocation confirmed = stocked.confirmPending("o-1");
+    assertThat(confirmed.pending()).isEmpty();
+    assertThat(confirmed.holds()).containsEntry("o-1", 3L);
+    assertThat(confirmed.available()).isEqualTo(2);
+    assertThat(confirmed.revision()).isGreaterThan(stocked.revision());
+    assertThatThrownBy(() -> confirmed.confirmPending("o-1")).isInstanceOf(IllegalArgumentException.class);
+
+    StockAllocation dropped = stocked.dropPending("o-1");
+    assertThat(dropped.pending()).isEmpty();
+    assertThat(dropped.available()).isEqualTo(5);
+    assertThat(dropped.dropPending("o-1")).isEqualTo(dropped);
   }
 }
