@@ -47,7 +47,9 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  *       so SQS redelivers it after the visibility timeout, and after {@code maxReceiveCount}
  *       the queue's redrive policy dead-letters it.</li>
  * </ul>
- * Metrics (EMF): ConflictsMerged, EventsApplied, EventsRejected, TransferUnitsReceived,
+ * A scheduled event (EventBridge {@code Scheduled Event}) runs {@link ReconcileService#sweep}.
+ * Metrics (EMF): ConflictsMerged, EventsApplied, EventsRejected, EventsRetried,
+ * TransferUnitsReceived, TransferUnitsGiven, PendingOrdersConfirmed / Cancelled / Waiting,
  * HoldsReleased, EventLag (milliseconds from the write's clock to its application here).
  */
 public final class ReconcilerHandler implements RequestStreamHandler {
@@ -93,6 +95,9 @@ public final class ReconcilerHandler implements RequestStreamHandler {
   }
 
   ObjectNode handle(JsonNode event) {
+    if ("aws.events".equals(event.path("source").asText()) && "Scheduled Event".equals(event.path("detail-type").asText())) {
+      return sweep();
+    }
     ObjectNode response = JSON.createObjectNode();
     ArrayNode failures = response.putArray("batchItemFailures");
     Tally tally = new Tally();
@@ -108,11 +113,36 @@ public final class ReconcilerHandler implements RequestStreamHandler {
       m.addMetric("EventsRetried", tally.retried, MetricUnit.COUNT);
       m.addMetric("ConflictsMerged", tally.conflicts, MetricUnit.COUNT);
       m.addMetric("TransferUnitsReceived", tally.unitsReceived, MetricUnit.COUNT);
+      m.addMetric("TransferUnitsGiven", tally.unitsGiven, MetricUnit.COUNT);
+      m.addMetric("PendingOrdersConfirmed", tally.confirmed, MetricUnit.COUNT);
       m.addMetric("HoldsReleased", tally.released, MetricUnit.COUNT);
       if (tally.maxLagMs >= 0) {
         m.addMetric("EventLag", tally.maxLagMs, MetricUnit.MILLISECONDS);
       }
     });
+    return response;
+  }
+
+  /**
+   * The schedule: settle this region's orders pending stock (confirm what local units now cover,
+   * cancel what waited past the timeout). A failure fails the invocation, so the Errors metric
+   * shows it; the next tick tries again.
+   */
+  private ObjectNode sweep() {
+    ReconcileService.SweepReport report = reconcile.sweep();
+    if (report.confirmed() + report.cancelled() > 0) {
+      LOG.info("pending orders settled", entry("confirmed", report.confirmed()), entry("cancelled", report.cancelled()),
+          entry("stillPending", report.stillPending()));
+    }
+    flushMetrics(m -> {
+      m.addMetric("PendingOrdersConfirmed", report.confirmed(), MetricUnit.COUNT);
+      m.addMetric("PendingOrdersCancelled", report.cancelled(), MetricUnit.COUNT);
+      m.addMetric("PendingOrdersWaiting", report.stillPending(), MetricUnit.COUNT);
+    });
+    ObjectNode response = JSON.createObjectNode();
+    response.put("confirmed", report.confirmed());
+    response.put("cancelled", report.cancelled());
+    response.put("stillPending", report.stillPending());
     return response;
   }
 
@@ -132,6 +162,8 @@ public final class ReconcilerHandler implements RequestStreamHandler {
       tally.applied++;
       tally.conflicts += outcome.conflicts().size();
       tally.unitsReceived += outcome.unitsReceived();
+      tally.unitsGiven += outcome.unitsGiven();
+      tally.confirmed += outcome.confirmed();
       tally.released += outcome.releasedHold() ? 1 : 0;
       long lag = Math.max(0, wallClock.millis() - change.clock().physicalMillis());
       tally.maxLagMs = Math.max(tally.maxLagMs, lag);
@@ -139,6 +171,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
         LOG.info("event applied", entry("eventId", change.eventId()), entry("entity", change.entity()),
             entry("key", change.key()), entry("action", outcome.action()), entry("conflicts", outcome.conflicts().size()),
             entry("releasedHold", outcome.releasedHold()), entry("unitsReceived", outcome.unitsReceived()),
+            entry("unitsGiven", outcome.unitsGiven()), entry("confirmed", outcome.confirmed()),
             entry("lagMs", lag));
       }
       return true;
@@ -196,6 +229,8 @@ public final class ReconcilerHandler implements RequestStreamHandler {
     int retried;
     int conflicts;
     long unitsReceived;
+    long unitsGiven;
+    int confirmed;
     int released;
     long maxLagMs = -1;
   }

@@ -179,4 +179,33 @@ class ReconcilerHandlerIT {
         .anySatisfy(r -> assertThat(r).contains("entity invoice"))
         .anySatisfy(r -> assertThat(r).contains("originated in this region"));
   }
+
+  @Test
+  void theScheduleConfirmsPendingOrdersThatLocalUnitsNowCover() throws Exception {
+    placeInEu("k-3"); // creates the product and eu-west-1's 5 units
+    Wiring us = new Wiring(config(US, Map.of()), usDb, Clock.systemUTC());
+    for (var key : List.of(Items.productKey(ProductId.of("cup")), Items.allocationKey(ProductId.of("cup"), EU))) {
+      usDb.putItem(b -> b.tableName(table).item(euDb.getItem(g -> g.tableName(table).key(key)).item()));
+    }
+    OrderService.PlaceOutcome pending = us.orders().place(
+        new PlaceOrder(ALICE, new IdempotencyKey("k-pending"), List.of(new PlaceOrder.Line("cup", 2))));
+    assertThat(pending).isInstanceOf(OrderService.PendingStock.class);
+    ObjectNode schedule = JSON.createObjectNode();
+    schedule.put("source", "aws.events");
+    schedule.put("detail-type", "Scheduled Event");
+    schedule.putObject("detail");
+
+    assertThat(sweep(schedule).get("stillPending").asInt()).isEqualTo(1);
+    us.catalog().restock(ProductId.of("cup"), 2);
+    JsonNode settled = sweep(schedule);
+    assertThat(settled.get("confirmed").asInt()).isEqualTo(1);
+    assertThat(us.orders().get(((OrderService.PendingStock) pending).order().id(), ALICE).orElseThrow().value()
+        .currentStatus()).isEqualTo(dev.meridian.domain.order.OrderStatus.PLACED);
+  }
+
+  private JsonNode sweep(ObjectNode schedule) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(schedule)), out, null);
+    return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+  }
 }
