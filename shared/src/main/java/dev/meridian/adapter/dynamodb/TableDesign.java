@@ -21,11 +21,12 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * <table>
  *   <tr><th>item</th><th>pk</th><th>sk</th><th>gsi1pk / gsi1sk</th></tr>
  *   <tr><td>product</td><td>{@code PRODUCT#<id>}</td><td>{@code PRODUCT}</td><td>{@code PRODUCTS} / id</td></tr>
- *   <tr><td>stock allocation</td><td>{@code PRODUCT#<id>}</td><td>{@code ALLOCATION#<region>}</td><td>-</td></tr>
+ *   <tr><td>stock allocation</td><td>{@code PRODUCT#<id>}</td><td>{@code ALLOCATION#<region>}</td><td>{@code ALLOCATIONS#<region>} / id</td></tr>
  *   <tr><td>order</td><td>{@code ORDER#<id>}</td><td>{@code ORDER}</td><td>{@code CUSTOMER#<sub>} / placedAt#id</td></tr>
  *   <tr><td>refused placement</td><td>{@code ORDER#<id>}</td><td>{@code REFUSAL}</td><td>- (TTL {@code expiresAt})</td></tr>
  *   <tr><td>control</td><td>{@code CONTROL}</td><td>{@code CONTROL}</td><td>-</td></tr>
  *   <tr><td>heartbeat</td><td>{@code HEARTBEAT}</td><td>{@code <region>}</td><td>-</td></tr>
+ *   <tr><td>conflict record</td><td>{@code CONFLICTS}</td><td>{@code <detectedAfter>#<id>}</td><td>-</td></tr>
  * </table>
  *
  * A product and its allocations share a partition, so {@code GET /products/{id}} is one query.
