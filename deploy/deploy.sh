@@ -21,41 +21,9 @@
 # --skip-build  reuse the zips already in functions/*/target/
 set -euo pipefail
 
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
-
-DRY_RUN=false
-SKIP_BUILD=false
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    --skip-build) SKIP_BUILD=true ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "deploy.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
-  esac
-done
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TOOL=(python3 deploy/samconfig_tool.py)
-export PYTHONDONTWRITEBYTECODE=1 # keep deploy/ free of __pycache__
-
-# Prints a command as a copy-pasteable shell line (single-quoting where needed).
-show() {
-  local out="+" arg quote="'\\''"
-  for arg in "$@"; do
-    if [[ "$arg" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
-      out+=" $arg"
-    else
-      out+=" '${arg//\'/$quote}'"
-    fi
-  done
-  printf '%s\n' "$out"
-}
-# Prints, then runs unless --dry-run.
-run() {
-  show "$@"
-  if [[ "$DRY_RUN" == false ]]; then "$@"; fi
-}
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+parse_flags --dry-run=DRY_RUN --skip-build=SKIP_BUILD -- "$@"
 
 # Offline consistency checks (every parameter present in every environment,
 # deployment-wide parameters identical, exactly one home environment, ...).

@@ -17,40 +17,9 @@
 # --delete-table  also delete the global table (all replicas) afterwards
 set -euo pipefail
 
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
-
-DRY_RUN=false
-DELETE_TABLE=false
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    --delete-table) DELETE_TABLE=true ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "teardown.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
-  esac
-done
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TOOL=(python3 deploy/samconfig_tool.py)
-export PYTHONDONTWRITEBYTECODE=1 # keep deploy/ free of __pycache__
-
-# Prints a command as a copy-pasteable shell line (single-quoting where needed).
-show() {
-  local out="+" arg quote="'\\''"
-  for arg in "$@"; do
-    if [[ "$arg" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
-      out+=" $arg"
-    else
-      out+=" '${arg//\'/$quote}'"
-    fi
-  done
-  printf '%s\n' "$out"
-}
-run() {
-  show "$@"
-  if [[ "$DRY_RUN" == false ]]; then "$@"; fi
-}
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+parse_flags --dry-run=DRY_RUN --delete-table=DELETE_TABLE -- "$@"
 
 ENVS=()
 while IFS=$'\t' read -r env region stack; do

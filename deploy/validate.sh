@@ -17,34 +17,12 @@
 #    creates, PEER_REGIONS, the forwarding targets and the table replicas.
 set -euo pipefail
 
-PLAN=false
-for arg in "$@"; do
-  case "$arg" in
-    --plan) PLAN=true ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "validate.sh: unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+parse_flags --plan=PLAN -- "$@"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TOOL=(python3 deploy/samconfig_tool.py)
-export PYTHONDONTWRITEBYTECODE=1 # keep deploy/ free of __pycache__
 # Informational findings too: the template is expected to be clean at every level.
 LINT=(cfn-lint --non-zero-exit-code informational --format parseable)
-
-# Prints a command as a copy-pasteable shell line (single-quoting where needed).
-show() {
-  local out="+" arg quote="'\\''"
-  for arg in "$@"; do
-    if [[ "$arg" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
-      out+=" $arg"
-    else
-      out+=" '${arg//\'/$quote}'"
-    fi
-  done
-  printf '%s\n' "$out"
-}
 
 echo "== 1. samconfig.toml"
 "${TOOL[@]}" check

@@ -1,12 +1,11 @@
 package dev.meridian.catalog;
 
+import static dev.meridian.adapter.http.testing.Fuzz.pick;
+
+import dev.meridian.adapter.http.testing.Fuzz;
+import dev.meridian.adapter.http.testing.HttpApiEvent;
 import dev.meridian.adapter.http.testing.TestStack;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.meridian.adapter.http.HttpApiEvent;
-import dev.meridian.adapter.http.HttpApiResponse;
-import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.testing.EmulatorExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -15,11 +14,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Throws generated requests at the catalog (mutated paths, queries, headers, bodies and
- * claims) and requires that none is answered 500, and that every error is a problem document.
- * Reproducible: {@code -Dmeridian.fuzz.seed=<seed>}; {@code -Dmeridian.fuzz.requests=<n>} for more.
+ * claims) and requires that none is answered 500, and that every error is a problem document
+ * ({@link Fuzz}: {@code -Dmeridian.fuzz.seed=<seed>} reproduces a run).
  */
 class CatalogFuzzIT {
-  @RegisterExtension static final MotoExtension MOTO = new MotoExtension();
+  @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
   private static final List<String> METHODS = List.of("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS");
   private static final List<String> SEGMENTS = List.of("cup", "ghost", "", "%00", "%2F", "..", ".", "UPPER", "a".repeat(300),
@@ -35,37 +34,20 @@ class CatalogFuzzIT {
       "\"99999999999999999999\"", "-1", "\u00e9", "x".repeat(5000));
   private static final List<String> SCALARS = List.of("null", "true", "false", "0", "-1", "1.5", "1e309", "\"\"", "\"x\"",
       "[]", "{}", "99999999999999999999999", "\"\\u0000\"", "\"" + "y".repeat(5000) + "\"", "-0", "[null]", "{\"a\":{}}");
+  private static final List<String> FIELDS = List.of("extra", "name", "units", "");
   private static final String VALID = "{\"name\":\"Cup\",\"description\":\"A cup\",\"price\":{\"amount\":450,\"currency\":\"EUR\"},\"active\":true}";
 
   @Test
   void noInputIsAnsweredWith500() {
-    CatalogHandler handler = new CatalogHandler(TestStack.activeActive(MOTO.server(), "catalog-fuzz"));
+    CatalogHandler handler = new CatalogHandler(TestStack.activeActive(EMULATOR.emulator(), "catalog-fuzz"));
     HttpApiEvent.request("PUT", "/products/cup").admin("ops").header("If-None-Match", "*").json(VALID).invoke(handler, "catalog");
     HttpApiEvent.request("POST", "/products/cup/stock").admin("ops").json("{\"units\":5}").invoke(handler, "catalog");
 
-    long seed = Long.getLong("meridian.fuzz.seed", System.nanoTime());
-    int requests = Integer.getInteger("meridian.fuzz.requests", 400);
-    Random random = new Random(seed);
-    for (int i = 0; i < requests; i++) {
-      HttpApiEvent event = generate(random);
-      HttpApiResponse response = event.invoke(handler, "catalog");
-      String what = "request " + i + " (seed " + seed + "): " + event.toJson();
-      assertThat(response.status()).as(what).isBetween(200, 599).isNotEqualTo(500);
-      if (response.status() >= 400 && !event.toJson().contains("\"method\":\"HEAD\"")) {
-        assertThat(response.header("Content-Type")).as(what).contains("application/problem+json");
-        assertThat(response.json().get("status").asInt()).as(what).isEqualTo(response.status());
-        assertThat(response.json().get("type").asText()).as(what).startsWith("https://meridian.dev/problems/");
-      }
-    }
+    Fuzz.assertNoInputIsAnsweredWith500(handler, "catalog", CatalogFuzzIT::generate);
   }
 
-  static HttpApiEvent generate(Random random) {
-    String path = pick(random, TEMPLATES);
-    while (path.contains("{}")) {
-      path = path.replaceFirst("\\{}", java.util.regex.Matcher.quoteReplacement(pick(random, SEGMENTS)));
-    }
-    String query = pick(random, QUERIES);
-    HttpApiEvent event = HttpApiEvent.request(pick(random, METHODS), query.isEmpty() ? path : path + "?" + query);
+  private static HttpApiEvent generate(Random random) {
+    HttpApiEvent event = Fuzz.request(random, METHODS, TEMPLATES, SEGMENTS, QUERIES);
     switch (random.nextInt(5)) {
       case 0 -> { } // anonymous
       case 1 -> event.customer("alice");
@@ -90,40 +72,14 @@ class CatalogFuzzIT {
     }
     switch (random.nextInt(8)) {
       case 0 -> { } // no body
-      case 1 -> event.body(mutate(random, VALID));
-      case 2 -> event.body(mutate(random, "{\"units\":5}"));
-      case 3 -> {
-        byte[] bytes = new byte[random.nextInt(300)];
-        random.nextBytes(bytes);
-        event.binaryBody(bytes);
-      }
+      case 1 -> event.body(Fuzz.mutate(random, VALID, FIELDS, SCALARS));
+      case 2 -> event.body(Fuzz.mutate(random, "{\"units\":5}", FIELDS, SCALARS));
+      case 3 -> event.binaryBody(Fuzz.bytes(random, 300));
       case 4 -> event.body("[".repeat(2000 + random.nextInt(3000)));
       case 5 -> event.body(pick(random, SCALARS));
       case 6 -> event.body(new String(new char[] {(char) random.nextInt(0xD800)}) + VALID);
-      default -> event.body(VALID.substring(0, random.nextInt(VALID.length())));
+      default -> event.body(Fuzz.truncated(random, VALID));
     }
     return event;
-  }
-
-  /** Replaces one JSON value of {@code json} with a random scalar, or adds a field. */
-  static String mutate(Random random, String json) {
-    if (random.nextInt(4) == 0) {
-      return json.substring(0, json.length() - 1) + ",\"" + pick(random, List.of("extra", "name", "units", "")) + "\":"
-          + pick(random, SCALARS) + "}";
-    }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\"[^\"]*\"|-?[0-9.]+|true|false)").matcher(json);
-    List<int[]> spans = new java.util.ArrayList<>();
-    while (m.find()) {
-      spans.add(new int[] {m.start(1), m.end(1)});
-    }
-    if (spans.isEmpty()) {
-      return json;
-    }
-    int[] span = spans.get(random.nextInt(spans.size()));
-    return json.substring(0, span[0]) + pick(random, SCALARS) + json.substring(span[1]);
-  }
-
-  private static String pick(Random random, List<String> options) {
-    return options.get(random.nextInt(options.size()));
   }
 }

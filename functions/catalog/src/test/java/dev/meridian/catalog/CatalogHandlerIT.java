@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meridian.adapter.Wiring;
-import dev.meridian.adapter.http.HttpApiEvent;
-import dev.meridian.adapter.http.HttpApiResponse;
-import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.adapter.http.testing.HttpApiEvent;
+import dev.meridian.adapter.http.testing.HttpApiResponse;
+import dev.meridian.testing.EmulatorExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +19,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Drives every catalog route through {@link CatalogHandler#handleRequest} with HTTP API v2
- * events against moto, and checks statuses, bodies, headers and the items written.
+ * events against the emulator, and checks statuses, bodies, headers and the items written.
  */
 class CatalogHandlerIT {
-  @RegisterExtension static final MotoExtension MOTO = new MotoExtension();
+  @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
   private static final String TABLE = "catalog-it";
   private static final String CUP = "{\"name\":\"Cup\",\"description\":\"A cup\",\"price\":{\"amount\":450,\"currency\":\"EUR\"},\"active\":true}";
@@ -31,9 +31,9 @@ class CatalogHandlerIT {
 
   @BeforeEach
   void startOnce() {
-    // Lazily, after MotoExtension's beforeEach has skipped the test if moto is unavailable.
+    // Lazily, after EmulatorExtension's beforeEach has skipped the test if the emulator is unavailable.
     if (handler == null) {
-      wiring = TestStack.activeActive(MOTO.server(), TABLE);
+      wiring = TestStack.activeActive(EMULATOR.emulator(), TABLE);
       handler = new CatalogHandler(wiring);
     }
   }
@@ -252,7 +252,7 @@ class CatalogHandlerIT {
 
   @Test
   void aStandbyRefusesWritesUntilPromoted() {
-    Wiring standbyWiring = TestStack.activePassive(MOTO.server(), "catalog-standby", TestStack.PEER);
+    Wiring standbyWiring = TestStack.activePassive(EMULATOR.emulator(), "catalog-standby", TestStack.PEER);
     CatalogHandler standby = new CatalogHandler(standbyWiring);
     HttpApiResponse refused = HttpApiEvent.request("PUT", "/products/cup").admin("ops").header("If-None-Match", "*").json(CUP)
         .invoke(standby, "catalog");

@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meridian.adapter.Wiring;
-import dev.meridian.adapter.http.HttpApiResponse;
+import dev.meridian.adapter.http.testing.HttpApiResponse;
 import dev.meridian.app.catalog.CatalogService;
 import dev.meridian.domain.common.Money;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
-import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.testing.EmulatorExtension;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,11 +21,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Every catalog sample event in {@code events/} driven, as shipped, through
- * {@link CatalogHandler#handleRequest} against moto with product {@code cup} seeded (version 1),
+ * {@link CatalogHandler#handleRequest} against the emulator with product {@code cup} seeded (version 1),
  * checking the status and body the README and openapi.yaml promise.
  */
 class SampleEventsIT {
-  @RegisterExtension static final MotoExtension MOTO = new MotoExtension();
+  @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
   private static final String TABLE = "catalog-samples-it";
   private static Wiring wiring;
@@ -33,9 +33,9 @@ class SampleEventsIT {
 
   @BeforeEach
   void startOnce() {
-    // Lazily, after MotoExtension's beforeEach has skipped the test if moto is unavailable.
+    // Lazily, after EmulatorExtension's beforeEach has skipped the test if the emulator is unavailable.
     if (handler == null) {
-      wiring = TestStack.activeActive(MOTO.server(), TABLE);
+      wiring = TestStack.activeActive(EMULATOR.emulator(), TABLE);
       handler = new CatalogHandler(wiring);
       wiring.catalog().upsert(new UpsertProduct(ProductId.of("cup"), "Cup", "A cup", Money.of(450, "EUR"), true),
           new CatalogService.IfAbsent());

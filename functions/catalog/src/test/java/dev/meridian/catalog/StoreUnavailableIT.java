@@ -1,49 +1,18 @@
 package dev.meridian.catalog;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.meridian.adapter.Wiring;
-import dev.meridian.adapter.http.HttpApiEvent;
-import dev.meridian.adapter.http.HttpApiResponse;
-import dev.meridian.config.MeridianConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.time.Clock;
-import java.util.Map;
+import dev.meridian.adapter.http.testing.HttpApiEvent;
+import dev.meridian.adapter.http.testing.UnreachableStore;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** With DynamoDB unreachable every route answers 503 store-unavailable with Retry-After, never 500. No moto needed. */
+/** With DynamoDB unreachable every route answers 503 store-unavailable with Retry-After, never 500. No emulator needed. */
 class StoreUnavailableIT {
   @Test
-  void anUnreachableStoreIsA503() throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort(); // free now, closed once the try ends: connections are refused
-    }
-    DynamoDbClient down = DynamoDbClient.builder().region(Region.US_EAST_1)
-        .endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .build();
-    MeridianConfig config = MeridianConfig.from(Map.of(MeridianConfig.AWS_REGION, "us-east-1", MeridianConfig.TABLE_NAME, "down"));
-    CatalogHandler handler = new CatalogHandler(new Wiring(config, down, Clock.systemUTC()));
-
-    for (HttpApiEvent event : new HttpApiEvent[] {
+  void anUnreachableStoreIsA503() {
+    UnreachableStore.assertEachAnswers503(new CatalogHandler(UnreachableStore.wiring()), "catalog",
         HttpApiEvent.request("GET", "/products").customer("alice"),
         HttpApiEvent.request("GET", "/products/cup").customer("alice"),
         HttpApiEvent.request("PUT", "/products/cup").admin("ops").header("If-None-Match", "*")
             .json("{\"name\":\"Cup\",\"description\":\"\",\"price\":{\"amount\":1,\"currency\":\"EUR\"},\"active\":true}"),
-        HttpApiEvent.request("POST", "/products/cup/stock").admin("ops").json("{\"units\":1}")}) {
-      HttpApiResponse response = event.invoke(handler, "catalog");
-      assertThat(response.status()).as(event.toJson()).isEqualTo(503);
-      assertThat(response.header("Retry-After")).isPresent();
-      assertThat(response.json().get("type").asText()).isEqualTo("https://meridian.dev/problems/store-unavailable");
-    }
+        HttpApiEvent.request("POST", "/products/cup/stock").admin("ops").json("{\"units\":1}"));
   }
 }

@@ -3,7 +3,7 @@ package dev.meridian.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.adapter.dynamodb.TableDesign;
-import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.testing.EmulatorExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,13 +25,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The packaged zip ({@code target/health-lambda.zip}) unpacked as Lambda does (classes at the
  * root, jars in {@code lib/}) and started in a fresh JVM with the template's JVM flags and an
- * environment like the function's, against moto: the public no-arg constructor reads the
+ * environment like the function's, against the emulator: the public no-arg constructor reads the
  * environment, and the first {@code /health} answers. Prints the cold-start timings; asserts the
  * package is complete and a warm answer comes well within Route 53's 2 s.
  */
 class ColdStartIT {
   @RegisterExtension
-  static final MotoExtension MOTO = new MotoExtension();
+  static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
   private static final Pattern LINE = Pattern.compile(
       "COLD_START jvmToInitMs=(\\d+) initMs=(\\d+) firstMs=(\\d+) secondMs=(\\d+) status=(\\d+) secondStatus=(\\d+)");
@@ -41,7 +41,7 @@ class ColdStartIT {
     Path zip = Path.of("target", "health-lambda.zip");
     assertThat(zip).exists();
     unzip(zip, dir);
-    try (DynamoDbClient ddb = MOTO.dynamoDb("eu-west-1")) {
+    try (DynamoDbClient ddb = EMULATOR.dynamoDb("eu-west-1")) {
       ddb.createTable(TableDesign.createTableRequest("meridian-cold"));
     }
 
@@ -54,7 +54,7 @@ class ColdStartIT {
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("POWERTOOLS_") || k.equals("JAVA_TOOL_OPTIONS"));
     env.putAll(Map.of("AWS_REGION", "eu-west-1", "TABLE_NAME", "meridian-cold", "PEER_REGIONS", "us-east-1",
-        "AWS_ENDPOINT_URL", MOTO.server().endpoint().toString(), "AWS_ACCESS_KEY_ID", "test",
+        "AWS_ENDPOINT_URL", EMULATOR.emulator().endpoint().toString(), "AWS_ACCESS_KEY_ID", "test",
         "AWS_SECRET_ACCESS_KEY", "test", "AWS_LAMBDA_FUNCTION_NAME", "meridian-health",
         "POWERTOOLS_SERVICE_NAME", "health", "DEPLOYMENT_MODE", "active-active"));
 

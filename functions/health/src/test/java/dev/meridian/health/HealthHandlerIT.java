@@ -11,7 +11,7 @@ import dev.meridian.app.control.Deployment;
 import dev.meridian.app.health.Heartbeat;
 import dev.meridian.app.health.HealthPolicy;
 import dev.meridian.config.MeridianConfig;
-import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.testing.EmulatorExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -38,12 +38,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The real {@link HealthHandler}, driven with API Gateway payload v2 and scheduled events, against
- * moto. Peers' items, which global-table replication would bring, are written straight into this
+ * the emulator. Peers' items, which global-table replication would bring, are written straight into this
  * region's table.
  */
 class HealthHandlerIT {
   @RegisterExtension
-  static final MotoExtension MOTO = new MotoExtension();
+  static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
   private static final String HERE = "eu-west-1";
   private static final String PEER = "us-east-1";
@@ -54,15 +54,19 @@ class HealthHandlerIT {
   private static DynamoDbClient dynamoDb;
 
   /** For the test's own set-up (tables, peers' items, control changes): SDK default timeouts. */
-  @BeforeAll
-  static void client() {
-    dynamoDb = MOTO.dynamoDb(HERE);
+  @BeforeEach
+  void client() {
+    // Lazily, after EmulatorExtension's beforeEach has skipped the test if the emulator is unavailable.
+    if (dynamoDb == null) {
+      dynamoDb = EMULATOR.dynamoDb(HERE);
+    }
   }
 
   @AfterAll
   static void close() {
     if (dynamoDb != null) {
       dynamoDb.close();
+      dynamoDb = null;
     }
   }
 
@@ -308,7 +312,7 @@ class HealthHandlerIT {
   }
 
   private static HealthHandler handler(String table, Map<String, String> extra, Clock clock) {
-    return handler(table, extra, clock, MOTO.server().endpoint());
+    return handler(table, extra, clock, EMULATOR.emulator().endpoint());
   }
 
   private static HealthHandler handler(String table, Map<String, String> extra, Clock clock, URI endpoint) {
@@ -323,6 +327,6 @@ class HealthHandlerIT {
   }
 
   private static SqsClient sqs() {
-    return MOTO.server().configure(SqsClient.builder(), HERE).build();
+    return EMULATOR.emulator().configure(SqsClient.builder(), HERE).build();
   }
 }

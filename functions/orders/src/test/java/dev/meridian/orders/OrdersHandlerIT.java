@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meridian.adapter.Wiring;
 import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
-import dev.meridian.adapter.http.HttpApiEvent;
-import dev.meridian.adapter.http.HttpApiResponse;
+import dev.meridian.adapter.http.testing.HttpApiEvent;
+import dev.meridian.adapter.http.testing.HttpApiResponse;
 import dev.meridian.app.Versioned;
 import dev.meridian.app.catalog.CatalogService;
 import dev.meridian.domain.common.Money;
@@ -16,7 +16,7 @@ import dev.meridian.domain.order.Order;
 import dev.meridian.domain.order.OrderId;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
-import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.testing.EmulatorExtension;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +36,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Drives every orders and control route through {@link OrdersHandler#handleRequest} with HTTP
- * API v2 events against moto. Concurrency is modelled as Lambda does it: one container (handler
+ * API v2 events against the emulator. Concurrency is modelled as Lambda does it: one container (handler
  * instance, with its own Wiring) per concurrent request.
  */
 class OrdersHandlerIT {
-  @RegisterExtension static final MotoExtension MOTO = new MotoExtension();
+  @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
   private static final String TABLE = "orders-it";
   private static final int CONCURRENCY = 20;
@@ -50,9 +50,9 @@ class OrdersHandlerIT {
 
   @BeforeEach
   void startOnce() {
-    // Lazily, after MotoExtension's beforeEach has skipped the test if moto is unavailable.
+    // Lazily, after EmulatorExtension's beforeEach has skipped the test if the emulator is unavailable.
     if (handler == null) {
-      wiring = TestStack.activeActive(MOTO.server(), TABLE);
+      wiring = TestStack.activeActive(EMULATOR.emulator(), TABLE);
       handler = new OrdersHandler(wiring);
       product("cup", 450, 100);
       product("mug", 800, 100);
@@ -75,7 +75,7 @@ class OrdersHandlerIT {
   private static List<OrdersHandler> containers() {
     if (containers == null) {
       containers = IntStream.range(0, CONCURRENCY)
-          .mapToObj(i -> new OrdersHandler(TestStack.activeActive(MOTO.server(), TABLE))).toList();
+          .mapToObj(i -> new OrdersHandler(TestStack.activeActive(EMULATOR.emulator(), TABLE))).toList();
     }
     return containers;
   }
@@ -363,7 +363,7 @@ class OrdersHandlerIT {
 
   @Test
   void aStandbyRefusesWritesUntilPromoted() {
-    Wiring standbyWiring = TestStack.activePassive(MOTO.server(), "orders-standby", TestStack.PEER);
+    Wiring standbyWiring = TestStack.activePassive(EMULATOR.emulator(), "orders-standby", TestStack.PEER);
     CatalogService catalog = standbyWiring.catalog();
     OrdersHandler standby = new OrdersHandler(standbyWiring);
     HttpApiResponse before = HttpApiEvent.request("GET", "/admin/control").admin("ops").invoke(standby, "orders");

@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meridian.adapter.Wiring;
-import dev.meridian.adapter.http.HttpApiResponse;
+import dev.meridian.adapter.http.testing.HttpApiResponse;
 import dev.meridian.app.catalog.CatalogService;
 import dev.meridian.domain.common.Money;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
-import dev.meridian.local.moto.MotoExtension;
+import dev.meridian.testing.EmulatorExtension;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,11 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every orders and control sample event in {@code events/} driven through
- * {@link OrdersHandler#handleRequest} against moto with {@code cup} (450 EUR) and {@code mug}
+ * {@link OrdersHandler#handleRequest} against the emulator with {@code cup} (450 EUR) and {@code mug}
  * (800 EUR) seeded. Only what must vary is overridden: the created order's id in the path.
  */
 class SampleEventsIT {
-  @RegisterExtension static final MotoExtension MOTO = new MotoExtension();
+  @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
   private static final String TABLE = "orders-samples-it";
   private static Wiring wiring;
@@ -32,9 +32,9 @@ class SampleEventsIT {
 
   @BeforeEach
   void startOnce() {
-    // Lazily, after MotoExtension's beforeEach has skipped the test if moto is unavailable.
+    // Lazily, after EmulatorExtension's beforeEach has skipped the test if the emulator is unavailable.
     if (handler == null) {
-      wiring = TestStack.activeActive(MOTO.server(), TABLE);
+      wiring = TestStack.activeActive(EMULATOR.emulator(), TABLE);
       handler = new OrdersHandler(wiring);
       seed(wiring.catalog(), "cup", 450);
       seed(wiring.catalog(), "mug", 800);
@@ -143,7 +143,7 @@ class SampleEventsIT {
 
   @Test
   void thePromoteSamplePromotesAStandby() {
-    Wiring standbyWiring = TestStack.activePassive(MOTO.server(), "orders-samples-standby", TestStack.PEER);
+    Wiring standbyWiring = TestStack.activePassive(EMULATOR.emulator(), "orders-samples-standby", TestStack.PEER);
     OrdersHandler standby = new OrdersHandler(standbyWiring);
     SampleEvent promote = SampleEvent.load("orders-post-promote");
     assertThat(promote.tree().at("/pathParameters/region").asText()).isEqualTo(TestStack.REGION);

@@ -22,8 +22,8 @@ import dev.meridian.domain.order.PlaceOrder;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
 import dev.meridian.domain.stock.StockAllocation;
-import dev.meridian.local.moto.MotoExtension;
-import dev.meridian.local.moto.MotoServer;
+import dev.meridian.testing.Emulator;
+import dev.meridian.testing.EmulatorExtension;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,23 +42,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /**
- * The use cases over the real DynamoDB adapter and the real SDK client, against moto.
- * Each test uses its own table, so tests are independent within the shared moto.
+ * The use cases over the real DynamoDB adapter and the real SDK client, against the emulator
+ * (moto, or LocalStack with -Plocalstack). Each test uses its own table, so tests are independent
+ * within the one emulator of the JVM.
  */
-@ExtendWith(MotoExtension.class)
+@ExtendWith(EmulatorExtension.class)
 class DynamoDbAdaptersIT {
   private static final AtomicInteger TABLES = new AtomicInteger();
   private static final CustomerId ALICE = new CustomerId("alice");
   private static final ProductId CUP = ProductId.of("cup");
 
-  private MotoServer moto;
   private DynamoDbClient dynamoDb;
   private String table;
 
   @BeforeEach
-  void createTable(MotoServer moto) {
-    this.moto = moto;
-    this.dynamoDb = moto.dynamoDb("us-east-1");
+  void createTable(Emulator emulator) {
+    this.dynamoDb = emulator.dynamoDb("us-east-1");
     this.table = "meridian-" + TABLES.incrementAndGet();
     dynamoDb.createTable(TableDesign.createTableRequest(table));
   }

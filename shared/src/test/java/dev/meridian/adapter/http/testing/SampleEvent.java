@@ -5,10 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.meridian.adapter.http.HttpApiResponse;
-import dev.meridian.adapter.http.LocalLambdaContext;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,16 +33,9 @@ public final class SampleEvent {
     this.tree = tree;
   }
 
-  /** {@code events/} at the repository root: the module's basedir is {@code functions/<name>}. */
+  /** {@code events/} at the repository root. */
   public static Path directory() {
-    Path start = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path events = dir.resolve("events");
-      if (Files.isDirectory(events) && Files.isRegularFile(dir.resolve("openapi.yaml"))) {
-        return events;
-      }
-    }
-    throw new IllegalStateException("no events/ folder next to an openapi.yaml above " + start);
+    return Repository.file("events");
   }
 
   /** The names (without {@code .json}) of every sample event, sorted. */
@@ -138,13 +127,6 @@ public final class SampleEvent {
 
   /** Invokes {@code handler} with this event, as the Lambda runtime would, and reads its answer. */
   public HttpApiResponse invoke(RequestStreamHandler handler, String functionName) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      handler.handleRequest(new ByteArrayInputStream(toJson().getBytes(StandardCharsets.UTF_8)), out,
-          new LocalLambdaContext(functionName));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return HttpApiResponse.parse(out.toByteArray());
+    return HttpApiResponse.invoke(handler, functionName, toJson());
   }
 }

@@ -1,8 +1,12 @@
-package dev.meridian.adapter.http;
+package dev.meridian.adapter.http.testing;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
@@ -18,6 +22,18 @@ import java.util.TreeMap;
  */
 public record HttpApiResponse(int status, Map<String, String> headers, String body) {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Invokes {@code handler} with an event, as the Lambda runtime would, and reads its answer. */
+  public static HttpApiResponse invoke(RequestStreamHandler handler, String functionName, String eventJson) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      handler.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out,
+          new LocalLambdaContext(functionName));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return parse(out.toByteArray());
+  }
 
   public static HttpApiResponse parse(byte[] lambdaResponse) {
     JsonNode root;

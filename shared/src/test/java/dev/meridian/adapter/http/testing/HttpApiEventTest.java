@@ -1,4 +1,4 @@
-package dev.meridian.adapter.http;
+package dev.meridian.adapter.http.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

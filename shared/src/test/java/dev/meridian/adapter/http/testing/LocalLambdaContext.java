@@ -1,4 +1,4 @@
-package dev.meridian.adapter.http;
+package dev.meridian.adapter.http.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;

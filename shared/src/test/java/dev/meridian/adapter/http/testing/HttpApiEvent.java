@@ -1,14 +1,10 @@
-package dev.meridian.adapter.http;
+package dev.meridian.adapter.http.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.InputStream;
+import dev.meridian.adapter.http.Caller;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,9 +15,9 @@ import java.util.UUID;
 
 /**
  * Builds an API Gateway HTTP API event, payload format 2.0, as API Gateway would send it after
- * its JWT authorizer, and invokes a handler with it: the minimal form the functions' tests need.
- * It lives in main code because both function modules' tests use it; the local stack's gateway
- * builds complete events itself ({@code dev.meridian.local.gateway.PayloadV2}).
+ * its JWT authorizer, and invokes a handler with it: the minimal form the functions' tests need
+ * (shared's test-jar; the local stack's gateway builds complete events itself, {@code
+ * dev.meridian.local.gateway.PayloadV2}).
  * {@code path} may carry a raw query string ({@code /orders?limit=2}); header names are
  * lower-cased as API Gateway does; claims are strings.
  */
@@ -45,6 +41,10 @@ public final class HttpApiEvent {
 
   public static HttpApiEvent request(String method, String pathAndQuery) {
     return new HttpApiEvent(method, pathAndQuery);
+  }
+
+  public String method() {
+    return method;
   }
 
   public HttpApiEvent header(String name, String value) {
@@ -141,17 +141,7 @@ public final class HttpApiEvent {
 
   /** Invokes {@code handler} with this event, as Lambda would, and reads its answer. */
   public HttpApiResponse invoke(RequestStreamHandler handler, String functionName) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      handler.handleRequest(toStream(), out, new LocalLambdaContext(functionName));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return HttpApiResponse.parse(out.toByteArray());
-  }
-
-  public InputStream toStream() {
-    return new ByteArrayInputStream(toJson().getBytes(StandardCharsets.UTF_8));
+    return HttpApiResponse.invoke(handler, functionName, toJson());
   }
 
   private static String decode(String s) {
