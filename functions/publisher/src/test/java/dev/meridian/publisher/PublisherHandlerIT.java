@@ -18,8 +18,8 @@ import dev.meridian.config.MeridianConfig;
 import dev.meridian.domain.common.Money;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
-import dev.meridian.local.moto.MotoExtension;
-import dev.meridian.local.moto.MotoServer;
+import dev.meridian.testing.Emulator;
+import dev.meridian.testing.EmulatorExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +45,10 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * The publisher handler class as Lambda invokes it (a DynamoDB stream batch in, a partial batch
- * response out) against moto's EventBridge: a rule on the bus copies what was published to a
+ * response out) against the emulator (moto by default)'s EventBridge: a rule on the bus copies what was published to a
  * queue the test reads, so the events asserted are the events the bus accepted.
  */
-@ExtendWith(MotoExtension.class)
+@ExtendWith(EmulatorExtension.class)
 class PublisherHandlerIT {
   private static final AtomicInteger RUN = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,15 +63,15 @@ class PublisherHandlerIT {
   private Wiring us;
 
   @BeforeEach
-  void stack(MotoServer moto) {
+  void stack(Emulator emulator) {
     int run = RUN.incrementAndGet();
     table = "meridian-publisher-" + run;
     bus = "meridian-bus-" + run;
-    dynamoDb = moto.dynamoDb(US);
+    dynamoDb = emulator.dynamoDb(US);
     dynamoDb.createTable(TableDesign.createTableRequest(table));
-    EventBridgeClient eventBridge = moto.configure(EventBridgeClient.builder(), US).build();
+    EventBridgeClient eventBridge = emulator.configure(EventBridgeClient.builder(), US).build();
     eventBridge.createEventBus(b -> b.name(bus));
-    sqs = moto.configure(SqsClient.builder(), US).build();
+    sqs = emulator.configure(SqsClient.builder(), US).build();
     published = sqs.createQueue(b -> b.queueName("published-" + run)).queueUrl();
     String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(published).attributeNames(QueueAttributeName.QUEUE_ARN))
         .attributes().get(QueueAttributeName.QUEUE_ARN);

@@ -23,8 +23,8 @@ import dev.meridian.domain.order.OrderId;
 import dev.meridian.domain.order.PlaceOrder;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
-import dev.meridian.local.moto.MotoExtension;
-import dev.meridian.local.moto.MotoServer;
+import dev.meridian.testing.Emulator;
+import dev.meridian.testing.EmulatorExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +46,10 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * The reconciler handler class as Lambda invokes it (an SQS event in, a partial batch response
- * out) against moto: the local replica in us-east-1, events from eu-west-1's replica, the
+ * out) against the emulator (moto by default): the local replica in us-east-1, events from eu-west-1's replica, the
  * dead-letter queue a real SQS queue.
  */
-@ExtendWith(MotoExtension.class)
+@ExtendWith(EmulatorExtension.class)
 class ReconcilerHandlerIT {
   private static final AtomicInteger RUN = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,14 +66,14 @@ class ReconcilerHandlerIT {
   private ReconcilerHandler handler;
 
   @BeforeEach
-  void stack(MotoServer moto) {
+  void stack(Emulator emulator) {
     int run = RUN.incrementAndGet();
     table = "meridian-reconciler-" + run;
-    usDb = moto.dynamoDb(US);
-    euDb = moto.dynamoDb(EU);
+    usDb = emulator.dynamoDb(US);
+    euDb = emulator.dynamoDb(EU);
     usDb.createTable(TableDesign.createTableRequest(table));
     euDb.createTable(TableDesign.createTableRequest(table));
-    sqs = moto.configure(SqsClient.builder(), US).build();
+    sqs = emulator.configure(SqsClient.builder(), US).build();
     deadLetters = sqs.createQueue(b -> b.queueName("reconcile-dlq-" + run)).queueUrl();
     Metrics metrics = MetricsFactory.getMetricsInstance();
     metrics.setNamespace("MeridianTest"); // Lambda gets it from POWERTOOLS_METRICS_NAMESPACE (template Globals)

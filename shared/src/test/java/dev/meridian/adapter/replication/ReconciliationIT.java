@@ -33,8 +33,8 @@ import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
 import dev.meridian.domain.stock.StockAllocation;
-import dev.meridian.local.moto.MotoExtension;
-import dev.meridian.local.moto.MotoServer;
+import dev.meridian.testing.Emulator;
+import dev.meridian.testing.EmulatorExtension;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * queue rule delivers, decoded, and applied in the other region. No global-table replication
  * runs here unless a test copies an item itself, so every convergence shown is the reconciler's.
  */
-@ExtendWith(MotoExtension.class)
+@ExtendWith(EmulatorExtension.class)
 class ReconciliationIT {
   private static final AtomicInteger TABLES = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,14 +71,14 @@ class ReconciliationIT {
   private record Region(String name, DynamoDbClient dynamoDb, Wiring wiring) {}
 
   @BeforeEach
-  void replicas(MotoServer moto) {
+  void replicas(Emulator emulator) {
     table = "meridian-reconcile-" + TABLES.incrementAndGet();
     us = region(moto, US);
     eu = region(moto, EU);
   }
 
-  private Region region(MotoServer moto, String name) {
-    DynamoDbClient dynamoDb = moto.dynamoDb(name);
+  private Region region(Emulator emulator, String name) {
+    DynamoDbClient dynamoDb = emulator.dynamoDb(name);
     dynamoDb.createTable(TableDesign.createTableRequest(table));
     Map<String, String> env = new HashMap<>();
     env.put(MeridianConfig.PENDING_STOCK_TIMEOUT_SECONDS, "2");
