@@ -8,13 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meridian.adapter.http.Caller;
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,9 +36,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The sample events in the repository's {@code events/} folder (all functions' ones): each is a
- * well-formed API Gateway HTTP API payload 2.0 event or an EventBridge Scheduled Event, every
- * route in openapi.yaml and template.yaml has one, and README.md lists every file. Adding a
- * route without a sample event fails here.
+ * well-formed API Gateway HTTP API payload 2.0 event, EventBridge Scheduled Event, SQS event (the
+ * reconciler's queue) or DynamoDB stream event (the publisher's table stream), every route in
+ * openapi.yaml and template.yaml and every kind of event source in template.yaml has one, and
+ * README.md lists every file. Adding a route without a sample event fails here. (What the change
+ * events inside the SQS and stream samples say is checked in shared's ChangeEventSamplesTest.)
  */
 class SampleEventsTest {
   private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
@@ -45,6 +51,7 @@ class SampleEventsTest {
    * each must gain a sample event once documented (checked below).
    */
   private static final Set<String> UNDOCUMENTED_TEMPLATE_ROUTES = Set.of();
+  private static final String REGION = "[a-z]{2}(-[a-z]+)+-\\d";
   private static final Set<String> REQUIRED_CLAIMS = Set.of("sub", "iss", "aud", "exp", "iat", "scope");
 
   private static Path root() {
@@ -91,16 +98,33 @@ class SampleEventsTest {
     return routes;
   }
 
+  /** The kinds of event a Meridian function receives, told apart the way their shapes differ. */
+  enum Kind {
+    HTTP_API, SCHEDULED, SQS, DYNAMODB_STREAM;
+
+    static Kind of(JsonNode event) {
+      if ("2.0".equals(event.path("version").asText())) {
+        return HTTP_API;
+      }
+      return switch (event.path("Records").path(0).path("eventSource").asText()) {
+        case "aws:sqs" -> SQS;
+        case "aws:dynamodb" -> DYNAMODB_STREAM;
+        default -> SCHEDULED;
+      };
+    }
+  }
+
   @Test
-  void everyEventIsPayloadTwoOrAScheduledEvent() throws IOException {
+  void everyEventIsWellFormedForItsKind() throws IOException {
     Map<String, JsonNode> events = events();
-    assertThat(events).hasSizeGreaterThanOrEqualTo(13);
+    assertThat(events).hasSizeGreaterThanOrEqualTo(18);
     SoftAssertions softly = new SoftAssertions();
     events.forEach((name, event) -> {
-      if ("2.0".equals(event.path("version").asText())) {
-        checkHttpApi(softly, name, event);
-      } else {
-        checkScheduled(softly, name, event);
+      switch (Kind.of(event)) {
+        case HTTP_API -> checkHttpApi(softly, name, event);
+        case SQS -> checkSqs(softly, name, event);
+        case DYNAMODB_STREAM -> checkStream(softly, name, event);
+        case SCHEDULED -> checkScheduled(softly, name, event);
       }
     });
     softly.assertAll();
@@ -215,6 +239,92 @@ class SampleEventsTest {
     softly.assertThat(event.path("resources").isArray() && event.path("resources").size() > 0).as(name + " resources").isTrue();
     event.path("resources").forEach(r -> softly.assertThat(r.asText()).as(name + " resource").startsWith("arn:aws:events:"));
     softly.assertThat(event.path("detail").isObject()).as(name + " detail").isTrue();
+  }
+
+  /** An SQS event as Lambda's event source mapping delivers it (the reconciler's input). */
+  private static void checkSqs(SoftAssertions softly, String name, JsonNode event) {
+    JsonNode records = event.path("Records");
+    softly.assertThat(records.size()).as(name + " Records").isBetween(1, 10);
+    Set<String> messageIds = new TreeSet<>();
+    for (JsonNode r : records) {
+      String where = name + " message " + r.path("messageId").asText();
+      softly.assertThat(messageIds.add(r.path("messageId").asText())).as(where + ": messageId unique").isTrue();
+      softly.assertThat(r.path("messageId").asText()).as(where + " messageId").matches("[0-9a-f-]{36}");
+      softly.assertThat(r.path("receiptHandle").asText()).as(where + " receiptHandle").isNotEmpty();
+      softly.assertThat(r.path("body").isTextual()).as(where + ": body is a string").isTrue();
+      softly.assertThat(r.path("md5OfBody").asText()).as(where + " md5OfBody").isEqualTo(md5(r.path("body").asText()));
+      for (String attribute : List.of("ApproximateReceiveCount", "SentTimestamp", "ApproximateFirstReceiveTimestamp")) {
+        softly.assertThat(r.path("attributes").path(attribute).asText()).as(where + " attributes." + attribute).matches("\\d+");
+      }
+      softly.assertThat(r.path("attributes").path("SenderId").asText()).as(where + " SenderId").isNotEmpty();
+      softly.assertThat(r.path("messageAttributes").isObject()).as(where + " messageAttributes").isTrue();
+      String region = r.path("awsRegion").asText();
+      softly.assertThat(region).as(where + " awsRegion").matches(REGION);
+      softly.assertThat(r.path("eventSourceARN").asText()).as(where + " eventSourceARN")
+          .matches("arn:aws:sqs:" + Pattern.quote(region) + ":\\d{12}:[A-Za-z0-9_-]{1,80}");
+    }
+  }
+
+  /** A DynamoDB stream event as Lambda's event source mapping delivers it (the publisher's input). */
+  private static void checkStream(SoftAssertions softly, String name, JsonNode event) {
+    JsonNode records = event.path("Records");
+    softly.assertThat(records.size()).as(name + " Records").isPositive();
+    BigInteger previous = BigInteger.ZERO;
+    for (JsonNode r : records) {
+      String where = name + " record " + r.path("eventID").asText();
+      String eventName = r.path("eventName").asText();
+      softly.assertThat(eventName).as(where + " eventName").isIn("INSERT", "MODIFY", "REMOVE");
+      softly.assertThat(r.path("eventVersion").asText()).as(where + " eventVersion").isEqualTo("1.1");
+      String region = r.path("awsRegion").asText();
+      softly.assertThat(region).as(where + " awsRegion").matches(REGION);
+      softly.assertThat(r.path("eventSourceARN").asText()).as(where + " eventSourceARN")
+          .matches("arn:aws:dynamodb:" + Pattern.quote(region) + ":\\d{12}:table/[A-Za-z0-9_.-]+/stream/\\S+");
+      JsonNode d = r.path("dynamodb");
+      softly.assertThat(d.path("ApproximateCreationDateTime").isIntegralNumber()).as(where + " ApproximateCreationDateTime")
+          .isTrue();
+      softly.assertThat(d.path("SizeBytes").asLong()).as(where + " SizeBytes").isPositive();
+      softly.assertThat(d.path("StreamViewType").asText()).as(where + ": the template's view type").isEqualTo("NEW_AND_OLD_IMAGES");
+      String sequence = d.path("SequenceNumber").asText();
+      softly.assertThat(sequence).as(where + " SequenceNumber").matches("\\d{21,40}");
+      if (sequence.matches("\\d+")) {
+        BigInteger current = new BigInteger(sequence);
+        softly.assertThat(current).as(where + ": sequence numbers increase within a batch").isGreaterThan(previous);
+        previous = current;
+      }
+      softly.assertThat(d.has("NewImage")).as(where + ": NewImage unless REMOVE").isEqualTo(!"REMOVE".equals(eventName));
+      softly.assertThat(d.has("OldImage")).as(where + ": OldImage unless INSERT").isEqualTo(!"INSERT".equals(eventName));
+      JsonNode image = d.has("NewImage") ? d.get("NewImage") : d.path("OldImage");
+      for (String key : List.of("pk", "sk")) {
+        softly.assertThat(d.path("Keys").path(key).path("S").isTextual()).as(where + " Keys." + key).isTrue();
+        softly.assertThat(image.path(key)).as(where + ": the image's " + key + " is the key's").isEqualTo(d.path("Keys").path(key));
+      }
+    }
+  }
+
+  private static String md5(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is part of every JDK", e);
+    }
+  }
+
+  @Test
+  void everyKindOfEventSourceInTheTemplateHasASample() throws IOException {
+    Set<Kind> kinds = new TreeSet<>();
+    events().values().forEach(e -> kinds.add(Kind.of(e)));
+    String template = Files.readString(root().resolve("template.yaml"));
+    Map<String, Kind> sources = Map.of("HttpApi", Kind.HTTP_API, "Schedule", Kind.SCHEDULED, "SQS", Kind.SQS,
+        "DynamoDB", Kind.DYNAMODB_STREAM);
+    sources.forEach((type, kind) -> {
+      if (Pattern.compile("\\n\\s+Type: " + type + "\\s*\\n").matcher(template).find()) {
+        assertThat(kinds).as("template.yaml has a " + type + " event source: a sample event of that kind in events/")
+            .contains(kind);
+      }
+    });
+    // The change-event functions' inputs are sampled even before their event sources are wired.
+    assertThat(kinds).contains(Kind.SQS, Kind.DYNAMODB_STREAM);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.meridian.app.replication.Change;
 import dev.meridian.app.replication.StoredChange;
 import dev.meridian.domain.order.Order;
 import dev.meridian.domain.product.Product;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -31,16 +32,11 @@ public final class StoredChanges {
       return Optional.empty();
     }
     return Optional.of(new StoredChange(position, Attr.str(item, TableDesign.ORIGIN_REGION),
-        Attr.num(item, TableDesign.VERSION), change(entity, item, Attr.num(item, TableDesign.VERSION))));
+        Attr.num(item, TableDesign.VERSION), change(entity, item)));
   }
 
-  /**
-   * Decodes the state of a published entity from item attributes (keys and bookkeeping attributes
-   * optional); {@code version} is the item's version (an allocation's revision).
-   */
-  public static Change change(String entity, Map<String, AttributeValue> state, long version) {
-    Map<String, AttributeValue> attributes = new java.util.HashMap<>(state);
-    attributes.put(TableDesign.VERSION, Attr.n(version));
+  /** Decodes a published entity from its item's attributes (an allocation's revision is its {@code version}). */
+  private static Change change(String entity, Map<String, AttributeValue> attributes) {
     try {
       return switch (entity) {
         case Order.ENTITY -> new Change.OrderChange(Items.order(attributes));
@@ -54,6 +50,17 @@ public final class StoredChanges {
       // Value types validate themselves (ids, stamps, money, counters): any refusal is a corrupt state.
       throw new CorruptItemException(entity + " state does not decode: " + e.getMessage());
     }
+  }
+
+  /**
+   * Decodes an event's {@code state} ({@link #stateOf}'s inverse). The state carries no
+   * bookkeeping attributes, so the envelope's {@code version} is put back: an allocation's
+   * revision is its item's {@code version}.
+   */
+  public static Change fromState(String entity, Map<String, AttributeValue> state, long version) {
+    Map<String, AttributeValue> attributes = new HashMap<>(state);
+    attributes.put(TableDesign.VERSION, Attr.n(version));
+    return change(entity, attributes);
   }
 
   /** The attributes of a published entity's item without keys and bookkeeping: an event's {@code state}. */

@@ -115,13 +115,16 @@ public final class ChangeEventJson {
       throw new MalformedEventException("version is missing or not a positive integer");
     }
     long version = versionNode.asLong();
+    String encodedClock = text(detail, "clock");
     HlcStamp clock;
+    try {
+      clock = HlcStamp.decode(encodedClock);
+    } catch (RuntimeException e) {
+      throw new MalformedEventException("clock " + encodedClock + " is not an encoded clock stamp", e);
+    }
     Change change;
     try {
-      clock = HlcStamp.decode(text(detail, "clock"));
-      change = StoredChanges.change(entity, ItemJson.fromJson(detail.get("state")), version);
-    } catch (MalformedEventException e) {
-      throw e;
+      change = StoredChanges.fromState(entity, ItemJson.fromJson(detail.get("state")), version);
     } catch (RuntimeException e) {
       throw new MalformedEventException("state does not decode: " + e.getMessage(), e);
     }

@@ -73,8 +73,8 @@ class ReconciliationIT {
   @BeforeEach
   void replicas(Emulator emulator) {
     table = "meridian-reconcile-" + TABLES.incrementAndGet();
-    us = region(moto, US);
-    eu = region(moto, EU);
+    us = region(emulator, US);
+    eu = region(emulator, EU);
   }
 
   private Region region(Emulator emulator, String name) {
