@@ -3,7 +3,7 @@ package dev.meridian.tests.benchmark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.meridian.adapter.http.HttpApiResponse;
+import dev.meridian.adapter.http.testing.HttpApiResponse;
 import dev.meridian.adapter.http.testing.SampleEvent;
 import dev.meridian.local.lambda.Invoker.InvokeResult;
 import dev.meridian.local.lambda.LambdaRuntime;
