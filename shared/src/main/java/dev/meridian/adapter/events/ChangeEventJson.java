@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.adapter.dynamodb.StoredChanges;
+import dev.meridian.adapter.dynamodb.TableDesign;
 import dev.meridian.app.replication.Change;
 import dev.meridian.app.replication.ChangeEvent;
 import dev.meridian.domain.clock.HlcStamp;
 import dev.meridian.domain.common.Validation;
+import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The wire form of change events: EventBridge {@code source} {@value #SOURCE}, a detail type per
@@ -119,7 +122,11 @@ public final class ChangeEventJson {
     Change change;
     try {
       clock = HlcStamp.decode(text(detail, "clock"));
-      change = StoredChanges.change(entity, ItemJson.fromJson(detail.get("state")));
+      Map<String, AttributeValue> state = ItemJson.fromJson(detail.get("state"));
+      // The state leaves out the item's bookkeeping attributes; an allocation's revision IS its item
+      // version, so the envelope's version goes back in (orders and products ignore it).
+      state.put(TableDesign.VERSION, AttributeValue.fromN(Long.toString(version)));
+      change = StoredChanges.change(entity, state);
     } catch (MalformedEventException e) {
       throw e;
     } catch (RuntimeException e) {
