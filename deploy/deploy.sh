@@ -13,11 +13,19 @@
 #    failure; stacks already deployed in this run are left as they are.
 #
 # Each `sam deploy` also gets --parameter-overrides: the environment's own
-# parameter_overrides from samconfig.toml, unchanged, plus DeployFingerprint
-# (hash of template + zips + parameters) so that the SnapStart functions
-# publish a new version whenever their code OR configuration changes.
+# parameter_overrides from samconfig.toml, unchanged, plus the computed
+# parameters:
+#   DeployFingerprint  hash of template + zips + parameters, so that the
+#                      SnapStart functions publish a new version whenever
+#                      their code OR configuration changes;
+#   TableStreamArn     (every region but TableHomeRegion) the stream ARN of
+#                      that region's table replica, for the publisher's event
+#                      source: read with `aws dynamodb describe-table` right
+#                      before that region is deployed, i.e. after the home
+#                      stack created (or updated) the replica.
 #
-# --dry-run     print the exact commands, run nothing (no build, no AWS calls)
+# --dry-run     print the exact commands, run nothing (no build, no AWS calls;
+#               placeholders for the computed values)
 # --skip-build  reuse the zips already in functions/*/target/
 set -euo pipefail
 
@@ -33,10 +41,15 @@ ENVS=()
 while IFS=$'\t' read -r env region stack; do
   ENVS+=("$env|$region|$stack")
 done < <("${TOOL[@]}" envs)
+HOME_REGION="$(IFS='|' read -r _ region _ <<<"${ENVS[0]}"; echo "$region")"
 echo "Deployment order (home region first): $(printf '%s ' "${ENVS[@]%%|*}")"
 
 if [[ "$DRY_RUN" == false ]] && ! command -v sam >/dev/null 2>&1; then
   echo "deploy.sh: the AWS SAM CLI (sam) is not installed" >&2
+  exit 1
+fi
+if [[ "$DRY_RUN" == false && ${#ENVS[@]} -gt 1 ]] && ! command -v aws >/dev/null 2>&1; then
+  echo "deploy.sh: the AWS CLI (aws) is needed to read the replicas' stream ARNs" >&2
   exit 1
 fi
 
@@ -53,11 +66,28 @@ for entry in "${ENVS[@]}"; do
   IFS='|' read -r env region stack <<<"$entry"
   echo
   echo "=== $env: stack $stack in $region"
+  stream_args=()
+  if [[ "$region" != "$HOME_REGION" ]]; then
+    # The replica exists once the home stack is deployed (first in this run).
+    describe=(aws dynamodb describe-table --region "$region" --table-name "$("${TOOL[@]}" param "$env" TableName)"
+      --query Table.LatestStreamArn --output text)
+    show "${describe[@]}"
+    if [[ "$DRY_RUN" == false ]]; then
+      if ! stream_arn="$("${describe[@]}")" || [[ -z "$stream_arn" || "$stream_arn" == "None" ]]; then
+        echo "deploy.sh: no stream ARN for the table replica in $region (is $region in the home stack's" \
+          "PeerRegion list, and did the home stack deploy?); later regions were not deployed." >&2
+        exit 1
+      fi
+      echo "  TableStreamArn=$stream_arn"
+      stream_args=(--table-stream-arn "$stream_arn")
+    fi
+  fi
   if [[ "$DRY_RUN" == true ]]; then
-    # The fingerprint hashes the zips, which a dry run does not build.
+    # The fingerprint hashes the zips, which a dry run does not build; the
+    # replica's stream may not exist yet.
     overrides="$("${TOOL[@]}" overrides "$env" --placeholder)"
   else
-    overrides="$("${TOOL[@]}" overrides "$env")"
+    overrides="$("${TOOL[@]}" overrides "$env" "${stream_args[@]}")"
   fi
   if ! run sam deploy \
       --config-file samconfig.toml \

@@ -10,15 +10,25 @@ Sub-commands (all read ../samconfig.toml unless --config is given):
                      template.yaml (exit 1 on a problem).
   overrides <env>    The complete --parameter-overrides string for `sam deploy`:
                      the environment's parameter_overrides plus the computed
-                     DeployFingerprint (see template.yaml, CatalogFunction).
+                     parameters: DeployFingerprint (see template.yaml,
+                     CatalogFunction) and, outside TableHomeRegion,
+                     TableStreamArn (--table-stream-arn ARN: the replica's
+                     stream, which deploy.sh reads with describe-table).
                      Fails if a function zip is missing unless
                      --allow-missing-artifacts is given; --placeholder prints
-                     a placeholder instead of the fingerprint (dry runs).
+                     placeholders instead of both (dry runs).
+  param <env> <name> One parameter's value from the environment's
+                     parameter_overrides (e.g. TableName, for describe-table).
   artifacts          The zips the template's CodeUri values point at.
   lint-args <env>    "--regions <region> --parameters K=V ..." for cfn-lint.
   render <env> <out> Run the SAM transform (samtranslator, as bundled with
                      cfn-lint) for that environment's region and parameters and
                      write the resulting CloudFormation JSON to <out>.
+                     (lint-args and render use a placeholder TableStreamArn:
+                     no AWS access offline; see offline_overrides.)
+  lint-template <out> template.yaml with TableStreamArn's Default replaced by
+                     a placeholder stream ARN, line numbers unchanged (for
+                     cfn-lint with default parameters; see validate.sh).
   plan <env>         Evaluate the template's conditions for that environment and
                      print what its stack creates (conditional resources,
                      PEER_REGIONS, forwarding targets, table replicas).
@@ -49,7 +59,12 @@ GLOBAL_PARAMETERS = [
     "JwtAudience", "EventBusName",
 ]
 PEERS = ["PeerRegion1", "PeerRegion2", "PeerRegion3", "PeerRegion4"]
-COMPUTED_PARAMETERS = {"DeployFingerprint"}
+# Parameters deploy.sh computes per deployment; samconfig.toml lists them as "".
+COMPUTED_PARAMETERS = {"DeployFingerprint", "TableStreamArn"}
+# A replica's stream ARN ends in its creation time, known only once the replica
+# exists; offline checks use this label (the local stack's resolver uses the
+# same one before it reads moto's real ARN).
+PLACEHOLDER_STREAM_LABEL = "1970-01-01T00:00:00.000"
 
 
 # --------------------------------------------------------------------------
@@ -144,9 +159,37 @@ def fingerprint(env: dict[str, Any], template_path: Path, allow_missing: bool) -
     return digest.hexdigest()[:32]
 
 
-def full_overrides(env: dict[str, Any], template_path: Path, allow_missing: bool = True) -> dict[str, str]:
+def is_home(env: dict[str, Any]) -> bool:
+    return env["region"] == env["params"].get("TableHomeRegion")
+
+
+def placeholder_stream_arn(env: dict[str, Any]) -> str:
+    """The shape of the replica's stream ARN (what describe-table returns), with a fixed label."""
+    partition = "aws-cn" if env["region"].startswith("cn-") else "aws"
+    table = env["params"].get("TableName", "meridian")
+    return f"arn:{partition}:dynamodb:{env['region']}:123456789012:table/{table}/stream/{PLACEHOLDER_STREAM_LABEL}"
+
+
+def full_overrides(env: dict[str, Any], template_path: Path, allow_missing: bool = True,
+                   table_stream_arn: str | None = None) -> dict[str, str]:
+    """samconfig's values plus the computed parameters, as deploy.sh passes them. Outside the home
+    region TableStreamArn is the replica's stream ARN (given); the home stack reads its stream from
+    the table it owns and keeps ""."""
     params = dict(env["params"])
     params["DeployFingerprint"] = fingerprint(env, template_path, allow_missing)
+    if not is_home(env):
+        if not table_stream_arn:
+            raise ValueError(f"{env['env']}: TableStreamArn is needed outside the home region")
+        params["TableStreamArn"] = table_stream_arn
+    return params
+
+
+def offline_overrides(env: dict[str, Any], template_path: Path) -> dict[str, str]:
+    """full_overrides for the offline checks (lint-args, render): TableStreamArn is a placeholder
+    ARN of the environment's region - in the home region too, where the stack ignores it, because
+    cfn-lint checks both branches of the publisher's !If [IsHomeRegion, ...]."""
+    params = full_overrides(env, template_path, True, placeholder_stream_arn(env))
+    params["TableStreamArn"] = placeholder_stream_arn(env)
     return params
 
 
@@ -335,8 +378,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems.append(f"[{name}] parameter_overrides has unknown parameters {unknown}")
         for key in sorted(set(p) & COMPUTED_PARAMETERS):
             if p[key] != "":
-                problems.append(f'[{name}] {key} must be listed as {key}="" (deploy.sh computes it; a plain '
-                                "sam deploy must reset it, or SAM would keep re-using the last fingerprint)")
+                problems.append(f'[{name}] {key} must be listed as {key}="" (deploy.sh computes it for each '
+                                "deployment; a value here would be stale or overwritten)")
         for key, value in p.items():
             if re.search(r"[\s\"'\\]", value):
                 problems.append(f"[{name}] {key}={value!r}: whitespace, quotes and backslashes are not supported")
@@ -385,9 +428,42 @@ def cmd_overrides(args: argparse.Namespace) -> int:
     if args.placeholder:
         params = dict(env["params"])
         params["DeployFingerprint"] = "<sha256-of-template+zips+parameters,computed-after-the-build>"
+        if not is_home(env):
+            params["TableStreamArn"] = "<LatestStreamArn-of-the-replica,read-after-the-home-region-deployed>"
     else:
-        params = full_overrides(env, args.template, args.allow_missing_artifacts)
+        if not is_home(env) and not args.table_stream_arn:
+            sys.exit(f"overrides {env['env']}: {env['region']} is not TableHomeRegion; pass --table-stream-arn "
+                     "(the replica's stream ARN: aws dynamodb describe-table ... --query Table.LatestStreamArn)")
+        if not is_home(env) and not re.fullmatch(
+                template_parameters(load_template(args.template))["TableStreamArn"]["AllowedPattern"],
+                args.table_stream_arn):
+            sys.exit(f"overrides {env['env']}: {args.table_stream_arn!r} is not a DynamoDB stream ARN")
+        params = full_overrides(env, args.template, args.allow_missing_artifacts,
+                                None if is_home(env) else args.table_stream_arn)
     print(format_overrides(params))
+    return 0
+
+
+def cmd_param(args: argparse.Namespace) -> int:
+    env = find_env(deploy_envs(load_config(args.config)), args.env)
+    if args.name not in env["params"]:
+        sys.exit(f"samconfig: [{args.env}] parameter_overrides has no {args.name}")
+    print(env["params"][args.name])
+    return 0
+
+
+def cmd_lint_template(args: argparse.Namespace) -> int:
+    """cfn-lint ignores --parameters for a template that still carries the SAM transform, so with
+    default parameters TableStreamArn is "" and the publisher's stream would not be an ARN. Replace
+    that one Default in place (same line), so findings still point at template.yaml's lines."""
+    text = args.template.read_text()
+    block = re.search(r"(?m)^  TableStreamArn:\n(?:    .*\n)*?    Default: \"\"$", text)
+    if block is None:
+        sys.exit(f"{args.template}: no TableStreamArn parameter with Default: \"\"")
+    placeholder = f"arn:aws:dynamodb:us-east-1:123456789012:table/meridian/stream/{PLACEHOLDER_STREAM_LABEL}"
+    start, end = block.span()
+    patched = text[:start] + block.group(0)[:-len('""')] + f'"{placeholder}"' + text[end:]
+    Path(args.out).write_text(patched)
     return 0
 
 
@@ -400,7 +476,7 @@ def cmd_artifacts(args: argparse.Namespace) -> int:
 def cmd_lint_args(args: argparse.Namespace) -> int:
     env = find_env(deploy_envs(load_config(args.config)), args.env)
     out = ["--regions", env["region"], "--parameters"]
-    out += [f"{k}={v}" for k, v in full_overrides(env, args.template).items()]
+    out += [f"{k}={v}" for k, v in offline_overrides(env, args.template).items()]
     print("\n".join(out))
     return 0
 
@@ -420,7 +496,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     os.environ["AWS_DEFAULT_REGION"] = env["region"]
     translator = Translator(managed_policy_map=load_resource(Serverless, "ManagedPolicies.json"),
                             sam_parser=parser.Parser())
-    rendered = translator.translate(sam_template=template, parameter_values=full_overrides(env, args.template),
+    rendered = translator.translate(sam_template=template, parameter_values=offline_overrides(env, args.template),
                                     passthrough_metadata=True)
     Path(args.out).write_text(json.dumps(rendered, indent=2, default=str) + "\n")
     print(f"rendered {args.env} ({env['region']}) -> {args.out}")
@@ -450,6 +526,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if name.startswith("ReplicationLatencyAlarm"):
             dims = ev.value(resources[name]["Properties"]["Dimensions"])
             print(f"   {name}: ReceivingRegion={[d['Value'] for d in dims if d['Name'] == 'ReceivingRegion'][0]}")
+    publisher = resources.get("PublisherFunction", {}).get("Properties", {}).get("Events", {}).get("TableChanges")
+    if publisher is not None:
+        params = dict(env["params"])
+        if not is_home(env):
+            params["TableStreamArn"] = f"<LatestStreamArn of the {env['region']} replica, read by deploy.sh>"
+        stream = Evaluator(template, params, env["region"], env["stack_name"]).value(
+            publisher["Properties"]["Stream"])
+        print(f"   publisher reads stream: {stream}")
     for name in ("ApiLatencyRecord", "ApiFailoverRecord"):
         if name in created:
             props = ev.value(resources[name]["Properties"])
@@ -470,8 +554,17 @@ def main() -> int:
     p = sub.add_parser("overrides")
     p.add_argument("env")
     p.add_argument("--allow-missing-artifacts", action="store_true")
-    p.add_argument("--placeholder", action="store_true", help="show a placeholder instead of the fingerprint")
+    p.add_argument("--placeholder", action="store_true",
+                   help="show placeholders instead of the fingerprint and the stream ARN")
+    p.add_argument("--table-stream-arn", help="TableStreamArn for a region other than TableHomeRegion")
     p.set_defaults(fn=cmd_overrides)
+    p = sub.add_parser("param")
+    p.add_argument("env")
+    p.add_argument("name")
+    p.set_defaults(fn=cmd_param)
+    p = sub.add_parser("lint-template")
+    p.add_argument("out")
+    p.set_defaults(fn=cmd_lint_template)
     p = sub.add_parser("lint-args")
     p.add_argument("env")
     p.set_defaults(fn=cmd_lint_args)

@@ -209,7 +209,8 @@ public final class LocalStack implements StackControl, AutoCloseable {
   private void requireArtifacts() {
     List<String> missing = new ArrayList<>();
     for (String zip : List.of("functions/catalog/target/catalog-lambda.zip", "functions/orders/target/orders-lambda.zip",
-        "functions/health/target/health-lambda.zip")) {
+        "functions/health/target/health-lambda.zip", "functions/publisher/target/publisher-lambda.zip",
+        "functions/reconciler/target/reconciler-lambda.zip")) {
       if (!Files.isRegularFile(options.root().resolve(zip))) {
         missing.add(zip);
       }
@@ -304,21 +305,29 @@ public final class LocalStack implements StackControl, AutoCloseable {
   }
 
   @Override
-  public void partition(String a, String b) {
+  public void partition(String a, String b, Links links) {
     region(a);
     region(b);
-    replication.partition(a, b);
-    eventLinks.partition(a, b);
-    log.accept("control: partitioned " + a + " | " + b);
+    if (links != Links.EVENTS) {
+      replication.partition(a, b);
+    }
+    if (links != Links.REPLICATION) {
+      eventLinks.partition(a, b);
+    }
+    log.accept("control: partitioned " + a + " | " + b + " (" + links + ")");
   }
 
   @Override
-  public void heal(String a, String b) {
+  public void heal(String a, String b, Links links) {
     region(a);
     region(b);
-    replication.heal(a, b);
-    eventLinks.heal(a, b);
-    log.accept("control: healed " + a + " - " + b);
+    if (links != Links.EVENTS) {
+      replication.heal(a, b);
+    }
+    if (links != Links.REPLICATION) {
+      eventLinks.heal(a, b);
+    }
+    log.accept("control: healed " + a + " - " + b + " (" + links + ")");
   }
 
   @Override

@@ -26,7 +26,7 @@ import java.util.concurrent.CountDownLatch;
  *   status [--json]
  *   token --sub SUBJECT [--admin] [--scope S]... [--ttl 1h]
  *   fail REGION [--mode refuse|blackhole]     recover REGION
- *   partition A B      heal A B      delay A B MS
+ *   partition A B [--links replication|events]      heal A B [--links ...]      delay A B MS
  *   kill-switch REGION on|off                 promote REGION
  * </pre>
  * Every verb but {@code up} and {@code token} talks to the running stack's control API, found in
@@ -63,8 +63,10 @@ public final class Main {
         return rest.size() != 1 ? usage("recover REGION") : control(root, "POST", "/regions/" + rest.get(0) + "/recover", true);
       case "partition":
       case "heal":
-        return rest.size() != 2 ? usage(args[0] + " A B")
-            : control(root, "POST", "/links/" + rest.get(0) + "/" + rest.get(1) + "/" + args[0], true);
+        return rest.size() != 2 && !(rest.size() == 4 && rest.get(2).equals("--links"))
+            ? usage(args[0] + " A B [--links all|replication|events]")
+            : control(root, "POST", "/links/" + rest.get(0) + "/" + rest.get(1) + "/" + args[0] + "?links="
+                + option(rest, "--links").orElse("all"), true);
       case "delay":
         return rest.size() != 3 ? usage("delay A B MS")
             : control(root, "POST", "/links/" + rest.get(0) + "/" + rest.get(1) + "/delay?ms=" + rest.get(2), true);
@@ -164,7 +166,8 @@ public final class Main {
     System.err.println(problem);
     System.err.println("usage: ./local/stack up [--regions 2|3] [--mode active-active|active-passive] [--time-factor F] "
         + "| down | status [--json] | token --sub S [--admin] | fail REGION [--mode refuse|blackhole] | recover REGION "
-        + "| partition A B | heal A B | delay A B MS | kill-switch REGION on|off | promote REGION");
+        + "| partition A B [--links all|replication|events] | heal A B [--links ...] | delay A B MS "
+        + "| kill-switch REGION on|off | promote REGION");
     return 2;
   }
 }

@@ -30,6 +30,8 @@ final class Seeder {
       new SeedProduct("limited-edition-dripper", "Limited edition dripper", "Numbered, only a few left", 8900, "EUR",
           new int[] {2, 1, 1}));
 
+  private static final int CREATE_ATTEMPTS = 3;
+
   private final HttpClient http;
   private final DevIssuer issuer;
   private final Map<String, URI> regions;
@@ -50,9 +52,21 @@ final class Seeder {
     for (SeedProduct p : CATALOG) {
       String body = String.format("{\"name\":\"%s\",\"description\":\"%s\",\"price\":{\"amount\":%d,\"currency\":\"%s\"},\"active\":true}",
           p.name(), p.description(), p.priceMinor(), p.currency());
-      HttpResponse<String> created = send(HttpRequest.newBuilder(home.resolve("/products/" + p.id()))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofString(body)));
+      HttpResponse<String> created = null;
+      // The first PUT meets the catalog function's cold start, which on a loaded machine can outlast the
+      // gateway's 30 s (503 from the gateway itself), or a store call timing out. Create-if-absent is safe
+      // to repeat (412 when an earlier attempt did create it).
+      for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+        created = send(HttpRequest.newBuilder(home.resolve("/products/" + p.id()))
+            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+            .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofString(body)));
+        if (created.statusCode() != 503 && created.statusCode() != 504) {
+          break;
+        }
+        log.accept("seeding " + p.id() + ": the gateway answered " + created.statusCode() + " (attempt " + attempt + " of "
+            + CREATE_ATTEMPTS + "), retrying");
+        Thread.sleep(1_000);
+      }
       if (created.statusCode() != 201 && created.statusCode() != 412) {
         throw new IllegalStateException("seeding " + p.id() + ": PUT answered " + created.statusCode() + " " + created.body());
       }

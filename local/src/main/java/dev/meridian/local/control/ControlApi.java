@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
  *   GET  /status
  *   POST /regions/{region}/fail?mode=refuse|blackhole
  *   POST /regions/{region}/recover
- *   POST /links/{a}/{b}/partition
- *   POST /links/{a}/{b}/heal
+ *   POST /links/{a}/{b}/partition[?links=all|replication|events]
+ *   POST /links/{a}/{b}/heal[?links=all|replication|events]
  *   POST /links/{a}/{b}/delay?ms=N
  *   POST /regions/{region}/kill-switch?engaged=true|false
  *   POST /regions/{region}/promote
@@ -83,6 +83,15 @@ public final class ControlApi implements AutoCloseable {
     }
   }
 
+  private static StackControl.Links links(Map<String, String> q) {
+    String value = q.getOrDefault("links", "all");
+    try {
+      return StackControl.Links.valueOf(value.toUpperCase());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("links must be all, replication or events, not " + value);
+    }
+  }
+
   private Object route(String method, String[] p, Map<String, String> q) {
     if (method.equals("GET") && p.length == 1 && p[0].equals("status")) {
       return control.status();
@@ -117,12 +126,14 @@ public final class ControlApi implements AutoCloseable {
       String b = p[2];
       switch (p[3]) {
         case "partition" -> {
-          control.partition(a, b);
-          return done("partitioned " + a + " | " + b);
+          StackControl.Links links = links(q);
+          control.partition(a, b, links);
+          return done("partitioned " + a + " | " + b + " (" + links.name().toLowerCase() + ")");
         }
         case "heal" -> {
-          control.heal(a, b);
-          return done("healed " + a + " - " + b);
+          StackControl.Links links = links(q);
+          control.heal(a, b, links);
+          return done("healed " + a + " - " + b + " (" + links.name().toLowerCase() + ")");
         }
         case "delay" -> {
           long ms = Long.parseLong(required(q, "ms"));

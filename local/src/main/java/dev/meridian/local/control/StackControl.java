@@ -26,10 +26,29 @@ public interface StackControl {
 
   void recover(String region);
 
-  /** Cuts replication and event links between two regions, both directions. */
-  void partition(String a, String b);
+  /** Which links between two regions a partition or heal affects. */
+  enum Links {
+    /** Global-table replication and cross-region event forwarding. */
+    ALL,
+    /** Global-table replication only: changes still travel as events (publisher to reconciler). */
+    REPLICATION,
+    /** Cross-region event forwarding only. */
+    EVENTS
+  }
 
-  void heal(String a, String b);
+  /** Cuts the given links between two regions, both directions. */
+  void partition(String a, String b, Links links);
+
+  void heal(String a, String b, Links links);
+
+  /** Cuts replication and event links between two regions, both directions. */
+  default void partition(String a, String b) {
+    partition(a, b, Links.ALL);
+  }
+
+  default void heal(String a, String b) {
+    heal(a, b, Links.ALL);
+  }
 
   /** Sets the one-way delay between two regions for replication and events. */
   void delay(String a, String b, Duration oneWay);

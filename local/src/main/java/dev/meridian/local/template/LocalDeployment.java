@@ -26,6 +26,12 @@ import java.util.Set;
  *       the standby the first chosen region other than the primary.
  *   <li><b>DeploymentMode</b>, and any other parameter, may be overridden; such values are
  *       validated like samconfig's.
+ *   <li><b>TableStreamArn</b>, which {@code deploy/deploy.sh} computes for every region but the
+ *       home region (the replica's stream ARN, read once the home stack created the replica), is
+ *       computed the same way here when samconfig lists it empty: the replica's stream ARN as
+ *       {@link LocalNames#streamArn} predicts it. Its label is a placeholder until the table exists
+ *       in moto; the provisioner maps it to moto's real ARN, and the stream event source finds
+ *       its stream by table name and region.
  *   <li><b>JwtIssuer / JwtAudience</b> may be overridden with the local dev issuer (e.g.
  *       {@code http://127.0.0.1:<port>}); overridden values are exempt from the template's
  *       constraints ({@code AllowedPattern ^https://.+}), every other value is still validated
@@ -38,6 +44,8 @@ public final class LocalDeployment {
   /** The template's peer-region slots. */
   public static final List<String> PEER_PARAMETERS = List.of("PeerRegion1", "PeerRegion2", "PeerRegion3", "PeerRegion4");
   public static final String TABLE_HOME_REGION = "TableHomeRegion";
+  public static final String TABLE_NAME = "TableName";
+  public static final String TABLE_STREAM_ARN = "TableStreamArn";
   public static final String DEPLOYMENT_MODE = "DeploymentMode";
   public static final String PRIMARY_REGION = "ActivePassivePrimaryRegion";
   public static final String STANDBY_REGION = "ActivePassiveStandbyRegion";
@@ -107,6 +115,9 @@ public final class LocalDeployment {
       }
       p.put(PRIMARY_REGION, primary);
       p.put(STANDBY_REGION, standby);
+      if ("".equals(p.get(TABLE_STREAM_ARN)) && p.containsKey(TABLE_NAME) && !e.region().equals(homeRegion)) {
+        p.put(TABLE_STREAM_ARN, LocalNames.streamArn(e.region(), p.get(TABLE_NAME)));
+      }
       p.putAll(builder.overrides);
       if (builder.deploymentMode != null) {
         p.put(DEPLOYMENT_MODE, builder.deploymentMode);

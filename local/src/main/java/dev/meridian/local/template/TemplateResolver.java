@@ -80,7 +80,7 @@ public final class TemplateResolver {
   private static final Pattern RATE =
       Pattern.compile("^rate\\(\\s*(\\d+)\\s+(second|seconds|minute|minutes|hour|hours|day|days)\\s*\\)$");
   private static final Pattern STREAM_ARN =
-      Pattern.compile("^arn:[^:]+:dynamodb:[^:]*:[^:]*:table/([^/]+)/stream/.+$");
+      Pattern.compile("^arn:[^:]+:dynamodb:([^:]*):[^:]*:table/([^/]+)/stream/.+$");
 
   private final Map<String, Object> template;
   private final Path templateDirectory;
@@ -472,7 +472,7 @@ public final class TemplateResolver {
           case "Schedule" -> schedule(name, properties, "Schedule");
           case "ScheduleV2" -> schedule(name, properties, "ScheduleExpression");
           case "SQS" -> sqs(name, properties, queueIdsByArn);
-          case "DynamoDB" -> dynamoDb(name, properties, queueIdsByArn);
+          case "DynamoDB" -> dynamoDb(name, properties, queueIdsByArn, s.region());
           default -> throw new TemplateException("event type " + type + " is not supported by the local stack");
         });
       } catch (TemplateException e) {
@@ -544,11 +544,16 @@ public final class TemplateResolver {
   }
 
   private static EventSourceSpec.DynamoDbStream dynamoDb(String name, Map<String, Object> p,
-      Map<String, String> queueIdsByArn) {
+      Map<String, String> queueIdsByArn, String region) {
     String streamArn = scalarString(p.get("Stream"));
     Matcher m = STREAM_ARN.matcher(streamArn);
     if (!m.matches()) {
       throw new TemplateException("Stream " + streamArn + " is not a DynamoDB stream ARN");
+    }
+    if (!m.group(1).equals(region)) {
+      // Lambda maps only streams of the function's own region; another region's stream here (e.g.
+      // the home replica's ARN passed to every stack) would fail the real deployment.
+      throw new TemplateException("Stream " + streamArn + " is in " + m.group(1) + ", not in this stack's region");
     }
     if (p.get("StartingPosition") == null) {
       throw new TemplateException("StartingPosition is required");
@@ -565,7 +570,7 @@ public final class TemplateResolver {
         }
       }
     }
-    return new EventSourceSpec.DynamoDbStream(name, m.group(1),
+    return new EventSourceSpec.DynamoDbStream(name, m.group(2),
         p.get("BatchSize") == null ? 100 : intValue(p.get("BatchSize")),
         scalarString(p.get("StartingPosition")),
         p.get("MaximumRetryAttempts") == null ? -1 : intValue(p.get("MaximumRetryAttempts")),

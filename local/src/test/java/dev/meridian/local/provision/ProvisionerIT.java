@@ -9,6 +9,7 @@ import dev.meridian.local.model.RuleSpec;
 import dev.meridian.local.moto.MotoExtension;
 import dev.meridian.local.moto.MotoServer;
 import dev.meridian.local.template.LocalDeployment;
+import dev.meridian.local.template.LocalNames;
 import dev.meridian.local.template.RepoFiles;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +168,14 @@ class ProvisionerIT {
           p.queueUrl("ReconcileQueue"));
       assertThat(p.functionEnvironment("OrdersFunction")).containsEntry("PEER_REGIONS", REGIONS.get(1 - i))
           .containsEntry("TABLE_NAME", "meridian");
-      assertThat(p.functionEnvironments()).containsOnlyKeys("CatalogFunction", "OrdersFunction", "HealthFunction");
+      assertThat(p.functionEnvironment("ReconcilerFunction")).containsEntry("RECONCILE_DEAD_LETTER_QUEUE_URL",
+          p.queueUrl("ReconcileDeadLetterQueue"));
+      assertThat(p.queueUrl("PublisherFailureQueue")).startsWith(moto().endpoint().toString());
+      assertThat(p.functionEnvironments()).containsOnlyKeys("CatalogFunction", "OrdersFunction", "HealthFunction",
+          "PublisherFunction", "ReconcilerFunction");
+      // every region's replica has its own stream, with moto's real label (the publisher's event source)
+      assertThat(p.tableStreamArn()).startsWith("arn:aws:dynamodb:" + REGIONS.get(i) + ":123456789012:table/meridian/stream/")
+          .doesNotEndWith(LocalNames.PLACEHOLDER_STREAM_LABEL);
     }
   }
 

@@ -25,6 +25,24 @@ class LocalDeploymentTest {
   }
 
   @Test
+  void everyRegionButTheHomeGetsItsReplicasStreamArnAsDeployShComputesIt() {
+    LocalDeployment d = LocalDeployment.of(RepoFiles.config());
+
+    // samconfig lists it "" everywhere; deploy.sh passes the replica's stream outside the home region
+    assertThat(RepoFiles.config().environment("eu-west-1").orElseThrow().parameterOverrides())
+        .containsEntry("TableStreamArn", "");
+    assertThat(d.parameters("us-east-1")).containsEntry("TableStreamArn", "");
+    assertThat(d.parameters("eu-west-1")).containsEntry("TableStreamArn",
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/meridian/stream/" + LocalNames.PLACEHOLDER_STREAM_LABEL);
+    assertThat(d.parameters("ap-southeast-1")).containsEntry("TableStreamArn",
+        LocalNames.streamArn("ap-southeast-1", "meridian"));
+    // an explicit value wins
+    String given = "arn:aws:dynamodb:eu-west-1:123456789012:table/meridian/stream/2026-01-01T00:00:00.000";
+    assertThat(LocalDeployment.builder(RepoFiles.config()).parameter("TableStreamArn", given).build()
+        .parameters("eu-west-1")).containsEntry("TableStreamArn", given);
+  }
+
+  @Test
   void twoRegionsRewriteThePeerListsEverywhere() {
     LocalDeployment d = LocalDeployment.of(RepoFiles.config(), 2);
 

@@ -20,7 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The repository's template.yaml resolved with its samconfig.toml, as a user of the local stack sees it. */
+/**
+ * The repository's template.yaml resolved with its samconfig.toml, as a user of the local stack sees it
+ * (the parameters deploy/deploy.sh computes - TableStreamArn outside the home region - computed as
+ * {@link LocalDeployment} does).
+ */
 class RealTemplateTest {
 
   private static final List<String> ALL = List.of("us-east-1", "eu-west-1", "ap-southeast-1");
@@ -42,8 +46,11 @@ class RealTemplateTest {
       Map.entry("POST /admin/control/promote/{region}", "MeridianJwt [meridian/admin]"),
       Map.entry("GET /health", "public []"));
 
+  /** All three samconfig regions: the parameters are samconfig's plus the computed ones. */
+  private static final LocalDeployment DEPLOYED = LocalDeployment.of(CONFIG);
+
   private static RegionModel samconfigModel(String region) {
-    return RESOLVER.resolve(CONFIG.environmentForRegion(region).orElseThrow().stackParameters());
+    return RESOLVER.resolve(DEPLOYED.stack(region));
   }
 
   private static FunctionSpec function(RegionModel model, String logicalId) {
@@ -66,18 +73,20 @@ class RealTemplateTest {
     assertThat(model.region()).isEqualTo(region);
     assertThat(model.stackName()).isEqualTo("meridian");
     assertThat(model.functions()).extracting(FunctionSpec::logicalId)
-        .containsExactly("CatalogFunction", "OrdersFunction", "HealthFunction");
+        .containsExactly("CatalogFunction", "OrdersFunction", "HealthFunction", "PublisherFunction", "ReconcilerFunction");
     assertThat(model.functions()).extracting(FunctionSpec::handler).containsExactly(
         "dev.meridian.catalog.CatalogHandler::handleRequest", "dev.meridian.orders.OrdersHandler::handleRequest",
-        "dev.meridian.health.HealthHandler::handleRequest");
+        "dev.meridian.health.HealthHandler::handleRequest", "dev.meridian.publisher.PublisherHandler::handleRequest",
+        "dev.meridian.reconciler.ReconcilerHandler::handleRequest");
     assertThat(model.functions()).extracting(FunctionSpec::codeUri).containsExactly(
         Path.of("functions/catalog/target/catalog-lambda.zip"), Path.of("functions/orders/target/orders-lambda.zip"),
-        Path.of("functions/health/target/health-lambda.zip"));
+        Path.of("functions/health/target/health-lambda.zip"), Path.of("functions/publisher/target/publisher-lambda.zip"),
+        Path.of("functions/reconciler/target/reconciler-lambda.zip"));
     assertThat(RESOLVER.templateDirectory().resolve(model.functions().get(0).codeUri()))
         .isEqualTo(RepoFiles.root().resolve("functions/catalog/target/catalog-lambda.zip"));
     assertThat(model.functions()).extracting(FunctionSpec::runtime).containsOnly("java21");
-    assertThat(model.functions()).extracting(FunctionSpec::memoryMb).containsExactly(1024, 1024, 512);
-    assertThat(model.functions()).extracting(FunctionSpec::timeoutSeconds).containsExactly(20, 20, 10);
+    assertThat(model.functions()).extracting(FunctionSpec::memoryMb).containsExactly(1024, 1024, 512, 1024, 1024);
+    assertThat(model.functions()).extracting(FunctionSpec::timeoutSeconds).containsExactly(20, 20, 10, 60, 20);
 
     String peers = ALL.stream().filter(r -> !r.equals(region)).collect(Collectors.joining(","));
     for (FunctionSpec f : model.functions()) {
@@ -94,6 +103,44 @@ class RealTemplateTest {
     assertThat(function(model, "HealthFunction").environment()).contains(entry("POWERTOOLS_SERVICE_NAME", "health"),
         entry("HEARTBEAT_INTERVAL_MS", "60000"),
         entry("RECONCILE_QUEUE_URL", LocalNames.queueUrl(region, queue(model, "ReconcileQueue").name())));
+    assertThat(function(model, "PublisherFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "publisher")
+        .hasSize(10);
+    assertThat(function(model, "ReconcilerFunction").environment()).contains(
+        entry("POWERTOOLS_SERVICE_NAME", "reconciler"), entry("RECONCILE_DEAD_LETTER_QUEUE_URL",
+            LocalNames.queueUrl(region, queue(model, "ReconcileDeadLetterQueue").name()))).hasSize(11);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"us-east-1", "eu-west-1", "ap-southeast-1"})
+  void thePublisherReadsThisRegionsStreamAndTheReconcilerTheReconcileQueue(String region) {
+    RegionModel model = samconfigModel(region);
+
+    assertThat(function(model, "PublisherFunction").events()).containsExactly(new EventSourceSpec.DynamoDbStream(
+        "TableChanges", "meridian", 100, "TRIM_HORIZON", 10, true, true, "PublisherFailureQueue"));
+    assertThat(function(model, "ReconcilerFunction").events()).containsExactly(
+        new EventSourceSpec.Sqs("RemoteChanges", "ReconcileQueue", 10, true));
+    assertThat(queue(model, "PublisherFailureQueue").messageRetentionSeconds()).isEqualTo(1_209_600);
+    // the queue outlives a batch that times out: 6 x the reconciler's timeout
+    assertThat(queue(model, "ReconcileQueue").visibilityTimeoutSeconds())
+        .isEqualTo(6 * function(model, "ReconcilerFunction").timeoutSeconds());
+  }
+
+  @Test
+  void aReplicaStackNeedsItsOwnRegionsStreamArn() {
+    // samconfig.toml as it is: TableStreamArn "" (deploy.sh computes it); fine in the home region only
+    assertThat(RESOLVER.resolve(CONFIG.environment("us-east-1").orElseThrow().stackParameters()).functions())
+        .hasSize(5);
+    assertThatThrownBy(() -> RESOLVER.resolve(CONFIG.environment("eu-west-1").orElseThrow().stackParameters()))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("Rules reject the parameters for region eu-west-1")
+        .hasMessageContaining("ReplicaStackKnowsItsStream: Outside TableHomeRegion, TableStreamArn must be");
+    // another region's stream (e.g. the home replica's passed to every stack) cannot be mapped
+    Map<String, String> p = new HashMap<>(DEPLOYED.parameters("eu-west-1"));
+    p.put("TableStreamArn", LocalNames.streamArn("us-east-1", "meridian"));
+    assertThatThrownBy(() -> RESOLVER.resolve(new StackParameters("eu-west-1", "meridian", p)))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("PublisherFunction event TableChanges")
+        .hasMessageContaining("is in us-east-1, not in this stack's region");
   }
 
   @ParameterizedTest
@@ -159,7 +206,7 @@ class RealTemplateTest {
     RegionModel model = samconfigModel(region);
 
     assertThat(model.queues()).extracting(QueueSpec::logicalId)
-        .containsExactly("ReconcileDeadLetterQueue", "ReconcileQueue");
+        .containsExactly("ReconcileDeadLetterQueue", "ReconcileQueue", "PublisherFailureQueue");
     QueueSpec reconcile = queue(model, "ReconcileQueue");
     assertThat(reconcile.name()).matches("meridian-ReconcileQueue-[A-Z0-9]{12}");
     assertThat(reconcile.visibilityTimeoutSeconds()).isEqualTo(120);
@@ -190,14 +237,14 @@ class RealTemplateTest {
           entry("gsi1sk", "S"));
     });
     // only the home stack declares it; the others get it from the home stack's evaluation
-    assertThat(RESOLVER.evaluate(CONFIG.environmentForRegion(region).orElseThrow().stackParameters())
-        .hasResource("MeridianTable")).isEqualTo(region.equals("us-east-1"));
+    assertThat(RESOLVER.evaluate(DEPLOYED.stack(region)).hasResource("MeridianTable"))
+        .isEqualTo(region.equals("us-east-1"));
   }
 
   @Test
   void conditionsPerRegionMatchTheTemplatesIntent() {
     EvaluatedStack home = RESOLVER.evaluate(CONFIG.environment("us-east-1").orElseThrow().stackParameters());
-    EvaluatedStack eu = RESOLVER.evaluate(CONFIG.environment("eu-west-1").orElseThrow().stackParameters());
+    EvaluatedStack eu = RESOLVER.evaluate(DEPLOYED.stack("eu-west-1"));
 
     assertThat(home.conditions()).contains(entry("IsHomeRegion", true), entry("IsReplica1", false),
         entry("IsReplica2", true), entry("IsReplica3", true), entry("IsReplica4", false),

@@ -27,10 +27,10 @@ class SamconfigTest {
   void realParameterOverridesAreParsedIncludingEmptyQuotedValues() {
     Map<String, String> p = RepoFiles.config().environment("eu-west-1").orElseThrow().parameterOverrides();
 
-    assertThat(p).hasSize(21).containsKeys("TableName", "DeployFingerprint", "AlarmTopicArn");
+    assertThat(p).hasSize(22).containsKeys("TableName", "DeployFingerprint", "TableStreamArn", "AlarmTopicArn");
     assertThat(p).contains(entry("TableHomeRegion", "us-east-1"), entry("PeerRegion1", "us-east-1"),
         entry("PeerRegion2", "eu-west-1"), entry("PeerRegion3", "ap-southeast-1"), entry("PeerRegion4", ""),
-        entry("DomainName", ""), entry("DeployFingerprint", ""), entry("JwtIssuer",
+        entry("DomainName", ""), entry("DeployFingerprint", ""), entry("TableStreamArn", ""), entry("JwtIssuer",
             "https://REPLACE-ME.invalid/oidc-issuer"), entry("ThrottlingRateLimit", "100"));
     // every template parameter is listed (samconfig.toml's own rule)
     assertThat(p.keySet()).containsExactlyInAnyOrderElementsOf(

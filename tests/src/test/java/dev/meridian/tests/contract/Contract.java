@@ -274,6 +274,40 @@ final class Contract {
     }
   }
 
+  static final String CONFIG = "dev.meridian.config.MeridianConfig";
+
+  /**
+   * The queue-URL variables of {@code MeridianConfig.VARIABLES} ({@code *_QUEUE_URL}) whose record
+   * accessor ({@code RECONCILE_DEAD_LETTER_QUEUE_URL} -> {@code reconcileDeadLetterQueueUrl()}) the
+   * function's reachable code calls: the queues the code addresses. Both are optional in
+   * MeridianConfig, so "the function needs it" can only be read from the code that uses it.
+   */
+  static Set<String> queueUrlVariablesRead(FunctionZip zip) {
+    List<String> variables = zip.constant(CONFIG, "VARIABLES");
+    Set<String> read = new java.util.TreeSet<>();
+    for (String variable : variables) {
+      if (!variable.endsWith("_QUEUE_URL")) {
+        continue;
+      }
+      String accessor = accessorOf(variable);
+      boolean called = zip.reachable().stream().anyMatch(c -> c.getMethodCallsFromSelf().stream()
+          .anyMatch(call -> call.getTargetOwner().getName().equals(CONFIG) && call.getName().equals(accessor)));
+      if (called) {
+        read.add(variable);
+      }
+    }
+    return read;
+  }
+
+  /** {@code RECONCILE_QUEUE_URL} -> {@code reconcileQueueUrl}. */
+  static String accessorOf(String variable) {
+    StringBuilder out = new StringBuilder();
+    for (String part : variable.toLowerCase(java.util.Locale.ROOT).split("_")) {
+      out.append(out.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+    }
+    return out.toString();
+  }
+
   static void deleteTree(Path root) {
     try (Stream<Path> s = Files.walk(root)) {
       s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -23,16 +23,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>What the code reads comes from the constants in the function's zip: {@code
  * MeridianConfig.VARIABLES} (every function; AWS_REGION and AWS_LAMBDA_FUNCTION_NAME are set by
- * Lambda; RECONCILE_QUEUE_URL is optional there and required only where the function's code calls
- * {@code SqsClient}) and {@code HealthPolicy.VARIABLES} (optional, with defaults; known only to
+ * Lambda; the {@code *_QUEUE_URL} variables are optional there: required exactly where the
+ * function's code calls their accessor, see {@link Contract#queueUrlVariablesRead}, and dead
+ * elsewhere) and {@code HealthPolicy.VARIABLES} (optional, with defaults; known only to
  * functions whose code reaches {@code HealthPolicy}). {@code POWERTOOLS_*} and
  * {@code JAVA_TOOL_OPTIONS} are read by Powertools and the JVM. Then the values themselves are fed
  * to {@code MeridianConfig.from} / {@code HealthPolicy.from}, which must accept them.
  */
 class EnvironmentContractTest {
-  static final String CONFIG = "dev.meridian.config.MeridianConfig";
+  static final String CONFIG = Contract.CONFIG;
   static final String HEALTH_POLICY = "dev.meridian.app.health.HealthPolicy";
-  static final String SQS_CLIENT = "software.amazon.awssdk.services.sqs.SqsClient";
   static final Set<String> SET_BY_LAMBDA = Set.of("AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME");
   static final String RECONCILE_QUEUE_URL = "RECONCILE_QUEUE_URL";
   static final String HEARTBEAT_INTERVAL_MS = "HEARTBEAT_INTERVAL_MS";
@@ -51,22 +51,21 @@ class EnvironmentContractTest {
     List<String> configVariables = zip.constant(CONFIG, "VARIABLES");
     Set<String> reachable = reachableNames(zip);
     boolean readsHealthPolicy = reachable.contains(HEALTH_POLICY);
-    boolean callsSqs = zip.reachable().stream()
-        .anyMatch(c -> c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().getName().equals(SQS_CLIENT)));
+    Set<String> queuesRead = Contract.queueUrlVariablesRead(zip);
+    Set<String> queueVariables = new TreeSet<>(configVariables.stream().filter(v -> v.endsWith("_QUEUE_URL")).toList());
 
     SortedSet<String> required = new TreeSet<>(configVariables);
     required.removeAll(SET_BY_LAMBDA);
-    required.remove(RECONCILE_QUEUE_URL);
-    if (callsSqs) {
-      required.add(RECONCILE_QUEUE_URL);
-    }
+    required.removeAll(queueVariables);
+    required.addAll(queuesRead);
     SortedSet<String> missing = new TreeSet<>(required);
     missing.removeAll(env.keySet());
-    assertThat(missing).as(where + ": the code reads these variables (" + CONFIG + ".VARIABLES"
-        + (callsSqs ? "; it calls SqsClient, so RECONCILE_QUEUE_URL" : "") + ") but the template does not set them")
-        .isEmpty();
+    assertThat(missing).as(where + ": the code reads these variables (" + CONFIG + ".VARIABLES; of the queue URLs,"
+        + " those whose accessor it calls: " + queuesRead + ") but the template does not set them").isEmpty();
 
     Set<String> known = new TreeSet<>(configVariables);
+    known.removeAll(queueVariables);
+    known.addAll(queuesRead);
     List<String> healthVariables = readsHealthPolicy ? zip.constant(HEALTH_POLICY, "VARIABLES") : List.of();
     known.addAll(healthVariables);
     SortedSet<String> dead = new TreeSet<>();
@@ -75,8 +74,9 @@ class EnvironmentContractTest {
         dead.add(name);
       }
     }
-    assertThat(dead).as(where + ": the template sets variables no code of this function reads (misspelled or"
-        + " dead; known: " + known + ", POWERTOOLS_*, JAVA_TOOL_OPTIONS)").isEmpty();
+    assertThat(dead).as(where + ": the template sets variables no code of this function reads (misspelled,"
+        + " dead, or a queue URL whose accessor the code never calls; known: " + known
+        + ", POWERTOOLS_*, JAVA_TOOL_OPTIONS)").isEmpty();
 
     // The code must accept the values (as Lambda will run it: plus AWS_REGION / function name).
     Map<String, String> runtime = new HashMap<>(env);

@@ -38,8 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * same classes use (put/update/conditionCheck/delete); without any, to all four.
  *
  * <p>The resources come from the function's own environment (what the code addresses): table
- * {@code TABLE_NAME} (and its GSIs when the code sets {@code QueryRequest.indexName}), the queue of
- * {@code RECONCILE_QUEUE_URL}, the bus {@code EVENT_BUS_NAME}.
+ * {@code TABLE_NAME} (and its GSIs when the code sets {@code QueryRequest.indexName}), the bus
+ * {@code EVENT_BUS_NAME}, and for SQS every queue whose {@code *_QUEUE_URL} variable the code reads
+ * ({@link Contract#queueUrlVariablesRead}; each SQS action is checked on each of them, an
+ * over-approximation like the reachability scan).
  */
 class IamContractTest {
   static final Map<String, String> CLIENTS = Map.of(
@@ -249,13 +251,20 @@ class IamContractTest {
           }
         }
         case "sqs" -> {
-          String url = env.get("RECONCILE_QUEUE_URL");
-          Matcher m = url == null ? null : QUEUE_URL.matcher(url);
-          if (m == null || !m.matches()) {
-            problems.add(action + ": the code calls SQS but RECONCILE_QUEUE_URL is " + url);
+          Set<String> queues = Contract.queueUrlVariablesRead(zip);
+          if (queues.isEmpty()) {
+            problems.add(action + ": the code calls SQS but reads no *_QUEUE_URL variable");
             continue;
           }
-          resources.add("arn:" + partition + ":sqs:" + m.group(1) + ":" + m.group(2) + ":" + m.group(3));
+          for (String variable : queues) {
+            String url = env.get(variable);
+            Matcher m = url == null ? null : QUEUE_URL.matcher(url);
+            if (m == null || !m.matches()) {
+              problems.add(action + ": the code calls SQS but " + variable + " is " + url);
+              continue;
+            }
+            resources.add("arn:" + partition + ":sqs:" + m.group(1) + ":" + m.group(2) + ":" + m.group(3));
+          }
         }
         case "events" -> resources.add("arn:" + partition + ":events:" + region + ":" + account + ":event-bus/"
             + env.getOrDefault("EVENT_BUS_NAME", "meridian"));

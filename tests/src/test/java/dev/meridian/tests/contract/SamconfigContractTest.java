@@ -1,6 +1,7 @@
 package dev.meridian.tests.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meridian.local.template.EvaluatedStack;
 import dev.meridian.local.template.Samconfig;
@@ -88,16 +89,54 @@ class SamconfigContractTest {
         + " parameter_overrides (sam deploy would silently keep the previous deployment's value)").isEmpty();
   }
 
+  /** Parameters deploy/deploy.sh computes per deployment (deploy/samconfig_tool.py COMPUTED_PARAMETERS). */
+  static final Set<String> COMPUTED = Set.of("DeployFingerprint", "TableStreamArn");
+
+  /**
+   * What deploy.sh passes: samconfig's values, plus TableStreamArn outside the home region (the
+   * replica's stream; here the ARN the local deployment predicts, as validate.sh uses a placeholder).
+   */
+  static StackParameters asDeployed(Samconfig.Environment env) {
+    Map<String, String> p = new LinkedHashMap<>(env.parameterOverrides());
+    if (!env.region().equals(Contract.homeRegion())) {
+      p.put("TableStreamArn", Contract.deployment().parameters(env.region()).get("TableStreamArn"));
+    }
+    return new StackParameters(env.region(), env.stackName(), p);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("environments")
   void environmentEvaluates(Samconfig.Environment env) {
     try {
-      EvaluatedStack stack = Contract.resolver().evaluate(env.stackParameters());
+      EvaluatedStack stack = Contract.resolver().evaluate(asDeployed(env));
       assertThat(stack.region()).isEqualTo(env.region());
     } catch (RuntimeException e) {
-      throw new AssertionError("samconfig environment " + env.name() + " does not evaluate against template.yaml"
-          + " (constraints, Rules): " + e.getMessage(), e);
+      throw new AssertionError("samconfig environment " + env.name() + " (with the parameters deploy.sh computes)"
+          + " does not evaluate against template.yaml (constraints, Rules): " + e.getMessage(), e);
     }
+  }
+
+  /** A value in samconfig would be stale (a fingerprint, an old stream) or silently overwritten by deploy.sh. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("environments")
+  void computedParametersAreListedEmpty(Samconfig.Environment env) {
+    for (String name : COMPUTED) {
+      assertThat(env.parameterOverrides()).as("samconfig environment " + env.name() + ": " + name
+          + " is computed by deploy/deploy.sh and must be listed as \"\"").containsEntry(name, "");
+    }
+  }
+
+  /** The template's rule stops a replica stack deployed without its stream (a hand-run sam deploy). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("environments")
+  void aReplicaRegionDeployedWithoutItsStreamArnIsRejected(Samconfig.Environment env) {
+    if (env.region().equals(Contract.homeRegion())) {
+      assertThat(Contract.resolver().evaluate(env.stackParameters()).region()).isEqualTo(env.region());
+      return;
+    }
+    assertThatThrownBy(() -> Contract.resolver().evaluate(env.stackParameters()))
+        .as("samconfig environment " + env.name() + " with TableStreamArn=\"\"")
+        .hasMessageContaining("ReplicaStackKnowsItsStream");
   }
 
   @Test
