@@ -184,6 +184,11 @@ public final class LocalStack implements StackControl, AutoCloseable {
         long scaled = Math.max(100, Math.round(Long.parseLong(env.get("HEARTBEAT_INTERVAL_MS")) * options.timeFactor()));
         env.put("HEARTBEAT_INTERVAL_MS", Long.toString(scaled));
       }
+      // So is the reconciler's pending-stock sweep: a 202 order is settled time-factor sooner too.
+      if (env.containsKey("PENDING_STOCK_TIMEOUT_SECONDS")) {
+        long scaled = Math.max(1, Math.round(Long.parseLong(env.get("PENDING_STOCK_TIMEOUT_SECONDS")) * options.timeFactor()));
+        env.put("PENDING_STOCK_TIMEOUT_SECONDS", Long.toString(scaled));
+      }
       functions.add(new FunctionSpec(f.logicalId(), f.handler(), f.runtime(), f.codeUri(), f.memoryMb(), f.timeoutSeconds(),
           env, f.events()));
     }

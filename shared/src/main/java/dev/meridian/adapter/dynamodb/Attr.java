@@ -57,18 +57,26 @@ final class Attr {
     return v.bool();
   }
 
+  /** A map attribute; absent reads as empty (older items), any other type is corrupt. */
   static Map<String, AttributeValue> map(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
-    if (v == null || !v.hasM()) {
+    if (v == null) {
       return Map.of();
+    }
+    if (!v.hasM()) {
+      throw new CorruptItemException("attribute " + name + " is not a map");
     }
     return v.m();
   }
 
+  /** A list attribute; absent reads as empty, any other type is corrupt. */
   static List<AttributeValue> list(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
-    if (v == null || !v.hasL()) {
+    if (v == null) {
       return List.of();
+    }
+    if (!v.hasL()) {
+      throw new CorruptItemException("attribute " + name + " is not a list");
     }
     return v.l();
   }
