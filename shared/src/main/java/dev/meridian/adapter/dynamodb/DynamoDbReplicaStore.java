@@ -103,18 +103,6 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
   }
 
   @Override
-  public void recordConflicts(Collection<Conflict> conflicts) {
-    if (conflicts.isEmpty()) {
-      return;
-    }
-    List<TransactWriteItem> items = new ArrayList<>();
-    conflicts.forEach(c -> items.add(recordOf(c)));
-    if (!transact("record conflicts", items)) {
-      throw new dev.meridian.app.StoreUnavailableException("DynamoDB refused to record " + conflicts.size() + " conflicts", null);
-    }
-  }
-
-  @Override
   public boolean writeAllocation(StockAllocation next, long expectedRevision) {
     if (!next.region().equals(region)) {
       throw new IllegalArgumentException("a region writes only its own allocation, not " + next.region() + "'s");

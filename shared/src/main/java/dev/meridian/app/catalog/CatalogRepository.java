@@ -25,11 +25,13 @@ public interface CatalogRepository {
   boolean create(Product product);
 
   /**
-   * Replaces a product when its stored version equals {@code expectedVersion}.
+   * Replaces the product read as {@code replacing} when the stored item is still exactly that
+   * state: the same version and the same write in every field. The version alone does not say
+   * so: a write replicated from another region may carry the same version with other fields.
    *
-   * @return the new version, or empty when the product is absent or its version differs (nothing written)
+   * @return the new version, or empty when the product is absent or changed (nothing written)
    */
-  OptionalLong replace(Product product, long expectedVersion);
+  OptionalLong replace(Product product, CatalogEntry replacing);
 
   /**
    * Adds units to {@code region}'s allocation of an existing product, creating the allocation

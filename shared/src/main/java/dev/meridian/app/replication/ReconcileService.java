@@ -45,8 +45,6 @@ public final class ReconcileService {
     MERGED,
     /** Only this region's now-superseded reservation was released. */
     RELEASED,
-    /** The remote write lost to a concurrent local one: the state stays, the conflict was recorded. */
-    RECORDED,
     /** The local state already contained the remote one: nothing written. */
     CONTAINED,
     /** Transfers addressed to this region were received. */
@@ -165,15 +163,12 @@ public final class ReconcileService {
         continue;
       }
       Product local = stored.get().product();
-      List<Conflict> found = local.conflictsWith(remote);
+      // A concurrent remote write that loses every field still changes the state (the merge records
+      // that it was superseded), so a state that contains the remote one has no conflict left with it.
       if (local.contains(remote)) {
-        if (found.isEmpty()) {
-          return Outcome.of(Action.CONTAINED);
-        }
-        // A concurrent remote write that lost every field: nothing to merge, but it was a conflict.
-        replica.recordConflicts(found);
-        return new Outcome(Action.RECORDED, found, 0, false);
+        return Outcome.of(Action.CONTAINED);
       }
+      List<Conflict> found = local.conflictsWith(remote);
       long newVersion = Math.max(stored.get().version(), event.version()) + 1;
       if (replica.writeProduct(local.merge(remote), stored.get().version(), newVersion, found)) {
         return new Outcome(Action.MERGED, found, 0, false);
