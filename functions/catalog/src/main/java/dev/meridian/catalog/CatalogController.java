@@ -54,11 +54,11 @@ class CatalogController {
   @Requires(Audience.AUTHENTICATED)
   ResponseEntity<Object> get(@PathVariable String id) {
     CatalogEntry entry = catalog.get(ProductId.of(id)).orElseThrow(() -> notFound(id));
-    return json(HttpStatus.OK, etag(entry.version()), ProductView.of(entry));
+    return json(HttpStatus.OK, etag(entry), ProductView.of(entry));
   }
 
   /**
-   * Create ({@code If-None-Match: *}, 201) or replace ({@code If-Match: "<version>"}, 200).
+   * Create ({@code If-None-Match: *}, 201) or replace ({@code If-Match: "<tag>"}, 200).
    * 412 when the precondition does not hold, 428 when neither header is sent, 503 on a standby.
    */
   @PutMapping("/products/{id}")
@@ -70,24 +70,25 @@ class CatalogController {
     ProductId productId = ProductId.of(id);
     CatalogService.UpsertOutcome outcome = catalog.upsert(body.toCommand(productId), EntityTags.precondition(ifMatch, ifNoneMatch));
     if (outcome instanceof CatalogService.Created created) {
-      HttpHeaders headers = etag(created.entry().version());
+      HttpHeaders headers = etag(created.entry());
       headers.setLocation(URI.create("/products/" + productId.value()));
       return json(HttpStatus.CREATED, headers, ProductView.of(created.entry()));
     }
     if (outcome instanceof CatalogService.Replaced replaced) {
-      return json(HttpStatus.OK, etag(replaced.entry().version()), ProductView.of(replaced.entry()));
+      return json(HttpStatus.OK, etag(replaced.entry()), ProductView.of(replaced.entry()));
     }
     if (outcome instanceof CatalogService.PreconditionRequired) {
       return Problem.of(ProblemType.PRECONDITION_REQUIRED,
-          "send If-Match: \"<version>\" to replace product " + productId + ", or If-None-Match: * to create it").toResponse();
+          "send If-Match: \"<ETag>\" to replace product " + productId + ", or If-None-Match: * to create it").toResponse();
     }
     if (outcome instanceof CatalogService.PreconditionFailed failed) {
-      if (failed.currentVersion().isEmpty()) {
+      if (failed.current().isEmpty()) {
         return Problem.of(ProblemType.PRECONDITION_FAILED, "product " + productId + " does not exist").toResponse();
       }
-      long current = failed.currentVersion().getAsLong();
-      return Problem.of(ProblemType.PRECONDITION_FAILED, "product " + productId + " is at version " + current)
-          .with("currentVersion", current).toResponse(etag(current));
+      CatalogEntry current = failed.current().get();
+      return Problem.of(ProblemType.PRECONDITION_FAILED, "product " + productId + " has changed: it is at version "
+          + current.version() + ", ETag " + EntityTags.of(current.tag()))
+          .with("currentVersion", current.version()).toResponse(etag(current));
     }
     if (outcome instanceof CatalogService.WritesRefused refused) {
       return Problem.of(ProblemType.WRITES_REFUSED, refused.reason()).toResponse(ApiErrorAdvice.retryAfter());
@@ -102,7 +103,7 @@ class CatalogController {
     ProductId productId = ProductId.of(id);
     CatalogService.RestockOutcome outcome = catalog.restock(productId, body.requireUnits());
     if (outcome instanceof CatalogService.Restocked restocked) {
-      return json(HttpStatus.OK, etag(restocked.entry().version()), ProductView.of(restocked.entry()));
+      return json(HttpStatus.OK, etag(restocked.entry()), ProductView.of(restocked.entry()));
     }
     if (outcome instanceof CatalogService.UnknownProduct) {
       throw notFound(id);
@@ -113,9 +114,9 @@ class CatalogController {
     throw new IllegalStateException("unmapped outcome " + outcome);
   }
 
-  private static HttpHeaders etag(long version) {
+  private static HttpHeaders etag(CatalogEntry entry) {
     HttpHeaders headers = new HttpHeaders();
-    headers.setETag(EntityTags.of(version));
+    headers.setETag(EntityTags.of(entry.tag()));
     return headers;
   }
 

@@ -6,17 +6,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A product's entity tag is its item version, {@code "3"}. Conditional requests name it:
- * {@code If-Match: "3"} (a bare {@code 3} is accepted too) replaces version 3 only;
+ * A product's entity tag is the fingerprint of its fields, {@code "6c256dc6a21c9016a9ca2fc26cc1c3fa"}:
+ * it names what the client saw whichever region served it. (The item version cannot: a write
+ * replicated from another region may carry the same version with other fields.) Conditional
+ * requests name it: {@code If-Match: "<tag>"} (unquoted accepted too) replaces only those fields;
  * {@code If-None-Match: *} creates only.
  */
 final class EntityTags {
-  private static final Pattern VERSION = Pattern.compile("\"?([0-9]{1,18})\"?");
+  private static final Pattern TAG = Pattern.compile("\"?([0-9a-f]{32})\"?");
 
   private EntityTags() {}
 
-  static String of(long version) {
-    return "\"" + version + "\"";
+  static String of(String tag) {
+    return "\"" + tag + "\"";
   }
 
   /** The precondition the headers state; 400 naming the header when it cannot be one. */
@@ -25,11 +27,12 @@ final class EntityTags {
       throw ValidationException.of("If-Match", "send either If-Match (replace) or If-None-Match: * (create), not both");
     }
     if (ifMatch != null) {
-      Matcher m = VERSION.matcher(ifMatch.strip());
+      Matcher m = TAG.matcher(ifMatch.strip());
       if (!m.matches() || ifMatch.strip().startsWith("\"") != ifMatch.strip().endsWith("\"")) {
-        throw ValidationException.of("If-Match", "must be the ETag of the version being replaced, such as \"3\"");
+        throw ValidationException.of("If-Match", "must be the ETag of the product being replaced, such as "
+            + "\"6c256dc6a21c9016a9ca2fc26cc1c3fa\"");
       }
-      return new CatalogService.IfMatch(Long.parseLong(m.group(1)));
+      return new CatalogService.IfMatch(m.group(1));
     }
     if (ifNoneMatch != null) {
       if (!ifNoneMatch.strip().equals("*")) {

@@ -119,14 +119,24 @@ public final class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   @Override
-  public OptionalLong replace(Product product, long expectedVersion) {
+  public OptionalLong replace(Product product, CatalogEntry replacing) {
+    long expectedVersion = replacing.version();
+    Product expected = replacing.product();
     return GuardedCalls.guard("replace", () -> {
       try {
+        // Every field's stamp too: a replicated write of another region can carry the same version.
         dynamoDb.putItem(PutItemRequest.builder()
             .tableName(table)
             .item(Items.product(product, expectedVersion + 1, region))
-            .conditionExpression("version = :expected")
-            .expressionAttributeValues(Map.of(":expected", n(expectedVersion)))
+            .conditionExpression("version = :expected AND #name.#stamp = :name AND #description.#stamp = :description"
+                + " AND #price.#stamp = :price AND #active.#stamp = :active")
+            .expressionAttributeNames(Map.of("#name", "name", "#description", "description", "#price", "price",
+                "#active", "active", "#stamp", "stamp"))
+            .expressionAttributeValues(Map.of(":expected", n(expectedVersion),
+                ":name", s(expected.name().stamp().encode()),
+                ":description", s(expected.description().stamp().encode()),
+                ":price", s(expected.price().stamp().encode()),
+                ":active", s(expected.active().stamp().encode())))
             .build());
         return OptionalLong.of(expectedVersion + 1);
       } catch (ConditionalCheckFailedException stale) {
@@ -181,6 +191,21 @@ public final class DynamoDbCatalogRepository implements CatalogRepository {
       }
       return find(id).flatMap(entry -> entry.allocations().stream()
           .filter(a -> a.region().equals(allocationRegion)).findFirst());
+    });
+  }
+
+  @Override
+  public void ensureAllocation(ProductId id, String allocationRegion) {
+    GuardedCalls.run("create allocation", () -> {
+      try {
+        dynamoDb.putItem(PutItemRequest.builder()
+            .tableName(table)
+            .item(Items.allocation(StockAllocation.empty(id, allocationRegion), region))
+            .conditionExpression("attribute_not_exists(pk)")
+            .build());
+      } catch (ConditionalCheckFailedException exists) {
+        // already there: nothing to do
+      }
     });
   }
 }

@@ -153,18 +153,6 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
   }
 
   @Override
-  public void recordConflicts(Collection<Conflict> conflicts) {
-    if (conflicts.isEmpty()) {
-      return;
-    }
-    List<TransactWriteItem> items = new ArrayList<>();
-    conflicts.forEach(c -> items.add(recordOf(c)));
-    if (!transact("record conflicts", items)) {
-      throw new dev.meridian.app.StoreUnavailableException("DynamoDB refused to record " + conflicts.size() + " conflicts", null);
-    }
-  }
-
-  @Override
   public boolean writeAllocation(StockAllocation next, long expectedRevision) {
     if (!next.region().equals(region)) {
       throw new IllegalArgumentException("a region writes only its own allocation, not " + next.region() + "'s");
@@ -172,7 +160,8 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
     return GuardedCalls.guard("write allocation", () -> {
       PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(Items.allocation(next, region));
       if (expectedRevision == 0) {
-        put.conditionExpression("attribute_not_exists(pk)");
+        // None yet, or the empty one a pending placement created (revision 0).
+        put.conditionExpression("attribute_not_exists(pk) OR version = :zero").expressionAttributeValues(Map.of(":zero", n(0)));
       } else {
         put.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected", n(expectedRevision)));
       }

@@ -123,9 +123,7 @@ public final class Items {
     Map<String, AttributeValue> m = new HashMap<>();
     m.put("value", encode.apply(register.value()));
     m.put("stamp", s(register.stamp().encode()));
-    if (register.basedOn() != null) {
-      m.put("basedOn", s(register.basedOn().encode()));
-    }
+    m.put("superseded", l(register.superseded().stream().map(stamp -> s(stamp.encode())).toList()));
     return m(m);
   }
 
@@ -135,9 +133,14 @@ public final class Items {
     if (!m.containsKey("value")) {
       throw new CorruptItemException("register " + name + " has no value");
     }
-    String basedOn = Attr.optionalStr(m, "basedOn");
-    return new LwwRegister<>(decode.apply(m.get("value")), HlcStamp.decode(str(m, "stamp")),
-        basedOn == null ? null : HlcStamp.decode(basedOn));
+    TreeSet<HlcStamp> superseded = new TreeSet<>();
+    for (AttributeValue stamp : Attr.list(m, "superseded")) {
+      if (stamp.s() == null) {
+        throw new CorruptItemException("register " + name + " supersedes something that is not a stamp");
+      }
+      superseded.add(HlcStamp.decode(stamp.s()));
+    }
+    return new LwwRegister<>(decode.apply(m.get("value")), HlcStamp.decode(str(m, "stamp")), superseded);
   }
 
   static AttributeValue money(Money money) {

@@ -13,6 +13,15 @@ public record CatalogEntry(Product product, long version, List<StockAllocation> 
     allocations = List.copyOf(allocations);
   }
 
+  /**
+   * The entity tag of the product: its {@link Product#fingerprint() fingerprint}. It names the
+   * fields a client saw, whichever region served them; allocations are not part of it (a restock
+   * or an order does not make a client's pending replace stale).
+   */
+  public String tag() {
+    return product.fingerprint();
+  }
+
   /** Units available for sale across all regions, as this replica sees them. */
   public long totalAvailable() {
     return allocations.stream().mapToLong(StockAllocation::available).sum();

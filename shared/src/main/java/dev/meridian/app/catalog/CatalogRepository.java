@@ -25,17 +25,22 @@ public interface CatalogRepository {
   boolean create(Product product);
 
   /**
-   * Replaces a product when its stored version equals {@code expectedVersion}.
+   * Replaces the product read as {@code replacing} when the stored item is still exactly that
+   * state: the same version and the same write in every field. The version alone does not say
+   * so: a write replicated from another region may carry the same version with other fields.
    *
-   * @return the new version, or empty when the product is absent or its version differs (nothing written)
+   * @return the new version, or empty when the product is absent or changed (nothing written)
    */
-  OptionalLong replace(Product product, long expectedVersion);
+  OptionalLong replace(Product product, CatalogEntry replacing);
 
   /**
    * Adds units to {@code region}'s allocation of an existing product, creating the allocation
-   * when absent, atomically (concurrent restocks add up). Zero units only creates the allocation.
+   * when absent, atomically (concurrent restocks add up).
    *
    * @return the allocation after the restock, or empty when the product does not exist
    */
   Optional<StockAllocation> restock(ProductId id, String region, long units);
+
+  /** Creates {@code region}'s empty allocation of a product when it has none; otherwise changes nothing. */
+  void ensureAllocation(ProductId id, String region);
 }

@@ -16,8 +16,12 @@ public final class CatalogService {
   /** The precondition a client sent with a replace ({@code If-Match} / {@code If-None-Match}). */
   public sealed interface Precondition permits IfMatch, IfAbsent, NoPrecondition {}
 
-  /** Replace only if the stored version is this one. */
-  public record IfMatch(long version) implements Precondition {}
+  /** Replace only if the product's fields are the ones this {@link CatalogEntry#tag() tag} names. */
+  public record IfMatch(String tag) implements Precondition {
+    public IfMatch {
+      java.util.Objects.requireNonNull(tag, "tag");
+    }
+  }
 
   /** Create only ({@code If-None-Match: *}). */
   public record IfAbsent() implements Precondition {}
@@ -34,8 +38,11 @@ public final class CatalogService {
 
   public record PreconditionRequired() implements UpsertOutcome {}
 
-  /** Stale {@code If-Match}, a missing product for {@code If-Match}, or an existing one for {@code If-None-Match}. */
-  public record PreconditionFailed(OptionalLong currentVersion) implements UpsertOutcome {}
+  /**
+   * Stale {@code If-Match}, a missing product for {@code If-Match}, or an existing one for
+   * {@code If-None-Match}; {@code current} is the product as it is now, when it exists.
+   */
+  public record PreconditionFailed(Optional<CatalogEntry> current) implements UpsertOutcome {}
 
   public record WritesRefused(String reason) implements UpsertOutcome {}
 
@@ -87,24 +94,23 @@ public final class CatalogService {
     Optional<CatalogEntry> current = repository.find(command.productId());
     if (precondition instanceof IfAbsent) {
       if (current.isPresent()) {
-        return new PreconditionFailed(OptionalLong.of(current.get().version()));
+        return new PreconditionFailed(current);
       }
       Product created = Product.create(command, clock.now());
       if (!repository.create(created)) {
-        return new PreconditionFailed(OptionalLong.empty());
+        return new PreconditionFailed(repository.find(command.productId()));
       }
       return new Created(repository.find(command.productId()).orElseThrow());
     }
-    long expected = ((IfMatch) precondition).version();
-    if (current.isEmpty() || current.get().version() != expected) {
-      return new PreconditionFailed(current.map(c -> OptionalLong.of(c.version())).orElse(OptionalLong.empty()));
+    String expected = ((IfMatch) precondition).tag();
+    if (current.isEmpty() || !current.get().tag().equals(expected)) {
+      return new PreconditionFailed(current);
     }
     Product before = current.get().product();
     Product after = before.apply(command, clock.after(before.latestStamp()));
-    OptionalLong written = repository.replace(after, expected);
+    OptionalLong written = repository.replace(after, current.get());
     if (written.isEmpty()) {
-      return new PreconditionFailed(repository.find(command.productId())
-          .map(c -> OptionalLong.of(c.version())).orElse(OptionalLong.empty()));
+      return new PreconditionFailed(repository.find(command.productId()));
     }
     return new Replaced(repository.find(command.productId()).orElseThrow());
   }

@@ -106,7 +106,7 @@ public final class OrderService {
     if (decision instanceof OrderPlacement.PendingStock pending) {
       // The pending demand is recorded on this region's allocations, which must exist to carry it.
       pending.order().body().lines().stream().map(l -> l.productId()).distinct()
-          .filter(p -> !local.containsKey(p)).forEach(p -> catalog.restock(p, clock.region(), 0));
+          .filter(p -> !local.containsKey(p)).forEach(p -> catalog.ensureAllocation(p, clock.region()));
       OrderRepository.PlaceWrite write = orders.place(pending.order());
       if (write instanceof OrderRepository.Written) {
         return new PendingStock(pending.order(), false);

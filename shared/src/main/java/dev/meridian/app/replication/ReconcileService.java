@@ -58,8 +58,6 @@ public final class ReconcileService {
     MERGED,
     /** Only this region's now-superseded reservation was released. */
     RELEASED,
-    /** The remote write lost to a concurrent local one: the state stays, the conflict was recorded. */
-    RECORDED,
     /** The local state already contained the remote one: nothing written. */
     CONTAINED,
     /** Transfers addressed to this region were received. */
@@ -193,15 +191,12 @@ public final class ReconcileService {
         continue;
       }
       Product local = stored.get().product();
-      List<Conflict> found = local.conflictsWith(remote);
+      // A concurrent remote write that loses every field still changes the state (the merge records
+      // that it was superseded), so a state that contains the remote one has no conflict left with it.
       if (local.contains(remote)) {
-        if (found.isEmpty()) {
-          return Outcome.of(Action.CONTAINED);
-        }
-        // A concurrent remote write that lost every field: nothing to merge, but it was a conflict.
-        replica.recordConflicts(found);
-        return new Outcome(Action.RECORDED, found, 0, 0, false, 0);
+        return Outcome.of(Action.CONTAINED);
       }
+      List<Conflict> found = local.conflictsWith(remote);
       long newVersion = Math.max(stored.get().version(), event.version()) + 1;
       if (replica.writeProduct(local.merge(remote), stored.get().version(), newVersion, found)) {
         return new Outcome(Action.MERGED, found, 0, 0, false, 0);
@@ -297,7 +292,7 @@ public final class ReconcileService {
     }
     int confirmed = 0;
     for (OrderId id : oldestFirst(mine.get().pending().keySet())) {
-      if (settlePending(id, false) == PendingResult.CONFIRMED) {
+      if (settlePending(id, false, java.util.Set.of(productId)) == PendingResult.CONFIRMED) {
         confirmed++;
       }
     }
@@ -309,13 +304,14 @@ public final class ReconcileService {
    * older than the policy's timeout.
    */
   public SweepReport sweep() {
-    java.util.Set<String> pendingIds = new java.util.TreeSet<>();
-    replica.allocationsWithPendingOrders(region).forEach(a -> pendingIds.addAll(a.pending().keySet()));
+    java.util.Map<String, java.util.Set<ProductId>> pendingIds = new java.util.TreeMap<>();
+    replica.allocationsWithPendingOrders(region).forEach(a -> a.pending().keySet().forEach(id ->
+        pendingIds.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(a.productId())));
     int confirmed = 0;
     int cancelled = 0;
     int waiting = 0;
-    for (OrderId id : oldestFirst(pendingIds)) {
-      switch (settlePending(id, true)) {
+    for (OrderId id : oldestFirst(pendingIds.keySet())) {
+      switch (settlePending(id, true, pendingIds.get(id.value()))) {
         case CONFIRMED -> confirmed++;
         case CANCELLED -> cancelled++;
         case WAITING -> waiting++;
@@ -334,7 +330,29 @@ public final class ReconcileService {
     return found.stream().map(v -> v.value().id()).toList();
   }
 
-  private PendingResult settlePending(OrderId id, boolean cancelWhenExpired) {
+  /** Cancelled or shipped, or already backed by an active reservation for the winning body. */
+  private static boolean isVoid(Order order) {
+    return order.currentStatus().isTerminal() || order.backingReservation().isPresent();
+  }
+
+  /**
+   * True when this region's demand is exactly the winning body's units. It may not be: the same
+   * key placed with other lines elsewhere wins by first placement — a view that can change as
+   * merges arrive, so a mismatch is never dropped on sight; it waits, and is cancelled at the
+   * timeout unless a merge makes it match.
+   */
+  private static boolean demandMatches(Order order, OrderId id, List<StockAllocation> held) {
+    java.util.SortedMap<ProductId, Integer> needed = order.units();
+    return held.size() == needed.size() && held.stream().allMatch(a -> needed.containsKey(a.productId())
+        && needed.get(a.productId()).longValue() == a.pending().get(id.value()));
+  }
+
+  /**
+   * @param knownPending products whose allocation here is known to carry this order's demand; the
+   *                     demand may be for a body that lost (other lines), so the winning body's
+   *                     products alone would miss it
+   */
+  private PendingResult settlePending(OrderId id, boolean cancelWhenExpired, java.util.Set<ProductId> knownPending) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<Versioned<Order>> stored = orders.find(id);
       if (stored.isEmpty()) {
@@ -343,21 +361,23 @@ public final class ReconcileService {
       Order order = stored.get().value();
       long version = stored.get().version();
       List<StockAllocation> held = new ArrayList<>();
-      for (ProductId productId : order.body().lines().stream().map(l -> l.productId()).distinct().toList()) {
+      java.util.Set<ProductId> products = new java.util.TreeSet<>(knownPending);
+      products.addAll(order.units().keySet());
+      for (ProductId productId : products) {
         replica.allocation(productId, region).filter(a -> a.pending().containsKey(id.value())).ifPresent(held::add);
       }
       if (held.isEmpty()) {
         return PendingResult.DROPPED;
       }
-      if (order.currentStatus() != OrderStatus.PENDING_STOCK) {
-        // Cancelled by its owner, or placed by a retry elsewhere: the demand here is void.
+      if (isVoid(order)) {
         if (replica.writeOrderAndAllocations(order, version, version + 1,
             held.stream().map(a -> a.dropPending(id.value())).toList())) {
           return PendingResult.DROPPED;
         }
         continue;
       }
-      boolean covered = held.stream().allMatch(a -> a.available() >= a.pending().get(id.value()));
+      boolean covered = demandMatches(order, id, held)
+          && held.stream().allMatch(a -> a.available() >= a.pending().get(id.value()));
       if (covered) {
         Order confirmed = order.confirm(region, clock.after(order.latestStamp()));
         if (replica.writeOrderAndAllocations(confirmed, version, version + 1,

@@ -58,12 +58,9 @@ public interface ReplicaStore {
   /** As {@link #writeOrder} without holds, for a product. */
   boolean writeProduct(Product merged, long expectedVersion, long newVersion, Collection<Conflict> conflicts);
 
-  /** Records conflicts on their own (a remote write that lost without changing the local state); idempotent. */
-  void recordConflicts(Collection<Conflict> conflicts);
-
   /**
    * Replaces this region's own allocation when its stored revision is {@code expectedRevision}
-   * (0: only when there is none yet).
+   * (0: only when there is none yet, or only an empty one).
    */
   boolean writeAllocation(StockAllocation next, long expectedRevision);
 }

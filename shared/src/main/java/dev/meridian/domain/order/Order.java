@@ -121,22 +121,42 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
   }
 
   /**
-   * A pending order confirmed: {@code region} (its home region) now holds its units. Confirming
-   * an order already placed there changes nothing.
+   * The order confirmed in {@code region}: that region now holds the units of the winning body.
+   * Allowed while no active reservation backs the winning body — a pending order, or one whose
+   * status says placed only because a reservation for a losing body (same key, other lines) was
+   * made and released. Confirming where the order is already held changes nothing.
    *
-   * @throws OrderStateException unless the order is pending stock (or already placed by {@code region})
+   * @throws OrderStateException when the order is cancelled or shipped, or held in another region
    */
   public Order confirm(String region, HlcStamp stamp) {
-    Reservation mine = reservations.get(region);
-    if (status.status() == OrderStatus.PLACED && mine != null && mine.isActive()) {
-      return this;
+    if (status.status().isTerminal()) {
+      throw new OrderStateException(status.status(), "order " + id + " is " + status.status());
     }
-    if (status.status() != OrderStatus.PENDING_STOCK) {
-      throw new OrderStateException(status.status(), "order " + id + " is " + status.status() + ", not PENDING_STOCK");
+    Optional<Reservation> backing = backingReservation();
+    if (backing.isPresent()) {
+      if (backing.get().region().equals(region)) {
+        return this;
+      }
+      throw new OrderStateException(status.status(), "order " + id + " is already held in " + backing.get().region());
     }
     HlcStamp at = requireAfter(stamp);
     Reservation reservation = new Reservation(region, at, body.fingerprint(), unitsOf(body), ReservationState.RESERVED);
-    return withStatus(new StatusEntry(OrderStatus.PLACED, at)).withReservation(reservation);
+    Order reserved = withReservation(reservation);
+    return status.status() == OrderStatus.PENDING_STOCK
+        ? reserved.withStatus(new StatusEntry(OrderStatus.PLACED, at))
+        : reserved;
+  }
+
+  /** An active reservation made for the winning body, if any: what a pending demand would duplicate. */
+  public Optional<Reservation> backingReservation() {
+    return reservations.values().stream()
+        .filter(r -> r.isActive() && r.fingerprint().equals(body.fingerprint()))
+        .min(Comparator.comparing(Reservation::reservedAt));
+  }
+
+  /** The units the winning body needs, per product. */
+  public SortedMap<dev.meridian.domain.product.ProductId, Integer> units() {
+    return unitsOf(body);
   }
 
   /** This order with {@code region}'s reservation released (its units returned to its allocation). */

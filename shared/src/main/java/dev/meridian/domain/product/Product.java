@@ -3,8 +3,12 @@ package dev.meridian.domain.product;
 import dev.meridian.domain.clock.HlcStamp;
 import dev.meridian.domain.common.Conflict;
 import dev.meridian.domain.common.Money;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -106,6 +110,23 @@ public record Product(
     return active.value();
   }
 
+  /**
+   * Identifies the product's current field values, not how they came about: equal fingerprints
+   * mean equal name, description, price and active flag. A client's {@code If-Match} names one,
+   * so a replace applies only to the fields the client saw (an item version cannot say that: a
+   * write replicated from another region may carry the same version with other fields).
+   */
+  public String fingerprint() {
+    String canonical = String.join("\u001f", name.value(), description.value(),
+        Long.toString(price.value().minorUnits()), price.value().currency(), Boolean.toString(active.value()));
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
   /** The newest stamp of any field: a new local write must be stamped after it. */
   public HlcStamp latestStamp() {
     return Stream.of(name.stamp(), description.stamp(), price.stamp(), active.stamp())
@@ -117,7 +138,8 @@ public record Product(
     if (!mine.concurrentWith(theirs)) {
       return;
     }
-    LwwRegister<T> winner = mine.merge(theirs, tieBreak);
+    // Concurrent writes have distinct stamps: the later one wins.
+    LwwRegister<T> winner = mine.stamp().compareTo(theirs.stamp()) > 0 ? mine : theirs;
     LwwRegister<T> loser = winner == mine ? theirs : mine;
     out.add(new Conflict(ENTITY, id.value(), field, "last-writer-wins",
         side(winner), side(loser)));

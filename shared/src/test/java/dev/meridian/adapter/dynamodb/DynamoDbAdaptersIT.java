@@ -11,6 +11,7 @@ import dev.meridian.app.catalog.CatalogService;
 import dev.meridian.app.control.ControlService;
 import dev.meridian.app.orders.OrderService;
 import dev.meridian.config.MeridianConfig;
+import dev.meridian.domain.clock.HlcStamp;
 import dev.meridian.domain.common.Money;
 import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.order.CancelOrder;
@@ -19,6 +20,7 @@ import dev.meridian.domain.order.IdempotencyKey;
 import dev.meridian.domain.order.Order;
 import dev.meridian.domain.order.OrderStatus;
 import dev.meridian.domain.order.PlaceOrder;
+import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
 import dev.meridian.domain.stock.StockAllocation;
@@ -87,15 +89,35 @@ class DynamoDbAdaptersIT {
   }
 
   @Test
+  void aReplaceRefusesAReplicatedWriteThatCarriesTheSameVersion() {
+    Wiring us = region("us-east-1", "active-active");
+    CatalogEntry read = seedCup(us, 0);
+    // Replication from another region lands between the read and the write, with the same version number.
+    Product elsewhere = read.product().apply(new UpsertProduct(CUP, "Teacup", "A cup", Money.of(250, "EUR"), true),
+        new HlcStamp(read.product().latestStamp().physicalMillis() + 1, 0, "eu-west-1"));
+    dynamoDb.putItem(software.amazon.awssdk.services.dynamodb.model.PutItemRequest.builder()
+        .tableName(table).item(Items.product(elsewhere, read.version(), "eu-west-1")).build());
+
+    Product mine = read.product().apply(new UpsertProduct(CUP, "Cup", "A cup", Money.of(300, "EUR"), true),
+        new HlcStamp(read.product().latestStamp().physicalMillis() + 2, 0, "us-east-1"));
+    DynamoDbCatalogRepository repository = new DynamoDbCatalogRepository(dynamoDb, table, "us-east-1");
+    assertThat(repository.replace(mine, read)).as("the fields changed under the same version").isEmpty();
+    assertThat(us.catalog().get(CUP).orElseThrow().product()).isEqualTo(elsewhere);
+    assertThat(repository.replace(mine, us.catalog().get(CUP).orElseThrow())).as("the fields as stored").isPresent();
+  }
+
+  @Test
   void productsAreVersionedAndAStaleReplaceChangesNothing() {
     Wiring us = region("us-east-1", "active-active");
     CatalogEntry created = seedCup(us, 0);
     assertThat(created.version()).isEqualTo(1);
     UpsertProduct pricier = new UpsertProduct(CUP, "Cup", "A cup", Money.of(300, "EUR"), true);
-    assertThat(us.catalog().upsert(pricier, new CatalogService.IfMatch(1))).isInstanceOf(CatalogService.Replaced.class);
+    assertThat(us.catalog().upsert(pricier, new CatalogService.IfMatch(created.tag())))
+        .isInstanceOf(CatalogService.Replaced.class);
     CatalogService.UpsertOutcome stale = us.catalog().upsert(
-        new UpsertProduct(CUP, "Cup", "A cup", Money.of(1, "EUR"), true), new CatalogService.IfMatch(1));
-    assertThat(stale).isEqualTo(new CatalogService.PreconditionFailed(java.util.OptionalLong.of(2)));
+        new UpsertProduct(CUP, "Cup", "A cup", Money.of(1, "EUR"), true), new CatalogService.IfMatch(created.tag()));
+    assertThat(stale).isInstanceOfSatisfying(CatalogService.PreconditionFailed.class,
+        failed -> assertThat(failed.current().orElseThrow().version()).isEqualTo(2));
     assertThat(us.catalog().get(CUP).orElseThrow().product().currentPrice()).isEqualTo(Money.of(300, "EUR"));
     assertThat(us.catalog().upsert(pricier, new CatalogService.NoPrecondition())).isInstanceOf(CatalogService.PreconditionRequired.class);
     assertThat(item("PRODUCT#cup", "PRODUCT")).containsEntry("originRegion",

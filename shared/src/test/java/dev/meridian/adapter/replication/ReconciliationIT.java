@@ -137,7 +137,7 @@ class ReconciliationIT {
   }
 
   private static boolean quiet(ReconcileService.Outcome outcome) {
-    return outcome.action() == ReconcileService.Action.CONTAINED || outcome.action() == ReconcileService.Action.RECORDED;
+    return outcome.action() == ReconcileService.Action.CONTAINED;
   }
 
   private void seedCupEverywhere(long unitsPerRegion) {
@@ -252,44 +252,50 @@ class ReconciliationIT {
   @Test
   void concurrentProductEditsMergeIdenticallyAndAreListedNewestFirst() {
     seedCupEverywhere(0);
+    String seeded = us.wiring.catalog().get(CUP).orElseThrow().tag();
     us.wiring.catalog().upsert(new UpsertProduct(CUP, "Cup", "A cup", Money.of(300, "EUR"), true),
-        new CatalogService.IfMatch(1));
+        new CatalogService.IfMatch(seeded));
     eu.wiring.catalog().upsert(new UpsertProduct(CUP, "Big cup", "A cup", Money.of(280, "EUR"), true),
-        new CatalogService.IfMatch(1));
+        new CatalogService.IfMatch(seeded));
 
-    // eu-west-1 wrote later: us-east-1's price loses there without changing anything, but is recorded.
+    // eu-west-1 wrote later: us-east-1's price loses there, and is recorded and kept as superseded.
     ReconcileService.Outcome inEu = deliver(us, eu, Items.productKey(CUP));
-    assertThat(inEu.action()).isEqualTo(ReconcileService.Action.RECORDED);
+    assertThat(inEu.action()).isEqualTo(ReconcileService.Action.MERGED);
+    assertThat(eu.wiring.catalog().get(CUP).orElseThrow().product().currentPrice()).isEqualTo(Money.of(280, "EUR"));
     assertThat(inEu.conflicts()).extracting(Conflict::field).containsExactly("price");
+    // eu-west-1's merged state knows us-east-1's price was superseded: us-east-1 takes it without recording the
+    // conflict a second time (eu-west-1's record reaches it by global-table replication, as every item does).
     ReconcileService.Outcome inUs = deliver(eu, us, Items.productKey(CUP));
     assertThat(inUs.action()).isEqualTo(ReconcileService.Action.MERGED);
-    assertThat(inUs.conflicts()).isEqualTo(inEu.conflicts());
+    assertThat(inUs.conflicts()).isEmpty();
     exchangeUntilQuiet(Items.productKey(CUP));
 
     var usEntry = us.wiring.catalog().get(CUP).orElseThrow();
     var euEntry = eu.wiring.catalog().get(CUP).orElseThrow();
     assertThat(usEntry.product()).isEqualTo(euEntry.product());
     assertThat(usEntry.product().currentName()).isEqualTo("Big cup");
-    Page<Conflict> listed = us.wiring.conflicts().list(null, 10);
+    Page<Conflict> listed = eu.wiring.conflicts().list(null, 10);
     assertThat(listed.items()).extracting(Conflict::field).containsExactly("price");
-    assertThat(eu.wiring.conflicts().list(null, 10).items()).isEqualTo(listed.items());
+    replicate(eu, us, Items.conflictRecordKey(listed.items().get(0)));
+    assertThat(us.wiring.conflicts().list(null, 10).items()).isEqualTo(listed.items());
   }
 
   @Test
   void theConflictLogPagesNewestFirstAndRefusesForgedCursors() {
     seedCupEverywhere(0);
     for (int i = 0; i < 3; i++) {
-      long usVersion = us.wiring.catalog().get(CUP).orElseThrow().version();
-      long euVersion = eu.wiring.catalog().get(CUP).orElseThrow().version();
+      String usTag = us.wiring.catalog().get(CUP).orElseThrow().tag();
+      String euTag = eu.wiring.catalog().get(CUP).orElseThrow().tag();
       us.wiring.catalog().upsert(new UpsertProduct(CUP, "Cup", "A cup", Money.of(300 + i, "EUR"), true),
-          new CatalogService.IfMatch(usVersion));
+          new CatalogService.IfMatch(usTag));
       eu.wiring.catalog().upsert(new UpsertProduct(CUP, "Cup", "A cup", Money.of(400 + i, "EUR"), true),
-          new CatalogService.IfMatch(euVersion));
+          new CatalogService.IfMatch(euTag));
       exchangeUntilQuiet(Items.productKey(CUP));
     }
-    Page<Conflict> first = us.wiring.conflicts().list(null, 2);
+    // eu-west-1 merged each pair first (the exchange delivers to it first), so its log holds the three records.
+    Page<Conflict> first = eu.wiring.conflicts().list(null, 2);
     assertThat(first.items()).hasSize(2);
-    Page<Conflict> second = us.wiring.conflicts().list(first.nextCursor().orElseThrow(), 2);
+    Page<Conflict> second = eu.wiring.conflicts().list(first.nextCursor().orElseThrow(), 2);
     assertThat(second.items()).hasSize(1);
     List<Conflict> all = new java.util.ArrayList<>(first.items());
     all.addAll(second.items());
