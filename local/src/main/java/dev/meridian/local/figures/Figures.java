@@ -58,7 +58,6 @@ public final class Figures {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> ALL_PHASES = List.of("memory", "init", "warm", "lag", "convergence", "failover");
   private static final Duration POLL = Duration.ofMillis(20);
-  private static final Duration CLIENT_PERIOD = Duration.ofMillis(250);
 
   private final StackUnderTest stack;
   private final PrintStream out;
@@ -117,34 +116,43 @@ public final class Figures {
       Figures figures = new Figures(stack, out);
       report.put("stack", figures.stackFacts());
       figures.warmUp();
-      if (phases.contains("memory")) {
-        report.put("memory", figures.memory());
+      Map<String, Phase> all = new LinkedHashMap<>();
+      all.put("memory", figures::memory);
+      all.put("init", () -> figures.initDurations(initStarts));
+      all.put("warm", () -> figures.warmDurations(samples));
+      all.put("lag", () -> figures.replicationLag(lagSamples));
+      all.put("convergence", () -> figures.convergence(items));
+      all.put("failover", figures::failover);
+      List<String> failed = new ArrayList<>();
+      for (Map.Entry<String, Phase> phase : all.entrySet()) {
+        if (!phases.contains(phase.getKey())) {
+          continue;
+        }
+        try {
+          report.put(phase.getKey(), phase.getValue().measure());
+        } catch (Exception e) {
+          // Keep what the other phases measure; the report says what failed and why.
+          failed.add(phase.getKey());
+          report.put(phase.getKey(), Map.of("failed", String.valueOf(e)));
+          figures.row(phase.getKey(), "FAILED: " + e);
+          out.println("phase " + phase.getKey() + " failed: " + e);
+        }
+        report.put("totalSeconds", Samples.round((System.nanoTime() - t0) / 1e9));
+        ((Map<String, Object>) report.get("machine")).put("loadAverageAtEnd", loadAverage());
+        Files.createDirectories(outFile.getParent());
+        Files.writeString(outFile, JSON.writeValueAsString(report));
       }
-      if (phases.contains("init")) {
-        report.put("initDuration", figures.initDurations(initStarts));
-      }
-      if (phases.contains("warm")) {
-        report.put("warmDuration", figures.warmDurations(samples));
-      }
-      if (phases.contains("lag")) {
-        report.put("replicationLag", figures.replicationLag(lagSamples));
-      }
-      if (phases.contains("convergence")) {
-        report.put("convergence", figures.convergence(items));
-      }
-      if (phases.contains("failover")) {
-        report.put("failover", figures.failover());
-      }
-      report.put("totalSeconds", Samples.round((System.nanoTime() - t0) / 1e9));
-      ((Map<String, Object>) report.get("machine")).put("loadAverageAtEnd", loadAverage());
-      Files.createDirectories(outFile.getParent());
-      Files.writeString(outFile, JSON.writeValueAsString(report));
       figures.printTable(report);
       out.println("written: " + outFile);
-      return 0;
+      return failed.isEmpty() ? 0 : 1;
     } finally {
       stack.close();
     }
+  }
+
+  @FunctionalInterface
+  private interface Phase {
+    Map<String, Object> measure() throws Exception;
   }
 
   // ------------------------------------------------------------------ phases
@@ -241,11 +249,8 @@ public final class Figures {
     String region = home;
     URI regionApi = stack.region(region);
     String product = "figures-warm-" + runId;
-    Answer created = expect(api.call(regionApi, "PUT", "/products/" + product, admin, Api.productJson("Figures warm", 990),
-        Map.of("If-None-Match", "*")), 201, "create " + product);
-    AtomicReference<String> etag = new AtomicReference<>(created.etag());
-    expect(api.call(regionApi, "POST", "/products/" + product + "/stock", admin, "{\"units\":" + (samples + 10) + "}",
-        Map.of()), 200, "stock " + product);
+    AtomicReference<String> etag = new AtomicReference<>(createProduct(regionApi, product, "Figures warm", 990));
+    restock(regionApi, product, samples + 10);
     List<String> orders = new ArrayList<>();
 
     Map<String, Driver> drivers = new LinkedHashMap<>();
@@ -270,8 +275,8 @@ public final class Figures {
       return a;
     });
     drivers.put("GET /orders", i -> api.get(regionApi, "/orders", customer));
-    drivers.put("GET /orders/{id}", i -> api.get(regionApi, "/orders/" + orders.get(i % orders.size()), customer));
-    drivers.put("POST /orders/{id}/cancel", i -> api.call(regionApi, "POST", "/orders/" + orders.get(i % orders.size())
+    drivers.put("GET /orders/{id}", i -> api.get(regionApi, "/orders/" + placedOrder(orders, i), customer));
+    drivers.put("POST /orders/{id}/cancel", i -> api.call(regionApi, "POST", "/orders/" + placedOrder(orders, i)
         + "/cancel", customer, "", Map.of()));
     drivers.put("GET /admin/control", i -> api.get(regionApi, "/admin/control", admin));
     drivers.put("PUT /admin/control/kill-switch/{region}", i -> api.call(regionApi, "PUT",
@@ -336,14 +341,12 @@ public final class Figures {
     List<String> regions = stack.regions();
     String product = "figures-lag-" + runId;
     URI homeApi = stack.region(home);
-    expect(api.call(homeApi, "PUT", "/products/" + product, admin, Api.productJson("Figures lag", 100),
-        Map.of("If-None-Match", "*")), 201, "create " + product);
+    createProduct(homeApi, product, "Figures lag", 100);
     for (String region : regions) {
       URI r = stack.region(region);
       awaitAnswer(() -> api.get(r, "/products/" + product, customer), a -> a.status() == 200, Duration.ofSeconds(30),
           product + " replicated to " + region);
-      expect(api.call(r, "POST", "/products/" + product + "/stock", admin,
-          "{\"units\":" + (samplesPerLink * regions.size() + 10) + "}", Map.of()), 200, "stock " + product + " in " + region);
+      restock(r, product, samplesPerLink * regions.size() + 10);
     }
     Map<String, Long> delays = new LinkedHashMap<>();
     for (JsonNode link : api.status(stack.control()).path("replication")) {
@@ -366,8 +369,10 @@ public final class Figures {
         Samples lag = new Samples();
         int lost = 0;
         for (int i = 0; i < samplesPerLink; i++) {
-          Answer placed = expect(api.call(a, "POST", "/orders", customer, orderJson(product),
-              Map.of("Idempotency-Key", "figures-" + runId + "-lag-" + from + "-" + to + "-" + i)), 201, "order in " + from);
+          String key = "figures-" + runId + "-lag-" + from + "-" + to + "-" + i;
+          // A retry with the same key is safe: a placed order answers its original 201.
+          Answer placed = expect(retrying(() -> api.call(a, "POST", "/orders", customer, orderJson(product),
+              Map.of("Idempotency-Key", key))), 201, "order in " + from);
           String id = placed.json().path("id").asText();
           long deadline = placed.answeredNanos() + Duration.ofSeconds(30).toNanos();
           Answer read;
@@ -421,13 +426,7 @@ public final class Figures {
         Thread t = new Thread(() -> {
           try {
             for (int i = 0; i < items; i++) {
-              String id = prefix + side + "-" + i;
-              Answer put = null;
-              for (int attempt = 0; attempt < 3 && (put == null || put.status() / 100 == 5); attempt++) {
-                put = api.call(sideApi, "PUT", "/products/" + id, admin, Api.productJson("Converge " + side + " " + i, 100 + i),
-                    Map.of("If-None-Match", "*"));
-              }
-              expect(put, 201, "create " + id);
+              createProduct(sideApi, prefix + side + "-" + i, "Converge " + side + " " + i, 100 + i);
             }
           } catch (Exception | AssertionError e) {
             failures.add(e);
@@ -495,8 +494,7 @@ public final class Figures {
 
   /** {@code fail} one region; time the DNS switch and two looping clients' error windows; recover. */
   private Map<String, Object> failover() throws Exception {
-    List<String> regions = stack.regions();
-    String failed = regions.get(1);
+    String failed = stack.regions().get(1);
     String location = failed;
     JsonNode route53 = api.status(stack.control()).path("route53");
     JsonNode check = route53.path("regions").path(failed).path("healthCheck");
@@ -508,57 +506,65 @@ public final class Figures {
         a -> a.status() == 200 && a.json().path("region").asText().equals(failed), Duration.ofMinutes(3),
         "DNS answer for " + location + " = " + failed);
 
-    LoopingClient viaProxy = new LoopingClient("entry reverse proxy", () -> api.get(stack.entry(),
-        "/products/latte-mug?location=" + location, customer));
-    DnsCachingClient cached = new DnsCachingClient(location);
-    LoopingClient viaDns = new LoopingClient("DNS answer cached for its TTL", cached::get);
-    viaProxy.start();
-    viaDns.start();
-    Map<String, Object> result = new LinkedHashMap<>();
-    long failedAt;
+    FailoverClient viaProxy = new FailoverClient("through the entry's reverse proxy",
+        () -> api.get(stack.entry(), "/products/latte-mug?location=" + location, customer));
+    FailoverClient.DnsCache dnsCache = new FailoverClient.DnsCache(api, stack.entry(), location);
+    FailoverClient viaDns = new FailoverClient("DNS answer cached for its TTL",
+        () -> api.get(dnsCache.resolve(), "/products/latte-mug", customer));
+    List<FailoverClient> clients = List.of(viaProxy, viaDns);
+    clients.forEach(FailoverClient::start);
+    long failedAt = -1;
     long detectedAt = -1;
+    long recoverAt = -1;
+    String routedTo = null;
     try {
       Thread.sleep(5_000);
       out.printf("failover: fail %s (refuse) at time factor %s; waiting for the DNS answer to move ...%n", failed, factor);
       failedAt = System.nanoTime();
       api.control(stack.control(), "/regions/" + failed + "/fail?mode=refuse");
       long deadline = failedAt + Duration.ofMinutes(10).toNanos();
-      while (System.nanoTime() < deadline) {
+      while (detectedAt < 0 && System.nanoTime() < deadline) {
         Answer dns = api.get(stack.entry(), "/dns?location=" + location, null);
         if (dns.status() == 200 && !dns.json().path("region").asText().equals(failed)) {
           detectedAt = dns.answeredNanos();
-          result.put("routedTo", dns.json().path("region").asText());
-          break;
+          routedTo = dns.json().path("region").asText();
+        } else {
+          Thread.sleep(250);
         }
-        Thread.sleep(250);
       }
       if (detectedAt < 0) {
         throw new IllegalStateException("the DNS answer for " + location + " did not move within 10 minutes");
       }
-      // Both clients must be served again: the caching one only after its cached answer expires.
+      // Until both clients are served again: the caching one only once its cached answer expired.
       long settle = System.nanoTime() + Duration.ofSeconds(ttl + 60L).toNanos();
-      while (System.nanoTime() < settle && !(viaProxy.recoveredAfter(detectedAt) && viaDns.recoveredAfter(detectedAt))) {
+      long detected = detectedAt;
+      while (System.nanoTime() < settle && !clients.stream().allMatch(c -> c.servedAgainAfter(detected))) {
         Thread.sleep(250);
       }
     } finally {
-      viaProxy.stop();
-      viaDns.stop();
+      for (FailoverClient c : clients) {
+        c.stop();
+      }
+      if (failedAt >= 0) {
+        recoverAt = System.nanoTime();
+        api.control(stack.control(), "/regions/" + failed + "/recover");
+      }
     }
-    long recoverAt = System.nanoTime();
-    api.control(stack.control(), "/regions/" + failed + "/recover");
     long backAt = -1;
     long deadline = recoverAt + Duration.ofMinutes(10).toNanos();
-    while (System.nanoTime() < deadline) {
+    while (backAt < 0 && System.nanoTime() < deadline) {
       Answer dns = api.get(stack.entry(), "/dns?location=" + location, null);
       if (dns.status() == 200 && dns.json().path("region").asText().equals(failed)) {
         backAt = dns.answeredNanos();
-        break;
+      } else {
+        Thread.sleep(250);
       }
-      Thread.sleep(250);
     }
+    Map<String, Object> result = new LinkedHashMap<>();
     result.put("failedRegion", failed);
     result.put("mode", "refuse");
     result.put("clientLocation", location);
+    result.put("routedTo", routedTo);
     result.put("timeFactor", factor);
     result.put("healthCheckIntervalMs", intervalMs);
     result.put("failureThreshold", threshold);
@@ -566,129 +572,19 @@ public final class Figures {
     result.put("ttlSeconds", ttl);
     result.put("detectionMs", Samples.round((detectedAt - failedAt) / 1e6));
     result.put("routedBackAfterRecoverMs", backAt < 0 ? null : Samples.round((backAt - recoverAt) / 1e6));
-    result.put("clients", List.of(viaProxy.summary(failedAt), viaDns.summary(failedAt)));
+    List<Map<String, Object>> summaries = new ArrayList<>();
+    for (FailoverClient c : clients) {
+      summaries.add(c.summary(failedAt));
+    }
+    result.put("clients", summaries);
     row("fail " + failed + " (refuse), time factor " + factor, String.format(Locale.ROOT,
         "DNS answer moved after %.1f s (interval %.0f s x threshold %d = %.0f s); back %.1f s after recover",
         seconds(failedAt, detectedAt), intervalMs / 1e3, threshold, intervalMs * threshold / 1e3,
         seconds(recoverAt, backAt)));
-    for (LoopingClient c : List.of(viaProxy, viaDns)) {
-      row("  client error window: " + c.name, c.describe(failedAt));
+    for (FailoverClient c : clients) {
+      row("  error window, client " + c.name(), c.describe(failedAt));
     }
     return result;
-  }
-
-  // ------------------------------------------------------------------ clients for the failover
-
-  @FunctionalInterface
-  private interface Request {
-    Answer send() throws Exception;
-  }
-
-  /** A client sending one request every 250 ms (5 s timeout) and remembering what happened. */
-  private final class LoopingClient {
-    private record Outcome(long sentNanos, boolean ok, String what) {}
-
-    final String name;
-    private final Request request;
-    private final List<Outcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile boolean running = true;
-    private final Thread thread;
-
-    LoopingClient(String name, Request request) {
-      this.name = name;
-      this.request = request;
-      this.thread = new Thread(this::loop, "figures-client");
-      thread.setDaemon(true);
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    void stop() throws InterruptedException {
-      running = false;
-      thread.join(10_000);
-    }
-
-    private void loop() {
-      while (running) {
-        long sent = System.nanoTime();
-        try {
-          Answer a = request.send();
-          outcomes.add(new Outcome(sent, a.status() == 200, "HTTP " + a.status()));
-        } catch (Exception e) {
-          outcomes.add(new Outcome(sent, false, e.getClass().getSimpleName()));
-        }
-        long next = sent + CLIENT_PERIOD.toNanos() - System.nanoTime();
-        if (next > 0) {
-          try {
-            Thread.sleep(next / 1_000_000, (int) (next % 1_000_000));
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }
-    }
-
-    /** Five successes in a row, all sent after {@code nanos}. */
-    boolean recoveredAfter(long nanos) {
-      List<Outcome> after = outcomes.stream().filter(o -> o.sentNanos > nanos).toList();
-      if (after.size() < 5) {
-        return false;
-      }
-      return after.subList(after.size() - 5, after.size()).stream().allMatch(Outcome::ok);
-    }
-
-    Map<String, Object> summary(long failedAt) {
-      List<Outcome> failures = outcomes.stream().filter(o -> !o.ok).toList();
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("client", name);
-      s.put("requests", outcomes.size());
-      s.put("failed", failures.size());
-      if (!failures.isEmpty()) {
-        long first = failures.get(0).sentNanos;
-        long last = failures.get(failures.size() - 1).sentNanos;
-        s.put("firstFailureAfterFailMs", Samples.round((first - failedAt) / 1e6));
-        s.put("errorWindowMs", Samples.round((last - first) / 1e6));
-        s.put("failureKinds", failures.stream().map(Outcome::what).distinct().toList());
-      } else {
-        s.put("errorWindowMs", 0);
-      }
-      return s;
-    }
-
-    String describe(long failedAt) {
-      Map<String, Object> s = summary(failedAt);
-      if (((Integer) s.get("failed")) == 0) {
-        return "no failed request (" + s.get("requests") + " requests)";
-      }
-      return String.format(Locale.ROOT, "%.1f s (%s of %s requests failed, %s; first %.1f s after fail)",
-          ((Number) s.get("errorWindowMs")).doubleValue() / 1e3, s.get("failed"), s.get("requests"),
-          s.get("failureKinds"), ((Number) s.get("firstFailureAfterFailMs")).doubleValue() / 1e3);
-    }
-  }
-
-  /** Resolves through {@code /dns} and keeps the answer for its TTL, as a resolver cache does. */
-  private final class DnsCachingClient {
-    private final String location;
-    private URI cachedUrl;
-    private long expiresAt;
-
-    DnsCachingClient(String location) {
-      this.location = location;
-    }
-
-    Answer get() throws Exception {
-      if (cachedUrl == null || System.nanoTime() >= expiresAt) {
-        Answer dns = api.get(stack.entry(), "/dns?location=" + location, null);
-        if (dns.status() != 200) {
-          return dns;
-        }
-        cachedUrl = URI.create(dns.json().path("url").asText());
-        expiresAt = System.nanoTime() + Duration.ofSeconds(dns.json().path("ttlSeconds").asLong()).toNanos();
-      }
-      return api.get(cachedUrl, "/products/latte-mug", customer);
-    }
   }
 
   // ------------------------------------------------------------------ helpers
@@ -741,6 +637,34 @@ public final class Figures {
     return toNanos < 0 ? Double.NaN : (toNanos - fromNanos) / 1e9;
   }
 
+  /**
+   * Creates a product ({@code If-None-Match: *}) and returns its ETag. A store that did not answer
+   * in time (5xx) is retried; a 412 on a retry means the earlier attempt did create it.
+   */
+  private String createProduct(URI region, String id, String name, long amount) throws Exception {
+    Answer created = retrying(() -> api.call(region, "PUT", "/products/" + id, admin, Api.productJson(name, amount),
+        Map.of("If-None-Match", "*")));
+    if (created.status() == 412) {
+      return expect(retrying(() -> api.get(region, "/products/" + id, admin)), 200, "read " + id).etag();
+    }
+    return expect(created, 201, "create " + id).etag();
+  }
+
+  private void restock(URI region, String id, long units) throws Exception {
+    expect(retrying(() -> api.call(region, "POST", "/products/" + id + "/stock", admin, "{\"units\":" + units + "}",
+        Map.of())), 200, "stock " + id + " in " + region);
+  }
+
+  /** Repeats a call the store answered 5xx (it did not answer in time on a busy machine), up to 5 times. */
+  private static Answer retrying(Probe<Answer> call) throws Exception {
+    Answer answer = call.get();
+    for (int attempt = 1; attempt < 5 && answer.status() / 100 == 5; attempt++) {
+      Thread.sleep(1_000L * attempt);
+      answer = call.get();
+    }
+    return answer;
+  }
+
   private static Answer expect(Answer answer, int status, String what) {
     if (answer.status() != status) {
       throw new IllegalStateException(what + ": expected " + status + ", got " + answer.status() + " " + answer.body());
@@ -777,6 +701,13 @@ public final class Figures {
   private static boolean containsAll(List<JsonNode> listing, String prefix, String a, String b, int items) {
     long ours = listing.stream().map(n -> n.path("id").asText()).filter(id -> id.startsWith(prefix)).count();
     return ours == 2L * items;
+  }
+
+  private static String placedOrder(List<String> orders, int i) {
+    if (orders.isEmpty()) {
+      throw new IllegalStateException("no order was placed (every POST /orders failed), so none to read or cancel");
+    }
+    return orders.get(i % orders.size());
   }
 
   private static String orderJson(String product) {
@@ -833,7 +764,7 @@ public final class Figures {
   }
 
   private void row(String what, String figure) {
-    table.add(String.format(Locale.ROOT, "%-58s %s", what, figure));
+    table.add(String.format(Locale.ROOT, "%-62s %s", what, figure));
   }
 
   @SuppressWarnings("unchecked")
