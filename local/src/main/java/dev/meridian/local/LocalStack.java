@@ -16,6 +16,7 @@ import dev.meridian.local.model.RegionModel;
 import dev.meridian.local.moto.MotoServer;
 import dev.meridian.local.provision.ProvisionedRegion;
 import dev.meridian.local.provision.Provisioner;
+import dev.meridian.local.proxy.StallableProxy;
 import dev.meridian.local.replication.RegionLatency;
 import dev.meridian.local.replication.ReplicationHub;
 import dev.meridian.local.sources.EventSources;
@@ -54,8 +55,11 @@ public final class LocalStack implements StackControl, AutoCloseable {
       int controlPort, boolean seed, PrintStream out) {}
 
   /** One running region. */
-  private record Region(String name, RegionModel model, ProvisionedRegion provisioned, LambdaRuntime runtime,
-      HttpApiGateway gateway, EventSources sources) {}
+  private record Region(String name, RegionModel model, ProvisionedRegion provisioned, StallableProxy dynamoDb,
+      LambdaRuntime runtime, HttpApiGateway gateway, EventSources sources) {}
+
+  /** How long a function verb waits for an invocation in flight before giving up. */
+  private static final Duration FUNCTION_IDLE_WAIT = Duration.ofSeconds(60);
 
   private final Options options;
   private final Path stateDir;
@@ -192,7 +196,12 @@ public final class LocalStack implements StackControl, AutoCloseable {
       functions.add(new FunctionSpec(f.logicalId(), f.handler(), f.runtime(), f.codeUri(), f.memoryMb(), f.timeoutSeconds(),
           env, f.events()));
     }
-    Map<String, String> extra = Map.of("AWS_ENDPOINT_URL", endpoint.toString());
+    // Functions reach DynamoDB through the region's own proxy (AWS_ENDPOINT_URL_DYNAMODB wins over
+    // AWS_ENDPOINT_URL in the SDK), so stall-dynamodb can make it hang for this region alone.
+    StallableProxy dynamoDb = new StallableProxy("dynamodb-" + model.region(), endpoint);
+    started.add(dynamoDb);
+    Map<String, String> extra = Map.of("AWS_ENDPOINT_URL", endpoint.toString(),
+        "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.url().toString());
     LambdaRuntime runtime = new LambdaRuntime(model.region(), functions, new LambdaRuntime.Options(options.root(),
         stateDir.resolve("work"), stateDir.resolve("logs"), extra, detail, "123456789012", "meridian",
         Duration.ofSeconds(60), Duration.ofSeconds(3)));
@@ -208,7 +217,7 @@ public final class LocalStack implements StackControl, AutoCloseable {
         p.tableStreamArns(), runtime, options.timeFactor()));
     started.add(sources);
     log.accept("region " + model.region() + ": HTTP API " + gateway.baseUri() + ", " + functions.size() + " functions");
-    return new Region(model.region(), model, p, runtime, gateway, sources);
+    return new Region(model.region(), model, p, dynamoDb, runtime, gateway, sources);
   }
 
   private void requireArtifacts() {
@@ -345,6 +354,50 @@ public final class LocalStack implements StackControl, AutoCloseable {
   }
 
   @Override
+  public void stallDynamoDb(String region, boolean stalled) {
+    region(region).dynamoDb().setStalled(stalled);
+    log.accept("control: DynamoDB of " + region + (stalled ? " stalled (its functions' calls hang)" : " answering again"));
+  }
+
+  @Override
+  public Map<String, Object> recycleFunction(String region, String function) {
+    Region r = region(region);
+    String logicalId = functionId(r, function);
+    boolean wasRunning = r.runtime().recycle(logicalId, FUNCTION_IDLE_WAIT);
+    log.accept("control: recycled " + logicalId + " in " + region + (wasRunning ? "" : " (it was not running)"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("region", region);
+    out.put("function", logicalId);
+    out.put("stopped", wasRunning);
+    return out;
+  }
+
+  @Override
+  public Map<String, Object> setFunctionTimeout(String region, String function, Integer seconds) {
+    Region r = region(region);
+    String logicalId = functionId(r, function);
+    int effective = r.runtime().setTimeout(logicalId, seconds, FUNCTION_IDLE_WAIT);
+    log.accept("control: " + logicalId + " in " + region + " now times out after " + effective + " s"
+        + (seconds == null ? " (the template's value)" : ""));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("region", region);
+    out.put("function", logicalId);
+    out.put("timeoutSeconds", effective);
+    return out;
+  }
+
+  /** A function by logical id ({@code CatalogFunction}) or short name ({@code catalog}), any case. */
+  private static String functionId(Region r, String name) {
+    for (String id : r.runtime().functionLogicalIds()) {
+      if (id.equalsIgnoreCase(name) || id.equalsIgnoreCase(name + "Function")) {
+        return id;
+      }
+    }
+    throw new IllegalArgumentException("unknown function " + name + "; " + r.name() + " runs "
+        + r.runtime().functionLogicalIds());
+  }
+
+  @Override
   public Map<String, Object> killSwitch(String region, boolean engaged) {
     region(region);
     return admin(anyHealthyRegionFor(region), "PUT", "/admin/control/kill-switch/" + region, "{\"engaged\":" + engaged + "}");
@@ -396,6 +449,7 @@ public final class LocalStack implements StackControl, AutoCloseable {
       Map<String, Object> region = new LinkedHashMap<>();
       region.put("api", r.gateway().baseUri().toString());
       region.put("apiMode", r.gateway().mode().name());
+      region.put("dynamoDb", r.dynamoDb().status());
       region.put("functions", r.runtime().status());
       region.put("eventSources", r.sources().status());
       region.put("queues", r.sources().queueStatus());

@@ -2,6 +2,7 @@ package dev.meridian.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meridian.local.figures.Figures;
 import dev.meridian.local.jwt.TokenCommand;
 import java.io.IOException;
 import java.net.URI;
@@ -18,22 +19,38 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The local stack's command line ({@code ./local/stack <verb>}):
- * <pre>
- *   up [--regions 2|3] [--mode active-active|active-passive] [--time-factor F] [--endpoint URL]
- *      [--entry-port P] [--control-port P] [--no-seed]
- *   down
- *   status [--json]
- *   token --sub SUBJECT [--admin] [--scope S]... [--ttl 1h]
- *   fail REGION [--mode refuse|blackhole]     recover REGION
- *   partition A B [--links replication|events]      heal A B [--links ...]      delay A B MS
- *   kill-switch REGION on|off                 promote REGION
- * </pre>
- * Every verb but {@code up} and {@code token} talks to the running stack's control API, found in
- * {@code .local-stack/endpoints.json}.
+ * The local stack's command line ({@code ./local/stack <verb>}); {@link #USAGE} lists every verb.
+ * Every verb but {@code up}, {@code token} and {@code figures} talks to the running stack's control
+ * API, found in {@code .local-stack/endpoints.json}.
  */
 public final class Main {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  static final String USAGE = String.join("\n",
+      "usage: ./local/stack VERB [options]",
+      "  up [--regions 2|3] [--mode active-active|active-passive] [--time-factor F] [--endpoint URL]",
+      "     [--entry-port P] [--control-port P] [--no-seed]",
+      "        start the stack in the foreground (default: 3 regions, active-active, time factor 1);",
+      "        Ctrl-C or `down` stops it and every process it started",
+      "  down                                   stop the running stack",
+      "  status [--json]                        health as the checkers see it, links, backlogs, queues, functions",
+      "  token --sub S [--admin] [--scope S]... [--ttl 1h]   a JWT from the local dev issuer",
+      "  fail REGION [--mode refuse|blackhole]  the region's API refuses or hangs; its links pause",
+      "  recover REGION",
+      "  partition A B [--links all|replication|events] | heal A B [--links ...]",
+      "                                         cut or restore replication and/or event links between two regions",
+      "  delay A B MS                           one-way delay between two regions",
+      "  kill-switch REGION on|off | promote REGION   through the application's admin routes",
+      "  stall-dynamodb REGION on|off           the region's DynamoDB hangs for its functions (SDK calls time out)",
+      "  function-timeout REGION FUNCTION SECONDS|default",
+      "                                         set a function's timeout in one region (as UpdateFunctionConfiguration;",
+      "                                         the warm instance is recycled); FUNCTION: catalog, orders, health",
+      "  recycle REGION FUNCTION                stop the function's warm instance once idle; the next call cold-starts",
+      "  figures [--regions 2|3] [--out target/figures.json] [--use-running] [--phases memory,init,warm,lag,",
+      "          convergence,failover] [--samples 20] [--init-starts 5] [--lag-samples 50] [--items 1000]",
+      "                                         start a stack (or measure the running one) and measure start time,",
+      "                                         memory, init and warm durations, replication lag, convergence after",
+      "                                         a partition and failover at the default time factor (about 15 min)");
 
   private Main() {}
 
@@ -44,6 +61,11 @@ public final class Main {
   static int run(String[] args) throws Exception {
     if (args.length == 0) {
       return usage("a verb is required");
+    }
+    if (List.of("help", "--help", "-h").contains(args[0])
+        || (!args[0].equals("token") && Arrays.asList(args).contains("--help"))) {
+      System.out.println(USAGE);
+      return 0;
     }
     Path root = Path.of(System.getProperty("meridian.root", ".")).toAbsolutePath().normalize();
     List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
@@ -75,6 +97,18 @@ public final class Main {
             : control(root, "POST", "/regions/" + rest.get(0) + "/kill-switch?engaged=" + rest.get(1).equals("on"), true);
       case "promote":
         return rest.size() != 1 ? usage("promote REGION") : control(root, "POST", "/regions/" + rest.get(0) + "/promote", true);
+      case "stall-dynamodb":
+        return rest.size() != 2 || !List.of("on", "off").contains(rest.get(1)) ? usage("stall-dynamodb REGION on|off")
+            : control(root, "POST", "/regions/" + rest.get(0) + "/stall-dynamodb?on=" + rest.get(1).equals("on"), true);
+      case "function-timeout":
+        return rest.size() != 3 ? usage("function-timeout REGION FUNCTION SECONDS|default")
+            : control(root, "POST", "/regions/" + rest.get(0) + "/functions/" + rest.get(1) + "/timeout?seconds="
+                + rest.get(2), true);
+      case "recycle":
+        return rest.size() != 2 ? usage("recycle REGION FUNCTION")
+            : control(root, "POST", "/regions/" + rest.get(0) + "/functions/" + rest.get(1) + "/recycle", true);
+      case "figures":
+        return Figures.run(root, rest, System.out);
       default:
         return usage("unknown verb " + args[0]);
     }
@@ -164,10 +198,7 @@ public final class Main {
 
   private static int usage(String problem) {
     System.err.println(problem);
-    System.err.println("usage: ./local/stack up [--regions 2|3] [--mode active-active|active-passive] [--time-factor F] "
-        + "| down | status [--json] | token --sub S [--admin] | fail REGION [--mode refuse|blackhole] | recover REGION "
-        + "| partition A B [--links all|replication|events] | heal A B [--links ...] | delay A B MS "
-        + "| kill-switch REGION on|off | promote REGION");
+    System.err.println(USAGE);
     return 2;
   }
 }

@@ -30,7 +30,6 @@ final class Seeder {
       new SeedProduct("limited-edition-dripper", "Limited edition dripper", "Numbered, only a few left", 8900, "EUR",
           new int[] {2, 1, 1}));
 
-  private static final int CREATE_ATTEMPTS = 3;
 
   private final HttpClient http;
   private final DevIssuer issuer;
@@ -52,21 +51,9 @@ final class Seeder {
     for (SeedProduct p : CATALOG) {
       String body = String.format("{\"name\":\"%s\",\"description\":\"%s\",\"price\":{\"amount\":%d,\"currency\":\"%s\"},\"active\":true}",
           p.name(), p.description(), p.priceMinor(), p.currency());
-      HttpResponse<String> created = null;
-      // The first PUT meets the catalog function's cold start, which on a loaded machine can outlast the
-      // gateway's 30 s (503 from the gateway itself), or a store call timing out. Create-if-absent is safe
-      // to repeat (412 when an earlier attempt did create it).
-      for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-        created = send(HttpRequest.newBuilder(home.resolve("/products/" + p.id()))
-            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-            .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofString(body)));
-        if (created.statusCode() != 503 && created.statusCode() != 504) {
-          break;
-        }
-        log.accept("seeding " + p.id() + ": the gateway answered " + created.statusCode() + " (attempt " + attempt + " of "
-            + CREATE_ATTEMPTS + "), retrying");
-        Thread.sleep(1_000);
-      }
+      HttpResponse<String> created = sendRetrying(() -> HttpRequest.newBuilder(home.resolve("/products/" + p.id()))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofString(body)));
       if (created.statusCode() != 201 && created.statusCode() != 412) {
         throw new IllegalStateException("seeding " + p.id() + ": PUT answered " + created.statusCode() + " " + created.body());
       }
@@ -78,10 +65,10 @@ final class Seeder {
       for (SeedProduct p : CATALOG) {
         awaitReplicated(region.getValue(), p.id(), token);
         int units = p.unitsPerRegion()[Math.min(index, p.unitsPerRegion().length - 1)];
-        HttpResponse<String> stocked = send(HttpRequest.newBuilder(region.getValue().resolve("/products/" + p.id() + "/stock"))
+        HttpResponse<String> stocked = sendRetrying(() -> HttpRequest.newBuilder(region.getValue().resolve("/products/" + p.id() + "/stock"))
             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"units\":" + units + "}")));
-        if (stocked.statusCode() == 503 && stocked.body().contains("writes-refused")) {
+        if (refusedByStandby(stocked)) {
           // Active-passive: the standby takes no writes, so its allocation stays empty until it is promoted.
           standbys.add(region.getKey());
           index++;
@@ -110,6 +97,26 @@ final class Seeder {
       Thread.sleep(200);
     }
     throw new IllegalStateException("product " + productId + " did not replicate to " + region + " within 30 s");
+  }
+
+  /**
+   * Sends, and repeats a request the store answered 5xx (its DynamoDB calls timed out on a busy
+   * machine), up to 5 times. A create that did succeed before answers 412 on the repeat, which
+   * seeding accepts; a repeated restock may add its units twice, harmless for a demo catalog.
+   */
+  private HttpResponse<String> sendRetrying(java.util.function.Supplier<HttpRequest.Builder> request)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = send(request.get());
+    for (int attempt = 1; attempt < 5 && response.statusCode() / 100 == 5 && !refusedByStandby(response); attempt++) {
+      log.accept("seeding: " + response.statusCode() + " from " + response.uri() + ", retrying");
+      Thread.sleep(1_000L * attempt);
+      response = send(request.get());
+    }
+    return response;
+  }
+
+  private static boolean refusedByStandby(HttpResponse<String> response) {
+    return response.statusCode() == 503 && response.body().contains("writes-refused");
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -11,14 +11,23 @@ final class StatusTable {
     out.printf("mode %s, time factor %s%n", status.path("mode").asText(), status.path("timeFactor").asText());
     JsonNode health = status.path("route53").path("regions");
     out.println();
-    out.printf("%-16s %-10s %-10s %-12s%n", "region", "api", "route53", "functions (state/cold starts)");
+    out.printf("%-16s %-10s %-10s %-10s %s%n", "region", "api", "route53", "dynamodb", "functions (state/cold starts)");
     status.path("regions").fields().forEachRemaining(e -> {
       StringBuilder functions = new StringBuilder();
       e.getValue().path("functions").forEach(f -> functions.append(f.path("logicalId").asText().replace("Function", ""))
           .append('=').append(f.path("state").asText()).append('/').append(f.path("coldStarts").asInt()).append(' '));
       JsonNode h = findRegion(health, e.getKey());
-      out.printf("%-16s %-10s %-10s %s%n", e.getKey(), e.getValue().path("apiMode").asText(),
-          h == null ? "?" : (h.path("healthy").asBoolean() ? "healthy" : "UNHEALTHY"), functions.toString().trim());
+      out.printf("%-16s %-10s %-10s %-10s %s%n", e.getKey(), e.getValue().path("apiMode").asText(),
+          h == null ? "?" : (h.path("healthy").asBoolean() ? "healthy" : "UNHEALTHY"),
+          e.getValue().path("dynamoDb").path("stalled").asBoolean() ? "STALLED" : "ok", functions.toString().trim());
+    });
+    out.println();
+    out.printf("%-16s %s%n", "region", "queues (visible/in flight)");
+    status.path("regions").fields().forEachRemaining(e -> {
+      StringBuilder queues = new StringBuilder();
+      e.getValue().path("queues").forEach(q -> queues.append(q.path("logicalId").asText()).append('=')
+          .append(q.path("visible").asLong()).append('/').append(q.path("inFlight").asLong()).append(' '));
+      out.printf("%-16s %s%n", e.getKey(), queues.toString().trim());
     });
     out.println();
     out.printf("%-34s %-10s %8s %8s %10s%n", "replication link", "paused", "backlog", "applied", "lag ms");

@@ -30,6 +30,9 @@ import java.util.concurrent.Executors;
  *   POST /links/{a}/{b}/delay?ms=N
  *   POST /regions/{region}/kill-switch?engaged=true|false
  *   POST /regions/{region}/promote
+ *   POST /regions/{region}/stall-dynamodb?on=true|false
+ *   POST /regions/{region}/functions/{function}/recycle
+ *   POST /regions/{region}/functions/{function}/timeout?seconds=N|default
  * </pre>
  * Errors answer {@code application/problem+json}.
  */
@@ -116,6 +119,25 @@ public final class ControlApi implements AutoCloseable {
         case "promote" -> {
           return control.promote(region);
         }
+        case "stall-dynamodb" -> {
+          boolean on = parseBoolean(required(q, "on"), "on");
+          control.stallDynamoDb(region, on);
+          return done((on ? "stalled" : "resumed") + " DynamoDB of " + region);
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    if (p.length == 5 && p[0].equals("regions") && p[2].equals("functions")) {
+      switch (p[4]) {
+        case "recycle" -> {
+          return control.recycleFunction(p[1], p[3]);
+        }
+        case "timeout" -> {
+          String seconds = required(q, "seconds");
+          return control.setFunctionTimeout(p[1], p[3], seconds.equals("default") ? null : parseSeconds(seconds));
+        }
         default -> {
           return null;
         }
@@ -149,6 +171,21 @@ public final class ControlApi implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  private static boolean parseBoolean(String value, String name) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(name + " must be true or false, not " + value);
+    }
+    return Boolean.parseBoolean(value);
+  }
+
+  private static int parseSeconds(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("seconds must be a whole number of seconds or 'default', not " + value);
+    }
   }
 
   private static Map<String, Object> done(String what) {

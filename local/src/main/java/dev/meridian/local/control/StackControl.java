@@ -53,6 +53,28 @@ public interface StackControl {
   /** Sets the one-way delay between two regions for replication and events. */
   void delay(String a, String b, Duration oneWay);
 
+  /**
+   * Makes a region's DynamoDB endpoint hang for that region's functions (true) or answer again
+   * (false): their calls wait until the SDK's own timeouts, as with a replica that stopped answering.
+   */
+  void stallDynamoDb(String region, boolean stalled);
+
+  /**
+   * Stops a function's warm execution environment once it is idle, as Lambda does when it recycles
+   * one; the next invocation cold-starts.
+   *
+   * @param function the template's logical id or its short name ({@code catalog})
+   */
+  Map<String, Object> recycleFunction(String region, String function);
+
+  /**
+   * Sets a function's timeout in one region, as {@code UpdateFunctionConfiguration} does (the warm
+   * environment is recycled).
+   *
+   * @param seconds 1 to 900; null restores the template's value
+   */
+  Map<String, Object> setFunctionTimeout(String region, String function, Integer seconds);
+
   /** Engages or releases a region's kill switch through the application's own admin route. */
   Map<String, Object> killSwitch(String region, boolean engaged);
 

@@ -26,12 +26,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,7 +65,8 @@ public final class HttpApiGateway implements AutoCloseable {
   private final String region;
   private final HttpApiHandler handler;
   private final ThreadPoolExecutor executor;
-  private final ThreadPoolExecutor integrations;
+  /** Invocation threads per function: a function whose callers queue cannot starve another. */
+  private final Map<String, ThreadPoolExecutor> integrations = new ConcurrentHashMap<>();
   private final int port;
   private final Set<HttpExchange> held = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
@@ -83,17 +86,18 @@ public final class HttpApiGateway implements AutoCloseable {
     this.executor = new ThreadPoolExecutor(b.threads, b.threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(b.queueCapacity), threads("meridian-apigw-" + b.region), new ThreadPoolExecutor.AbortPolicy());
     this.executor.allowCoreThreadTimeOut(true);
-    this.integrations = new ThreadPoolExecutor(0, b.threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        threads("meridian-apigw-" + b.region + "-invoke"), new ThreadPoolExecutor.AbortPolicy());
+    int threads = b.threads;
+    Function<String, Executor> integrationExecutors = function -> integrations.computeIfAbsent(function,
+        f -> new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+            threads("meridian-apigw-" + b.region + "-" + f), new ThreadPoolExecutor.AbortPolicy()));
     HttpApiHandler.Config config = new HttpApiHandler.Config(b.region, new PayloadV2.Api(apiId, b.region, PayloadV2.ACCOUNT_ID),
         routes, authorizer, b.api.throttlingRateLimit(), b.api.throttlingBurstLimit(), b.maxBodyBytes, b.integrationTimeout,
         b.clock, b.nanoTime, b.accessLog, b.api.identitySource());
-    this.handler = new HttpApiHandler(config, b.invoker, integrations);
+    this.handler = new HttpApiHandler(config, b.invoker, integrationExecutors);
     try {
       this.server = bind(b.port);
     } catch (IOException | RuntimeException e) {
       executor.shutdownNow();
-      integrations.shutdownNow();
       throw e;
     }
     this.port = server.getAddress().getPort();
@@ -183,7 +187,7 @@ public final class HttpApiGateway implements AutoCloseable {
       }
     }
     executor.shutdownNow();
-    integrations.shutdownNow();
+    integrations.values().forEach(ThreadPoolExecutor::shutdownNow);
   }
 
   // ---------------------------------------------------------------- serving

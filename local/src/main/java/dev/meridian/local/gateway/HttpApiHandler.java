@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -97,17 +98,19 @@ public final class HttpApiHandler {
 
   private final Config config;
   private final Invoker invoker;
-  private final Executor integrationExecutor;
+  private final Function<String, Executor> integrationExecutors;
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
   /**
-   * @param integrationExecutor runs invocations so the integration timeout can be enforced; null
-   *     invokes on the calling thread and waits as long as the invoker takes
+   * @param integrationExecutors the executor for each function's invocations (by logical id), so the
+   *     integration timeout can be enforced and a function whose callers queue (its one environment
+   *     is busy) cannot take the threads another function needs; null invokes on the calling thread
+   *     and waits as long as the invoker takes
    */
-  public HttpApiHandler(Config config, Invoker invoker, Executor integrationExecutor) {
+  public HttpApiHandler(Config config, Invoker invoker, Function<String, Executor> integrationExecutors) {
     this.config = config;
     this.invoker = Objects.requireNonNull(invoker, "invoker");
-    this.integrationExecutor = integrationExecutor;
+    this.integrationExecutors = integrationExecutors;
   }
 
   public Config config() {
@@ -180,25 +183,25 @@ public final class HttpApiHandler {
     }
 
     long invokeStart = config.nanoTime().getAsLong();
-    LambdaResponses.Mapped mapped = invoke(route.functionLogicalId(), eventJson);
+    LambdaResponses.Mapped mapped = invoke(route.functionLogicalId(), eventJson, log);
     log.integrationLatencyMs = (config.nanoTime().getAsLong() - invokeStart) / 1_000_000;
     log.integrationError = mapped.integrationError();
     return mapped.response();
   }
 
-  private LambdaResponses.Mapped invoke(String function, byte[] event) {
-    if (integrationExecutor == null) {
-      return LambdaResponses.map(invoker.invoke(function, event));
+  private LambdaResponses.Mapped invoke(String function, byte[] event, Log log) {
+    if (integrationExecutors == null) {
+      return map(invoker.invoke(function, event), log);
     }
     CompletableFuture<Invoker.InvokeResult> future;
     try {
-      future = CompletableFuture.supplyAsync(() -> invoker.invoke(function, event), integrationExecutor);
+      future = CompletableFuture.supplyAsync(() -> invoker.invoke(function, event), integrationExecutors.apply(function));
     } catch (RejectedExecutionException e) {
       return new LambdaResponses.Mapped(GatewayResponse.message(503, LambdaResponses.SERVICE_UNAVAILABLE),
           "no capacity to invoke " + function);
     }
     try {
-      return LambdaResponses.map(future.get(config.integrationTimeout().toMillis(), TimeUnit.MILLISECONDS));
+      return map(future.get(config.integrationTimeout().toMillis(), TimeUnit.MILLISECONDS), log);
     } catch (TimeoutException e) {
       return new LambdaResponses.Mapped(GatewayResponse.message(503, LambdaResponses.SERVICE_UNAVAILABLE),
           "integration timed out after " + config.integrationTimeout().toMillis() + " ms");
@@ -210,6 +213,11 @@ public final class HttpApiHandler {
       return new LambdaResponses.Mapped(GatewayResponse.message(503, LambdaResponses.SERVICE_UNAVAILABLE),
           "interrupted while invoking " + function);
     }
+  }
+
+  private static LambdaResponses.Mapped map(Invoker.InvokeResult result, Log log) {
+    log.integrationRequestId = result.requestId();
+    return LambdaResponses.map(result);
   }
 
   /** The identity source's value: the token, with or without {@code Bearer }, or null. */
@@ -263,6 +271,7 @@ public final class HttpApiHandler {
     String sub;
     String authorizerError;
     String integrationError;
+    String integrationRequestId;
     Long integrationLatencyMs;
 
     Log(String requestId, Instant time, GatewayRequest request) {
@@ -284,6 +293,8 @@ public final class HttpApiHandler {
       node.put("responseLatency", Long.toString(latencyMs));
       node.put("integrationLatency", integrationLatencyMs == null ? "-" : Long.toString(integrationLatencyMs));
       node.put("integrationError", dash(integrationError));
+      // $context.integration.requestId: for a Lambda integration, the RequestId of its REPORT line.
+      node.put("integrationRequestId", dash(integrationRequestId));
       node.put("authorizerError", dash(authorizerError));
       node.put("sub", dash(sub));
       node.put("region", dash(region));

@@ -24,9 +24,13 @@ import java.util.Set;
  *       (a string, base64 when {@code isBase64Encoded} is true);
  *   <li>any other valid JSON is the body of a 200 {@code application/json} answer;
  *   <li>a payload that is not JSON, or a structured response of the wrong shape, is 500
- *       {@code {"message":"Internal Server Error"}}, as is a function error; a timed-out or
- *       crashed runtime is 503 {@code {"message":"Service Unavailable"}}.
+ *       {@code {"message":"Internal Server Error"}}, as is every error Lambda reports for the
+ *       invocation: a handler error, a function that ran past its own timeout ({@code Task timed
+ *       out after ...}) and a runtime that crashed. Lambda answers all three as a function error
+ *       ({@code X-Amz-Function-Error: Unhandled}), and an HTTP API turns a function error into 500.
  * </ul>
+ * 503 {@code {"message":"Service Unavailable"}} is the HTTP API's answer when the integration
+ * itself runs past its 30 s timeout, which {@link HttpApiHandler} enforces, not this class.
  */
 public final class LambdaResponses {
 
@@ -53,9 +57,9 @@ public final class LambdaResponses {
       case SUCCESS -> fromPayload(result.payload());
       case FUNCTION_ERROR -> new Mapped(GatewayResponse.message(500, INTERNAL_SERVER_ERROR),
           "function error: " + describeError(result.payload()));
-      case TIMEOUT -> new Mapped(GatewayResponse.message(503, SERVICE_UNAVAILABLE),
+      case TIMEOUT -> new Mapped(GatewayResponse.message(500, INTERNAL_SERVER_ERROR),
           "function timed out after " + result.duration().toMillis() + " ms");
-      case RUNTIME_ERROR -> new Mapped(GatewayResponse.message(503, SERVICE_UNAVAILABLE),
+      case RUNTIME_ERROR -> new Mapped(GatewayResponse.message(500, INTERNAL_SERVER_ERROR),
           "runtime error: " + describeError(result.payload()));
     };
   }

@@ -15,13 +15,14 @@ import java.time.Duration;
  * @param queued           callers waiting for the environment (invocations are serialized)
  * @param coldStarts       processes started so far
  * @param invocations      invocations completed so far (any status)
+ * @param timeoutSeconds   the timeout invocations run with now (the template's, unless set since)
  * @param lastInitDuration the last cold start's init duration (process start to first
  *                         {@code /next}), or null if never started
  * @param lastDuration     the last invocation's duration as REPORT shows it, or null if never invoked
  * @param logFile          where the process's stdout/stderr and the platform lines go
  */
 public record FunctionStatus(String logicalId, String functionName, State state, long pid, boolean busy, int queued,
-    int coldStarts, long invocations, Duration lastInitDuration, Duration lastDuration, Path logFile) {
+    int coldStarts, long invocations, int timeoutSeconds, Duration lastInitDuration, Duration lastDuration, Path logFile) {
 
   /** The execution environment's lifecycle. */
   public enum State {

@@ -45,9 +45,10 @@ import java.util.function.Consumer;
  *   <li><b>Invocations of one function are serialized</b>, like one Lambda execution environment:
  *       concurrent callers queue (fairly) and each waits for its turn; the stack does not scale out
  *       to more environments. Different functions run in parallel.
- *   <li><b>Timeout</b>: an invocation not answered within {@link FunctionSpec#timeoutSeconds()} (counted
- *       from when the event is handed to the warm runtime) returns {@link Status#TIMEOUT} at once; the
- *       process tree is killed and the next invocation cold-starts. The init phase is bounded
+ *   <li><b>Timeout</b>: an invocation not answered within {@link FunctionSpec#timeoutSeconds()}, or
+ *       the value {@link #setTimeout} set (counted from when the event is handed to the warm runtime),
+ *       returns {@link Status#TIMEOUT} at once; the process tree is killed and the next invocation
+ *       cold-starts. The init phase is bounded
  *       separately by {@link Options#initTimeout()} (Lambda allows 10 s, then retries init within
  *       the invocation; locally several JVMs may cold-start at once, so the default is 30 s).
  *   <li><b>Errors</b>: a handler exception is {@link Status#FUNCTION_ERROR} with the runtime's error
@@ -218,19 +219,37 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
   }
 
   /**
-   * Stops the function's execution environment (SIGTERM, then SIGKILL after the shutdown grace), as
-   * Lambda does when it recycles one; an invocation in flight ends with {@link Status#RUNTIME_ERROR}
-   * and the next one cold-starts.
+   * Stops the function's warm execution environment once it is idle (SIGTERM, then SIGKILL after
+   * the shutdown grace), as Lambda does when it recycles one: no invocation is cut short, and the
+   * next invocation cold-starts.
    *
+   * @param waitForIdle how long to wait for an invocation in flight (and those queued before this
+   *                    call) to finish
    * @return whether a process was running
+   * @throws IllegalStateException if the function stayed busy for {@code waitForIdle}
    */
-  public boolean stop(String functionLogicalId) {
-    ExecutionEnvironment env = slot(functionLogicalId).env;
-    if (env == null || env.isDead()) {
-      return false;
+  public boolean recycle(String functionLogicalId, Duration waitForIdle) {
+    Slot slot = slot(functionLogicalId);
+    return slot.whenIdle(waitForIdle, slot::stopEnvironment);
+  }
+
+  /**
+   * Sets the function's timeout, as {@code UpdateFunctionConfiguration} does: the warm execution
+   * environment is recycled (once idle) and invocations from then on run with the new timeout.
+   *
+   * @param seconds 1 to 900, as Lambda allows; null restores the template's value
+   * @return the timeout now in effect, in seconds
+   */
+  public int setTimeout(String functionLogicalId, Integer seconds, Duration waitForIdle) {
+    if (seconds != null && (seconds < 1 || seconds > 900)) {
+      throw new IllegalArgumentException("a Lambda timeout is 1 to 900 seconds, not " + seconds);
     }
-    env.kill(options.shutdownGrace());
-    return true;
+    Slot slot = slot(functionLogicalId);
+    return slot.whenIdle(waitForIdle, () -> {
+      slot.timeoutSeconds = seconds == null ? slot.spec.timeoutSeconds() : seconds;
+      slot.stopEnvironment();
+      return slot.timeoutSeconds;
+    });
   }
 
   /** Kills every function process tree and stops every Runtime API server. Idempotent. */
@@ -294,6 +313,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     final AtomicInteger coldStarts = new AtomicInteger();
     final AtomicLong invocations = new AtomicLong();
     volatile ExecutionEnvironment env;
+    volatile int timeoutSeconds;
     volatile boolean busy;
     volatile Duration lastInit;
     volatile Duration lastDuration;
@@ -304,6 +324,34 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       this.name = options.stackName() + "-" + region + "-" + spec.logicalId();
       this.arn = "arn:aws:lambda:" + region + ":" + options.accountId() + ":function:" + name;
       this.logFile = options.logDir().resolve(region).resolve(spec.logicalId() + ".log");
+      this.timeoutSeconds = spec.timeoutSeconds();
+    }
+
+    /** Runs {@code action} holding the invocation lock, so no invocation is in flight meanwhile. */
+    <T> T whenIdle(Duration wait, java.util.function.Supplier<T> action) {
+      try {
+        if (!lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+          throw new IllegalStateException(spec.logicalId() + " in " + region + " stayed busy for " + wait);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + spec.logicalId() + " to be idle", e);
+      }
+      try {
+        return action.get();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Called with {@link #lock} held. */
+    boolean stopEnvironment() {
+      ExecutionEnvironment e = env;
+      if (e == null || e.isDead()) {
+        return false;
+      }
+      discard(e, options.shutdownGrace());
+      return true;
     }
 
     FunctionStatus status() {
@@ -317,7 +365,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
         pid = e.pid();
       }
       return new FunctionStatus(spec.logicalId(), name, state, pid, busy, lock.getQueueLength(), coldStarts.get(),
-          invocations.get(), lastInit, lastDuration, logFile);
+          invocations.get(), timeoutSeconds, lastInit, lastDuration, logFile);
     }
 
     /** Called with {@link #lock} held. */
@@ -363,7 +411,8 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
           }
           initMillis = current.initNanos() / 1e6;
         }
-        long timeoutMillis = spec.timeoutSeconds() * 1000L;
+        int timeout = timeoutSeconds;
+        long timeoutMillis = timeout * 1000L;
         Instant now = Instant.now();
         Invocation invocation = new Invocation(requestId, event, PlatformLog.traceHeader(now),
             now.toEpochMilli() + timeoutMillis);
@@ -384,7 +433,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
         try {
           outcome = invocation.result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-          return timedOut(current, requestId, cold, initMillis);
+          return timedOut(current, requestId, cold, initMillis, timeout);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           discard(current, Duration.ZERO);
@@ -420,12 +469,13 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       return new InvokeResult(requestId, outcome.status(), outcome.payload(), duration, cold);
     }
 
-    private InvokeResult timedOut(ExecutionEnvironment current, String requestId, boolean cold, double initMillis) {
+    private InvokeResult timedOut(ExecutionEnvironment current, String requestId, boolean cold, double initMillis,
+        int timeout) {
       long maxUsed = current.maxMemoryUsedMb();
       discard(current, Duration.ZERO);
       Instant at = Instant.now();
-      String line = PlatformLog.timedOut(at, requestId, spec.timeoutSeconds());
-      Duration duration = Duration.ofSeconds(spec.timeoutSeconds());
+      String line = PlatformLog.timedOut(at, requestId, timeout);
+      Duration duration = Duration.ofSeconds(timeout);
       lastDuration = duration;
       platform(line);
       platform(PlatformLog.end(requestId));

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,6 +86,8 @@ class HttpApiHandlerTest {
     assertThat(line.get("sub").textValue()).isEqualTo("alice");
     assertThat(line.get("region").textValue()).isEqualTo("eu-west-1");
     assertThat(line.get("integrationError").textValue()).isEqualTo("-");
+    assertThat(line.get("integrationRequestId").textValue()).as("the Lambda RequestId, to find its REPORT line")
+        .isEqualTo("r-1");
     assertThat(line.has("responseLatency")).isTrue();
     assertThat(line.has("integrationLatency")).isTrue();
   }
@@ -202,11 +205,17 @@ class HttpApiHandlerTest {
     assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 500, "Internal Server Error");
     assertThat(parse(accessLog.get(0)).get("integrationError").textValue()).isEqualTo("function error: RuntimeException: boom");
 
-    invoker = (fn, event) -> new InvokeResult("r", InvokeResult.Status.TIMEOUT, new byte[0], Duration.ofSeconds(10), false);
-    assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 503, "Service Unavailable");
+    // A function that runs past its own timeout is a function error to API Gateway (Lambda reports
+    // "Task timed out" with X-Amz-Function-Error: Unhandled), and so is a crashed runtime.
+    invoker = (fn, event) -> new InvokeResult("timed-out-request", InvokeResult.Status.TIMEOUT, new byte[0],
+        Duration.ofSeconds(10), false);
+    assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 500, "Internal Server Error");
+    JsonNode timedOut = parse(accessLog.get(1));
+    assertThat(timedOut.get("integrationError").textValue()).isEqualTo("function timed out after 10000 ms");
+    assertThat(timedOut.get("integrationRequestId").textValue()).isEqualTo("timed-out-request");
 
     invoker = (fn, event) -> new InvokeResult("r", InvokeResult.Status.RUNTIME_ERROR, new byte[0], Duration.ZERO, true);
-    assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 503, "Service Unavailable");
+    assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 500, "Internal Server Error");
 
     invoker = (fn, event) -> new InvokeResult("r", InvokeResult.Status.SUCCESS, "<html>".getBytes(StandardCharsets.UTF_8), Duration.ZERO, false);
     assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 500, "Internal Server Error");
@@ -228,11 +237,42 @@ class HttpApiHandlerTest {
       }
       return echo(fn, event);
     };
-    HttpApiHandler handler = new HttpApiHandler(config(100, 200, Duration.ofMillis(200)), invoker, integrations);
+    HttpApiHandler handler = new HttpApiHandler(config(100, 200, Duration.ofMillis(200)), invoker, function -> integrations);
     long start = System.nanoTime();
     assertGatewayAnswer(handler.handle(GatewayRequest.builder("GET", "/health").build()), 503, "Service Unavailable");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThat(parse(accessLog.get(0)).get("integrationError").textValue()).contains("integration timed out");
+  }
+
+  @Test
+  void callersQueuedOnOneFunctionDoNotTakeTheThreadsAnotherFunctionNeeds() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    invoker = (fn, event) -> {
+      if (fn.equals("HealthFunction")) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return echo(fn, event);
+    };
+    Map<String, ExecutorService> pools = new java.util.concurrent.ConcurrentHashMap<>();
+    HttpApiHandler handler = new HttpApiHandler(config(100, 200, Duration.ofMillis(200)), invoker,
+        function -> pools.computeIfAbsent(function, f -> new java.util.concurrent.ThreadPoolExecutor(0, 1, 60,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>())));
+    try {
+      GatewayRequest health = GatewayRequest.builder("GET", "/health").build();
+      assertGatewayAnswer(handler.handle(health), 503, "Service Unavailable"); // its thread stays blocked
+      assertGatewayAnswer(handler.handle(health), 503, "Service Unavailable");
+      assertThat(parse(accessLog.get(1)).get("integrationError").textValue()).isEqualTo("no capacity to invoke HealthFunction");
+      GatewayResponse catalog = handler.handle(GatewayRequest.builder("GET", "/products/cup")
+          .header("Authorization", "Bearer " + customer()).build());
+      assertThat(catalog.status()).as("another function still has its threads").isEqualTo(200);
+    } finally {
+      release.countDown();
+      pools.values().forEach(ExecutorService::shutdownNow);
+    }
   }
 
   @Test

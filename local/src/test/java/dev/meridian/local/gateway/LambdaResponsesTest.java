@@ -82,7 +82,7 @@ class LambdaResponsesTest {
   }
 
   @Test
-  void functionErrorsAre500AndTimeoutsOrCrashes503() {
+  void functionErrorsTimeoutsAndCrashesAreAll500AsLambdaReportsEachAsAFunctionError() {
     LambdaResponses.Mapped error = LambdaResponses.map(result(Status.FUNCTION_ERROR,
         "{\"errorMessage\":\"boom\",\"errorType\":\"java.lang.IllegalStateException\"}"));
     assertThat(error.response().status()).isEqualTo(500);
@@ -90,12 +90,13 @@ class LambdaResponsesTest {
     assertThat(error.integrationError()).isEqualTo("function error: java.lang.IllegalStateException: boom");
 
     LambdaResponses.Mapped timeout = LambdaResponses.map(result(Status.TIMEOUT, ""));
-    assertThat(timeout.response().status()).isEqualTo(503);
-    assertThat(timeout.response().bodyText()).isEqualTo("{\"message\":\"Service Unavailable\"}");
-    assertThat(timeout.integrationError()).contains("timed out");
+    assertThat(timeout.response().status()).isEqualTo(500);
+    assertThat(timeout.response().bodyText()).isEqualTo("{\"message\":\"Internal Server Error\"}");
+    assertThat(timeout.integrationError()).isEqualTo("function timed out after 20000 ms");
 
     LambdaResponses.Mapped crash = LambdaResponses.map(result(Status.RUNTIME_ERROR, "exit code 137"));
-    assertThat(crash.response().status()).isEqualTo(503);
+    assertThat(crash.response().status()).isEqualTo(500);
+    assertThat(crash.response().bodyText()).isEqualTo("{\"message\":\"Internal Server Error\"}");
     assertThat(crash.integrationError()).isEqualTo("runtime error: exit code 137");
 
     LambdaResponses.Mapped ok = LambdaResponses.map(result(Status.SUCCESS, "{\"statusCode\":200,\"body\":\"ok\"}"));

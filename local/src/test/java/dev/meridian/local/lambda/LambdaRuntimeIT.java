@@ -1,6 +1,7 @@
 package dev.meridian.local.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -221,6 +222,51 @@ class LambdaRuntimeIT {
     assertThat(next.coldStart()).isTrue();
     assertThat(runtime.status("SleepFunction").coldStarts()).isEqualTo(2);
     System.out.printf("timeout returned after %d ms%n", elapsed.toMillis());
+  }
+
+  @Test
+  void aTimeoutSetAtRunTimeRecyclesTheEnvironmentAndAppliesFromTheNextCall() throws Exception {
+    start(TestFunctions.spec("SleepFunction", SleepHandler.class, null, 256, 10, Map.of()));
+    assertThat(runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 0))).status()).isEqualTo(Status.SUCCESS);
+    long warmPid = runtime.status("SleepFunction").pid();
+
+    assertThat(runtime.setTimeout("SleepFunction", 1, Duration.ofSeconds(10))).isEqualTo(1);
+    assertThat(ProcessHandle.of(warmPid).map(ProcessHandle::isAlive).orElse(false)).as("recycled").isFalse();
+    assertThat(runtime.status("SleepFunction").timeoutSeconds()).isEqualTo(1);
+    InvokeResult slow = runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 3_000)));
+    assertThat(slow.status()).isEqualTo(Status.TIMEOUT);
+    assertThat(slow.coldStart()).isTrue();
+    assertThat(reports(slow.requestId())).singleElement().satisfies(r -> assertThat(r)
+        .contains("\tDuration: 1000.00 ms").contains("\tInit Duration: ").endsWith("\tStatus: timeout"));
+    assertThat(platform).anyMatch(l -> l.endsWith(slow.requestId() + " Task timed out after 1.00 seconds"));
+
+    assertThat(runtime.setTimeout("SleepFunction", null, Duration.ofSeconds(10))).as("back to the template's").isEqualTo(10);
+    assertThat(runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 1_500))).status()).isEqualTo(Status.SUCCESS);
+    assertThatThrownBy(() -> runtime.setTimeout("SleepFunction", 901, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void recycleWaitsForTheInvocationInFlightThenTheNextCallIsCold() throws Exception {
+    start(TestFunctions.spec("SleepFunction", SleepHandler.class, null, 256, 10, Map.of()));
+    assertThat(runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 0))).status()).isEqualTo(Status.SUCCESS);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<InvokeResult> inFlight = pool.submit(() -> runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 1_000))));
+      while (!runtime.status("SleepFunction").busy()) {
+        Thread.sleep(10);
+      }
+      assertThat(runtime.recycle("SleepFunction", Duration.ofSeconds(10))).isTrue();
+      assertThat(inFlight.get().status()).as("not cut short").isEqualTo(Status.SUCCESS);
+      assertThat(runtime.status("SleepFunction").state()).isEqualTo(FunctionStatus.State.COLD);
+      assertThat(runtime.recycle("SleepFunction", Duration.ofSeconds(1))).as("nothing left to stop").isFalse();
+      InvokeResult next = runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 0)));
+      assertThat(next.coldStart()).isTrue();
+      assertThat(reports(next.requestId())).singleElement().satisfies(r -> assertThat(r).contains("\tInit Duration: "));
+      assertThat(runtime.status("SleepFunction").coldStarts()).isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -42,10 +42,8 @@ class ActivePassiveFailoverE2EIT {
 
   @BeforeAll
   static void up() throws Exception {
-    // WORKAROUND (local-stack bug, reported): the stack's seeder restocks every region through
-    // that region's API, and the standby refuses writes (503), so LocalStack.up fails in
-    // active-passive mode when it seeds. Start unseeded and seed the primary through its API.
-    stack = StackHarness.up("active-passive", false);
+    // The stack seeds the catalog and stocks the primary only (the standby refuses writes).
+    stack = StackHarness.up("active-passive");
     us = stack.region(US);
     eu = stack.region(EU);
     alice = token("alice", false);

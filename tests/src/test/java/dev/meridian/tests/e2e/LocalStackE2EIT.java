@@ -1,26 +1,22 @@
 package dev.meridian.tests.e2e;
 
+import static dev.meridian.tests.e2e.StackHarness.EU;
+import static dev.meridian.tests.e2e.StackHarness.US;
+import static dev.meridian.tests.e2e.StackHarness.call;
+import static dev.meridian.tests.e2e.StackHarness.json;
+import static dev.meridian.tests.e2e.StackHarness.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meridian.local.LocalStack;
-import dev.meridian.local.moto.MotoServer;
-import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,40 +24,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The local stack end to end, through HTTP only: two regions started once, from template.yaml,
- * with the packaged function zips running under the real Lambda runtime interface client.
+ * The local stack end to end, through HTTP, the control API and the stack log only: two regions
+ * started once, from template.yaml, with the packaged function zips running under the real Lambda
+ * runtime interface client.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackE2EIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> REGIONS = List.of("us-east-1", "eu-west-1");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static LocalStack stack;
-  private static JsonNode endpoints;
-  private static Path root;
+  private static final List<String> REGIONS = List.of(US, EU);
+  private static final List<String> FUNCTIONS = List.of("CatalogFunction", "OrdersFunction", "HealthFunction");
+  /**
+   * Past the SDK's 2 s per-attempt timeout (DynamoDbClients), so a hanging DynamoDB call is still
+   * being retried when Lambda stops the invocation, and below its 5 s total, after which the
+   * function would answer 503 itself instead of timing out.
+   */
+  private static final int FUNCTION_TIMEOUT_SECONDS = 4;
+
+  private static StackHarness stack;
 
   @BeforeAll
   static void up() throws Exception {
-    Assumptions.assumeTrue(MotoServer.isAvailable(), () -> "moto unavailable: " + MotoServer.unavailableReason().orElse(""));
-    root = Path.of("").toAbsolutePath();
-    if (!Files.exists(root.resolve("template.yaml"))) {
-      root = root.getParent();
-    }
-    Path console = root.resolve("tests/target/local-stack-console.log");
-    Files.createDirectories(console.getParent());
-    stack = LocalStack.up(new LocalStack.Options(root, 2, "active-active", 0.1, null, 0, 0, true,
-        new PrintStream(Files.newOutputStream(console), true)));
-    endpoints = JSON.readTree(root.resolve(".local-stack/endpoints.json").toFile());
-    System.out.println("local stack ready after " + endpoints.path("readyAfterMillis").asLong() + " ms");
+    stack = StackHarness.up("local-stack", "active-active", true);
+    stack.warmUp(token("alice", false));
   }
 
   @AfterAll
   static void down() {
     if (stack != null) {
-      stack.close();
-      // Nothing the stack started may outlive it: moto, the function JVMs, their servers.
-      assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
-          .as("processes left after the stack stopped").isEmpty();
+      stack.close(); // asserts that nothing the stack started (moto, function JVMs) outlives it
+      stack = null;
     }
   }
 
@@ -71,10 +61,10 @@ class LocalStackE2EIT {
     String alice = token("alice", false);
     String mallory = token("mallory", false);
     for (String region : REGIONS) {
-      URI api = URI.create(endpoints.path("regions").path(region).path("url").asText());
+      URI api = stack.region(region);
       HttpResponse<String> products = call(api, "GET", "/products?limit=3", alice, null, Map.of());
       assertThat(products.statusCode()).as(region + " GET /products").isEqualTo(200);
-      assertThat(JSON.readTree(products.body()).toString()).contains("espresso-cup");
+      assertThat(json(products).toString()).contains("espresso-cup");
       HttpResponse<String> product = call(api, "GET", "/products/latte-mug", alice, null, Map.of());
       assertThat(product.statusCode()).isEqualTo(200);
       assertThat(product.body()).contains(region);
@@ -83,10 +73,10 @@ class LocalStackE2EIT {
       String body = "{\"lines\":[{\"productId\":\"latte-mug\",\"quantity\":1}]}";
       HttpResponse<String> placed = call(api, "POST", "/orders", alice, body, Map.of("Idempotency-Key", key));
       assertThat(placed.statusCode()).as(region + " POST /orders " + placed.body()).isEqualTo(201);
-      String orderId = JSON.readTree(placed.body()).path("id").asText();
+      String orderId = json(placed).path("id").asText();
       HttpResponse<String> replay = call(api, "POST", "/orders", alice, body, Map.of("Idempotency-Key", key));
       assertThat(replay.statusCode()).isEqualTo(201);
-      assertThat(JSON.readTree(replay.body()).path("id").asText()).isEqualTo(orderId);
+      assertThat(json(replay).path("id").asText()).isEqualTo(orderId);
       assertThat(call(api, "POST", "/orders", alice, body, Map.of()).statusCode()).as("missing key").isEqualTo(400);
       assertThat(call(api, "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode()).isEqualTo(200);
       assertThat(call(api, "GET", "/orders/" + orderId, mallory, null, Map.of()).statusCode()).isEqualTo(404);
@@ -108,70 +98,163 @@ class LocalStackE2EIT {
   @Order(2)
   void anOrderPlacedInOneRegionIsReadableInTheOther() throws Exception {
     String alice = token("alice", false);
-    URI us = URI.create(endpoints.path("regions").path("us-east-1").path("url").asText());
-    URI eu = URI.create(endpoints.path("regions").path("eu-west-1").path("url").asText());
-    HttpResponse<String> placed = call(us, "POST", "/orders", alice, "{\"lines\":[{\"productId\":\"espresso-cup\",\"quantity\":1}]}",
-        Map.of("Idempotency-Key", "cross-" + UUID.randomUUID()));
+    HttpResponse<String> placed = call(stack.region(US), "POST", "/orders", alice,
+        "{\"lines\":[{\"productId\":\"espresso-cup\",\"quantity\":1}]}", Map.of("Idempotency-Key", "cross-" + UUID.randomUUID()));
     assertThat(placed.statusCode()).isEqualTo(201);
-    String orderId = JSON.readTree(placed.body()).path("id").asText();
-    long started = System.currentTimeMillis();
-    int status = 0;
-    while (System.currentTimeMillis() - started < 10_000 && status != 200) {
-      status = call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode();
-      Thread.sleep(50);
-    }
-    assertThat(status).isEqualTo(200);
-    System.out.println("order replicated us-east-1 -> eu-west-1, readable after " + (System.currentTimeMillis() - started) + " ms");
+    String orderId = json(placed).path("id").asText();
+    var visible = StackHarness.await(java.time.Duration.ofSeconds(10), 50,
+        () -> call(stack.region(EU), "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode(), s -> s == 200);
+    assertThat(visible.met()).as("order " + orderId + " readable in " + EU).isTrue();
+    System.out.println("order replicated us-east-1 -> eu-west-1, readable after " + visible.millis() + " ms");
   }
 
   @Test
   @Order(3)
   void eachFunctionColdStartsOncePerRegionThenStaysWarm() throws Exception {
-    String log = Files.readString(root.resolve(".local-stack/logs/stack.log"));
+    String log = stack.stackLog();
     for (String region : REGIONS) {
-      for (String function : List.of("CatalogFunction", "OrdersFunction", "HealthFunction")) {
-        Pattern report = Pattern.compile("\\[" + Pattern.quote(region + "/" + function) + "\\] REPORT RequestId: .*");
-        Matcher m = report.matcher(log);
-        int reports = 0;
-        int coldReports = 0;
-        while (m.find()) {
-          reports++;
-          if (m.group().contains("Init Duration:")) {
-            coldReports++;
-          }
-        }
-        assertThat(coldReports).as(region + " " + function + " cold starts").isEqualTo(1);
-        assertThat(reports).as(region + " " + function + " invocations").isGreaterThan(1);
+      for (String function : FUNCTIONS) {
+        List<String> reports = reports(log, region, function);
+        assertThat(reports.stream().filter(r -> r.contains("\tInit Duration: ")).count())
+            .as(region + " " + function + " cold starts").isEqualTo(1);
+        assertThat(reports).as(region + " " + function + " invocations").hasSizeGreaterThan(1);
       }
     }
     assertThat(log).contains("Max Memory Used:", "Billed Duration:");
   }
 
-  private static String token(String sub, boolean admin) {
+  @Test
+  @Order(4)
+  void statusCarriesHealthLinksBacklogsQueuesAndFunctionStates() throws Exception {
+    JsonNode status = stack.status();
+    for (String region : REGIONS) {
+      JsonNode health = status.path("route53").path("regions").path(region);
+      assertThat(health.path("healthy").isBoolean()).as(region + " health as the checkers see it: " + health).isTrue();
+      assertThat(health.path("checkerStatus")).as(region + " each checker's view").hasSizeGreaterThanOrEqualTo(3);
+
+      JsonNode r = status.path("regions").path(region);
+      List<String> queues = new ArrayList<>();
+      r.path("queues").forEach(q -> {
+        assertThat(q.path("visible").isNumber()).as(region + " queue depth " + q).isTrue();
+        assertThat(q.path("inFlight").isNumber()).isTrue();
+        queues.add(q.path("logicalId").asText());
+      });
+      assertThat(queues).as(region + " queues and their DLQs").contains("ReconcileQueue", "ReconcileDeadLetterQueue");
+      List<String> functions = new ArrayList<>();
+      r.path("functions").forEach(f -> {
+        assertThat(f.path("state").asText()).as(region + " " + f.path("logicalId") + " cold/warm").isIn("COLD", "STARTING", "WARM");
+        assertThat(f.path("timeoutSeconds").asInt()).isPositive();
+        functions.add(f.path("logicalId").asText());
+      });
+      assertThat(functions).containsExactlyElementsOf(FUNCTIONS);
+      assertThat(r.path("dynamoDb").path("stalled").asBoolean(true)).as(region + " DynamoDB proxy").isFalse();
+    }
+    for (String links : List.of("replication", "eventLinks")) {
+      assertThat(status.path(links)).as(links + " per ordered region pair").hasSize(2);
+    }
+    status.path("replication").forEach(l -> {
+      assertThat(l.path("backlog").isNumber()).as("replication backlog " + l).isTrue();
+      assertThat(l.path("lastLagMillis").isNumber()).as("replication lag " + l).isTrue();
+    });
+    status.path("eventLinks").forEach(l -> assertThat(l.path("queued").isNumber()).as("event-link backlog " + l).isTrue());
+  }
+
+  /**
+   * A DynamoDB that stops answering (stall-dynamodb) makes the catalog's query hang past the
+   * function's timeout: API Gateway answers as it does for any function error, Lambda logs its
+   * timeout line and a REPORT with Status: timeout, and the next invocation starts a fresh
+   * execution environment.
+   */
+  @Test
+  @Order(5)
+  void aFunctionThatRunsPastItsTimeoutIsReportedAsLambdaReportsIt() throws Exception {
+    URI eu = stack.region(EU);
+    String alice = token("alice", false);
+    JsonNode set = stack.controlPost("/regions/" + EU + "/functions/catalog/timeout?seconds=" + FUNCTION_TIMEOUT_SECONDS);
+    assertThat(set.path("function").asText()).isEqualTo("CatalogFunction");
+    assertThat(set.path("timeoutSeconds").asInt()).isEqualTo(FUNCTION_TIMEOUT_SECONDS);
     try {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      List<String> args = admin ? List.of("--sub", sub, "--admin") : List.of("--sub", sub);
-      int rc = dev.meridian.local.jwt.TokenCommand.run(args.stream().collect(java.util.stream.Collectors.toList()),
-          new PrintStream(out, true), System.err);
-      assertThat(rc).isZero();
-      String[] lines = out.toString().trim().split("\\R");
-      return lines[lines.length - 1].trim();
-    } catch (RuntimeException e) {
-      throw e;
+      // The configuration change recycled the instance: start it again while DynamoDB answers (a
+      // first request on a cold JVM may itself need most of the 4 s on a busy machine).
+      var warm = StackHarness.await(java.time.Duration.ofMinutes(3), 500,
+          () -> call(eu, "GET", "/products/latte-mug", alice, null, Map.of()).statusCode(), s -> s == 200);
+      assertThat(warm.met()).as("catalog answers in " + EU + " with the new timeout").isTrue();
+      int coldStartsBefore = function(EU, "CatalogFunction").path("coldStarts").asInt();
+
+      HttpResponse<String> timedOut;
+      long elapsedMillis;
+      stack.controlPost("/regions/" + EU + "/stall-dynamodb?on=true");
+      try {
+        assertThat(stack.status().path("regions").path(EU).path("dynamoDb").path("stalled").asBoolean()).isTrue();
+        long t0 = System.nanoTime();
+        timedOut = call(eu, "GET", "/products/latte-mug", alice, null, Map.of());
+        elapsedMillis = (System.nanoTime() - t0) / 1_000_000;
+      } finally {
+        stack.controlPost("/regions/" + EU + "/stall-dynamodb?on=false");
+      }
+      System.out.printf("[e2e local-stack] catalog with DynamoDB stalled: HTTP %d after %d ms (function timeout %d s)%n",
+          timedOut.statusCode(), elapsedMillis, FUNCTION_TIMEOUT_SECONDS);
+      // An HTTP API answers a function error, a function timeout included, with 500 (503 is its
+      // answer when its own 30 s integration timeout passes first).
+      assertThat(timedOut.statusCode()).as("answer: " + timedOut.body()).isEqualTo(500);
+      assertThat(timedOut.body()).isEqualTo("{\"message\":\"Internal Server Error\"}");
+      assertThat(elapsedMillis).as("answered when Lambda stopped the invocation")
+          .isBetween(FUNCTION_TIMEOUT_SECONDS * 1000L, FUNCTION_TIMEOUT_SECONDS * 1000L + 4_000);
+
+      String log = stack.stackLog();
+      String lambdaRequestId = integrationRequestId(log, timedOut);
+      assertThat(log).containsPattern("\\[" + EU + "/CatalogFunction\\] \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z "
+          + Pattern.quote(lambdaRequestId) + " Task timed out after " + FUNCTION_TIMEOUT_SECONDS + ".00 seconds\n");
+      assertThat(report(log, lambdaRequestId)).contains("\tDuration: " + FUNCTION_TIMEOUT_SECONDS + "000.00 ms")
+          .endsWith("\tStatus: timeout");
+      assertThat(function(EU, "CatalogFunction").path("state").asText()).as("the timed-out instance is gone").isEqualTo("COLD");
+
+      // The next invocation starts a fresh environment (on a very busy machine its cold start may
+      // outlast the gateway's 30 s and answer 503 while it carries on; the call after finds it).
+      var answered = StackHarness.await(java.time.Duration.ofMinutes(3), 500,
+          () -> call(eu, "GET", "/products/latte-mug", alice, null, Map.of()), r -> r.statusCode() == 200);
+      assertThat(answered.met()).as("catalog answers again: " + answered.value().body()).isTrue();
+      List<String> after = reports(stack.stackLog(), EU, "CatalogFunction").stream()
+          .dropWhile(r -> !r.contains(lambdaRequestId)).skip(1).toList();
+      assertThat(after).as("invocations after the timeout").isNotEmpty();
+      assertThat(after.get(0)).as("the first one after the timeout: a fresh execution environment")
+          .contains("\tInit Duration: ").doesNotContain("Status:");
+      assertThat(function(EU, "CatalogFunction").path("coldStarts").asInt()).isEqualTo(coldStartsBefore + 1);
+    } finally {
+      stack.controlPost("/regions/" + EU + "/functions/catalog/timeout?seconds=default");
     }
   }
 
-  private static HttpResponse<String> call(URI api, String method, String path, String token, String body,
-      Map<String, String> headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(60))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
+  private static JsonNode function(String region, String logicalId) throws Exception {
+    for (JsonNode f : stack.status().path("regions").path(region).path("functions")) {
+      if (f.path("logicalId").asText().equals(logicalId)) {
+        return f;
+      }
     }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
+    throw new AssertionError("no function " + logicalId + " in " + region);
+  }
+
+  private static List<String> reports(String log, String region, String function) {
+    Matcher m = Pattern.compile("\\[" + Pattern.quote(region + "/" + function) + "\\] REPORT RequestId: .*").matcher(log);
+    List<String> out = new ArrayList<>();
+    while (m.find()) {
+      out.add(m.group());
     }
-    headers.forEach(request::header);
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return out;
+  }
+
+  /** The Lambda RequestId behind an answer: its apigw-requestid header → the access log's integrationRequestId. */
+  private static String integrationRequestId(String log, HttpResponse<String> answer) {
+    String gatewayId = answer.headers().firstValue("apigw-requestid").orElseThrow();
+    Matcher m = Pattern.compile("\\{\"requestId\":\"" + Pattern.quote(gatewayId) + "\".*\"integrationRequestId\":\"([^\"]+)\"")
+        .matcher(log);
+    assertThat(m.find()).as("access-log line of " + gatewayId).isTrue();
+    return m.group(1);
+  }
+
+  private static String report(String log, String lambdaRequestId) {
+    Matcher m = Pattern.compile("REPORT RequestId: " + Pattern.quote(lambdaRequestId) + "\t[^\n]*").matcher(log);
+    assertThat(m.find()).as("REPORT line of " + lambdaRequestId).isTrue();
+    return m.group();
   }
 }

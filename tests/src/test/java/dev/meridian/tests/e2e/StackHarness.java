@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.meridian.local.LocalStack;
 import dev.meridian.local.jwt.TokenCommand;
 import dev.meridian.local.moto.MotoServer;
@@ -36,6 +34,9 @@ final class StackHarness implements AutoCloseable {
   static final String US = "us-east-1";
   static final String EU = "eu-west-1";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  /** Longer than the HTTP API's 30 s integration timeout: every call gets the gateway's own answer. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration WARM_UP_BUDGET = Duration.ofMinutes(3);
 
   private final LocalStack stack;
   final Path root;
@@ -53,27 +54,28 @@ final class StackHarness implements AutoCloseable {
 
   /** Two regions, time factor 0.1 (health interval 1 s, threshold 3, TTL 6 s), seeded. */
   static StackHarness up(String mode) throws Exception {
-    return up(mode, true);
+    return up(mode, mode, true);
   }
 
   /**
+   * @param name for the console log ({@code tests/target/local-stack-console-<name>.log})
    * @param seed whether the stack seeds its catalog itself ({@code false}: the test seeds what it
    *             needs through the HTTP API)
    */
-  static StackHarness up(String mode, boolean seed) throws Exception {
+  static StackHarness up(String name, String mode, boolean seed) throws Exception {
     Assumptions.assumeTrue(MotoServer.isAvailable(), () -> "moto unavailable: " + MotoServer.unavailableReason().orElse(""));
     Path root = Path.of("").toAbsolutePath();
     if (!Files.exists(root.resolve("template.yaml"))) {
       root = root.getParent();
     }
-    Path console = root.resolve("tests/target/local-stack-console-" + mode + ".log");
+    Path console = root.resolve("tests/target/local-stack-console-" + name + ".log");
     Files.createDirectories(console.getParent());
     long t0 = System.nanoTime();
     LocalStack stack = LocalStack.up(new LocalStack.Options(root, 2, mode, 0.1, null, 0, 0, seed,
         new PrintStream(Files.newOutputStream(console), true)));
     try {
       JsonNode endpoints = JSON.readTree(root.resolve(".local-stack/endpoints.json").toFile());
-      System.out.printf("[e2e %s] local stack ready after %d ms (endpoints.json readyAfterMillis %d)%n", mode,
+      System.out.printf("[e2e %s] local stack ready after %d ms (endpoints.json readyAfterMillis %d)%n", name,
           (System.nanoTime() - t0) / 1_000_000, endpoints.path("readyAfterMillis").asLong());
       return new StackHarness(stack, root, endpoints);
     } catch (IOException | RuntimeException e) {
@@ -91,15 +93,21 @@ final class StackHarness implements AutoCloseable {
   }
 
   /**
-   * Invokes every function of every region once (customer reads and /health), so that measured
-   * figures show replication and detection, not a first invocation's cold start.
+   * Invokes every function of every region until each has answered 200 once (customer reads and
+   * /health), so that later assertions and figures show replication, detection or timeouts, not a
+   * first invocation's cold start. On a busy machine a cold start can outlast the HTTP API's 30 s
+   * integration timeout (503); the environment keeps starting and the next call finds it warm.
    */
-  void warmUp(String customerToken) throws IOException, InterruptedException {
+  void warmUp(String customerToken) throws Exception {
     for (String name : List.of(US, EU)) {
       URI api = region(name);
-      call(api, "GET", "/orders", customerToken, null, Map.of());
-      call(api, "GET", "/products?limit=1", customerToken, null, Map.of());
-      call(api, "GET", "/health", null, null, Map.of());
+      for (String path : List.of("/orders", "/products?limit=1", "/health")) {
+        String token = path.equals("/health") ? null : customerToken;
+        Waited<Integer> warm = await(WARM_UP_BUDGET, 500, () -> call(api, "GET", path, token, null, Map.of()).statusCode(),
+            s -> s == 200);
+        assertThat(warm.met()).as(name + " GET " + path + " answered 200 within " + WARM_UP_BUDGET + " (last "
+            + warm.value() + ")").isTrue();
+      }
     }
   }
 
@@ -123,7 +131,7 @@ final class StackHarness implements AutoCloseable {
 
   static HttpResponse<String> call(URI base, String method, String path, String token, String body,
       Map<String, String> headers) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(CALL_TIMEOUT)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
@@ -170,39 +178,23 @@ final class StackHarness implements AutoCloseable {
     return json(answer).path("region").asText();
   }
 
+  /** The stack log ({@code .local-stack/logs/stack.log}): REPORT lines, access log, control actions. */
+  String stackLog() throws IOException {
+    return Files.readString(root.resolve(".local-stack/logs/stack.log"));
+  }
+
   JsonNode controlPost(String path) throws IOException, InterruptedException {
     HttpResponse<String> response = call(control, "POST", path, null, "", Map.of());
     assertThat(response.statusCode()).as("control POST " + path + ": " + response.body()).isEqualTo(200);
     return json(response);
   }
 
-  /**
-   * {@code GET /status} of the control API. WORKAROUND (local-stack bug, reported): the control API
-   * serializes the status with a plain ObjectMapper, which rejects the {@code java.time} fields of
-   * function and event-source snapshots (a checked {@code InvalidDefinitionException} the handler
-   * does not catch), so the connection closes without a response. When that happens the same
-   * {@link LocalStack#status()} document the control API would have served is read in process,
-   * converted to JSON in process; a line in the build log says so.
-   */
+  /** {@code GET /status} of the control API (what {@code ./local/stack status --json} prints). */
   JsonNode status() throws IOException, InterruptedException {
-    try {
-      HttpResponse<String> response = call(control, "GET", "/status", null, null, Map.of());
-      assertThat(response.statusCode()).as("control GET /status").isEqualTo(200);
-      return json(response);
-    } catch (IOException e) {
-      if (!statusWorkaroundReported) {
-        statusWorkaroundReported = true;
-        System.out.println("[e2e] WORKAROUND: control GET /status answered no response (" + e.getMessage()
-            + "); reading the same status document in process");
-      }
-      return STATUS_JSON.valueToTree(stack.status());
-    }
+    HttpResponse<String> response = call(control, "GET", "/status", null, null, Map.of());
+    assertThat(response.statusCode()).as("control GET /status: " + response.body()).isEqualTo(200);
+    return json(response);
   }
-
-  // java.time values as plain beans: the tests read only the replication links (strings and numbers).
-  private static final ObjectMapper STATUS_JSON = JsonMapper.builder()
-      .disable(MapperFeature.REQUIRE_HANDLERS_FOR_JAVA8_TIMES).build();
-  private boolean statusWorkaroundReported;
 
   /** Total backlog of every replication link, as the control API reports it. */
   long replicationBacklog() throws IOException, InterruptedException {
