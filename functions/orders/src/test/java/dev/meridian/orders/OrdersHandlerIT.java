@@ -190,7 +190,7 @@ class OrdersHandlerIT {
     HttpApiResponse mixed = call(order("carol", "k-mixed", "{\"lines\":[{\"productId\":\"cup\",\"quantity\":1},{\"productId\":\"usd-cup\",\"quantity\":1}]}"));
     assertThat(mixed.status()).isEqualTo(422);
     assertThat(mixed.json().get("type").asText()).endsWith("/mixed-currency");
-    wiring.catalog().upsert(new UpsertProduct(ProductId.of("rare"), "rare", "", Money.of(100, "EUR"), false), new CatalogService.IfMatch(1));
+    wiring.catalog().upsert(new UpsertProduct(ProductId.of("rare"), "rare", "", Money.of(100, "EUR"), false), new CatalogService.IfMatch(wiring.catalog().get(ProductId.of("rare")).orElseThrow().tag()));
     assertThat(call(order("carol", "k-inactive", lines("rare", 1))).json().get("type").asText()).endsWith("/product-inactive");
   }
 

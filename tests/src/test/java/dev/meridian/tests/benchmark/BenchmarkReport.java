@@ -60,13 +60,20 @@ final class BenchmarkReport {
   private final String loadAverageAtEnd;
   private final List<Measured> rows;
   private final Measured baseline;
+  private final LatencyStats emulator;
 
-  /** @throws IllegalArgumentException unless exactly one row is the baseline */
-  BenchmarkReport(BenchmarkSettings settings, Machine machine, String loadAverageAtEnd, List<Measured> rows) {
+  /**
+   * @param emulatorNanos DynamoDB GetItem calls from the benchmark straight to the emulator, timed in the same
+   *                      warm rounds as the functions
+   * @throws IllegalArgumentException unless exactly one row is the baseline
+   */
+  BenchmarkReport(BenchmarkSettings settings, Machine machine, String loadAverageAtEnd, List<Measured> rows,
+      List<Long> emulatorNanos) {
     this.settings = settings;
     this.machine = machine;
     this.loadAverageAtEnd = loadAverageAtEnd;
     this.rows = List.copyOf(rows);
+    this.emulator = LatencyStats.of(emulatorNanos);
     List<Measured> baselines = rows.stream().filter(Measured::baseline).toList();
     if (baselines.size() != 1) {
       throw new IllegalArgumentException("exactly one baseline row expected, found " + baselines.size());
@@ -108,6 +115,13 @@ final class BenchmarkReport {
     return out.toString();
   }
 
+  /** The emulator's own latency, to read the functions' warm figures against. */
+  String emulatorFloor() {
+    return String.format(Locale.ROOT, "moto alone (one DynamoDB GetItem from the benchmark JVM, %,d in the same "
+        + "rounds): p50 %s ms, p99 %s ms", emulator.count(), fractionMillis(emulator.medianMillis()),
+        fractionMillis(emulator.percentileMillis(99)));
+  }
+
   /** Every cold start, in the order measured per function. */
   String coldSamples() {
     StringBuilder out = new StringBuilder();
@@ -136,6 +150,10 @@ final class BenchmarkReport {
     m.put("os", machine.os());
     m.put("loadAverageAtStart", machine.loadAverage());
     m.put("loadAverageAtEnd", loadAverageAtEnd);
+    ObjectNode e = root.putObject("emulatorGetItem");
+    e.put("calls", emulator.count());
+    e.put("p50Ms", round(emulator.medianMillis()));
+    e.put("p99Ms", round(emulator.percentileMillis(99)));
     ArrayNode functions = root.putArray("functions");
     for (Measured row : rows) {
       ObjectNode f = functions.addObject();

@@ -25,7 +25,8 @@ class BenchmarkReportTest {
   }
 
   private final BenchmarkReport report = new BenchmarkReport(SETTINGS, MACHINE, "1.00 0.50 0.25",
-      List.of(measured("hello-world", true, 4000, 2), measured("catalog", false, 3000, 6)));
+      List.of(measured("hello-world", true, 4000, 2), measured("catalog", false, 3000, 6)),
+      List.of(3 * MS, 4 * MS, 5 * MS, 90 * MS));
 
   @Test
   void ratiosDivideByTheBaselineOfTheSameRun() {
@@ -45,6 +46,12 @@ class BenchmarkReportTest {
         "| catalog | `GET /catalog` | 1024 MB | 3,000 | 2,900 | 6.00 | 600.00 | 6 | 0.75× | 3.00× |");
     assertThat(lines[3]).startsWith("| hello-world (baseline) | `GET /hello-world` | 1024 MB | 4,000 | 3,900 | 2.00 | 200.00 |")
         .endsWith("| 1.00× | 1.00× |");
+  }
+
+  @Test
+  void theEmulatorsOwnLatencyIsReportedBesideTheTable() {
+    assertThat(report.emulatorFloor()).endsWith("4 in the same rounds): p50 4.50 ms, p99 90.00 ms");
+    assertThat(report.json().at("/emulatorGetItem/p50Ms").asDouble()).isEqualTo(4.5);
   }
 
   @Test
@@ -71,7 +78,8 @@ class BenchmarkReportTest {
 
   @Test
   void needsExactlyOneBaseline() {
-    assertThatThrownBy(() -> new BenchmarkReport(SETTINGS, MACHINE, "", List.of(measured("catalog", false, 1, 1))))
+    assertThatThrownBy(() -> new BenchmarkReport(SETTINGS, MACHINE, "", List.of(measured("catalog", false, 1, 1)),
+        List.of(MS)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -3,6 +3,8 @@ package dev.meridian.tests.benchmark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meridian.adapter.dynamodb.Items;
+import dev.meridian.adapter.dynamodb.TableDesign;
 import dev.meridian.adapter.http.testing.HttpApiResponse;
 import dev.meridian.adapter.http.testing.SampleEvent;
 import dev.meridian.local.lambda.Invoker.InvokeResult;
@@ -28,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /**
  * The cold/warm start benchmark (issue #3; a benchmark, not a test): each Meridian function, and a minimal Spring
@@ -45,7 +50,8 @@ import java.util.function.Supplier;
  *       function is started once, unmeasured, before (the package is extracted, the route checked).
  *   <li><b>Warm</b>: after one cold start per function and a warm-up, invocations of the warm environments in
  *       rounds (one per function per round, the starting function rotating), each as the caller waited for it
- *       through the Runtime API; one sequential client, nothing concurrent.
+ *       through the Runtime API; one sequential client, nothing concurrent. Each round also times one DynamoDB
+ *       GetItem from this JVM straight to moto: the emulator's share of a warm figure.
  * </ul>
  *
  * Every response is checked (status, and for the baseline the body): a figure of an error path would mean
@@ -66,10 +72,17 @@ public final class ColdWarmBenchmark {
 
   private final BenchmarkSettings settings;
   private final LambdaRuntime runtime;
+  private final DynamoDbClient dynamoDb;
+  private final GetItemRequest emulatorProbe;
+  private final List<Long> emulatorNanos = new ArrayList<>();
 
-  private ColdWarmBenchmark(BenchmarkSettings settings, LambdaRuntime runtime) {
+  private ColdWarmBenchmark(BenchmarkSettings settings, LambdaRuntime runtime, DynamoDbClient dynamoDb, String table) {
     this.settings = settings;
     this.runtime = runtime;
+    this.dynamoDb = dynamoDb;
+    this.emulatorProbe = GetItemRequest.builder().tableName(table).key(Map.of(
+        TableDesign.PK, AttributeValue.fromS(Items.PRODUCT_PREFIX + "cup"),
+        TableDesign.SK, AttributeValue.fromS(Items.PRODUCT_SK))).build();
   }
 
   public static void main(String[] args) {
@@ -110,12 +123,15 @@ public final class ColdWarmBenchmark {
       LambdaRuntime.Options options = new LambdaRuntime.Options(root, work.resolve("work"), work.resolve("logs"),
           Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString()), line -> {}, "123456789012", "meridian",
           Duration.ofSeconds(60), Duration.ofSeconds(2));
-      try (LambdaRuntime runtime = new LambdaRuntime(home.region(), functions, options)) {
-        ColdWarmBenchmark benchmark = new ColdWarmBenchmark(settings, runtime);
+      try (LambdaRuntime runtime = new LambdaRuntime(home.region(), functions, options);
+          DynamoDbClient dynamoDb = moto.dynamoDb(home.region())) {
+        ColdWarmBenchmark benchmark = new ColdWarmBenchmark(settings, runtime, dynamoDb, provisioned.get(0).tableName());
         List<Measured> measured = benchmark.measure(functions);
-        BenchmarkReport report = new BenchmarkReport(settings, machine, Machine.loadAverageNow(), measured);
+        BenchmarkReport report = new BenchmarkReport(settings, machine, Machine.loadAverageNow(), measured,
+            benchmark.emulatorNanos);
         System.out.println();
         System.out.print(report.table());
+        System.out.println(report.emulatorFloor());
         System.out.println();
         System.out.print(report.coldSamples());
         System.out.println("load average at start: " + machine.loadAverage() + "; at end: " + Machine.loadAverageNow());
@@ -145,7 +161,7 @@ public final class ColdWarmBenchmark {
     for (Subject subject : subjects) {
       invoke(subject, subject.event().get());
     }
-    subjects.forEach(s -> runtime.stop(s.logicalId()));
+    subjects.forEach(s -> runtime.recycle(s.logicalId(), java.time.Duration.ofSeconds(60)));
     System.out.println("checked: every measured request answers as expected");
 
     Map<String, List<ColdSample>> cold = new LinkedHashMap<>();
@@ -169,6 +185,7 @@ public final class ColdWarmBenchmark {
       for (Subject subject : rotated(subjects, i)) {
         warmInvocation(subject);
       }
+      emulatorRoundTrip();
     }
     System.out.printf("warm-up done (%d per function); measuring %,d warm invocations per function%n",
         settings.warmUp(), settings.warmInvocations());
@@ -184,11 +201,12 @@ public final class ColdWarmBenchmark {
         warm.get(subject.name()).add(timed[0]);
         durations.get(subject.name()).add(timed[1]);
       }
+      emulatorNanos.add(emulatorRoundTrip());
       if ((i + 1) % 250 == 0) {
         System.out.printf("warm %,d/%,d%n", i + 1, settings.warmInvocations());
       }
     }
-    subjects.forEach(s -> runtime.stop(s.logicalId()));
+    subjects.forEach(s -> runtime.recycle(s.logicalId(), java.time.Duration.ofSeconds(60)));
 
     List<Measured> measured = new ArrayList<>();
     for (Subject subject : subjects) {
@@ -256,7 +274,7 @@ public final class ColdWarmBenchmark {
   }
 
   private ColdSample coldStart(Subject subject) {
-    runtime.stop(subject.logicalId());
+    runtime.recycle(subject.logicalId(), java.time.Duration.ofSeconds(60));
     byte[] event = subject.event().get();
     long started = System.nanoTime();
     InvokeResult result = runtime.invoke(subject.logicalId(), event);
@@ -266,7 +284,7 @@ public final class ColdWarmBenchmark {
       throw new IllegalStateException(subject.name() + ": expected a cold start");
     }
     Duration init = runtime.status(subject.logicalId()).lastInitDuration();
-    runtime.stop(subject.logicalId());
+    runtime.recycle(subject.logicalId(), java.time.Duration.ofSeconds(60));
     return new ColdSample(total, init.toNanos(), result.duration().toNanos());
   }
 
@@ -282,6 +300,20 @@ public final class ColdWarmBenchmark {
           + "series (see " + runtime.status(subject.logicalId()).logFile() + ")");
     }
     return new long[] {elapsed, result.duration().toNanos()};
+  }
+
+  /**
+   * One GetItem of a product straight from this JVM: what a single DynamoDB call to moto costs at this moment,
+   * without any function in between. Each function's request makes at least one such call.
+   */
+  private long emulatorRoundTrip() {
+    long started = System.nanoTime();
+    boolean found = dynamoDb.getItem(emulatorProbe).hasItem();
+    long elapsed = System.nanoTime() - started;
+    if (!found) {
+      throw new IllegalStateException("moto lost the product item " + emulatorProbe.key());
+    }
+    return elapsed;
   }
 
   private InvokeResult invoke(Subject subject, byte[] event) {

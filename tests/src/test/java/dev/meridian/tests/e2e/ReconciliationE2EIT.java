@@ -84,7 +84,7 @@ class ReconciliationE2EIT {
         LOG_START.put(log.toAbsolutePath().normalize(), Files.exists(log) ? Files.size(log) : 0L);
       }
     }
-    stack = StackHarness.up("active-active", false);
+    stack = StackHarness.up("reconciliation", "active-active", false);
     us = stack.region(US);
     eu = stack.region(EU);
     alice = token("alice", false);
