@@ -41,6 +41,7 @@ class RealTemplateTest {
       Map.entry("GET /orders", "MeridianJwt []"),
       Map.entry("GET /orders/{id}", "MeridianJwt []"),
       Map.entry("POST /orders/{id}/cancel", "MeridianJwt []"),
+      Map.entry("GET /admin/conflicts", "MeridianJwt [meridian/admin]"),
       Map.entry("GET /admin/control", "MeridianJwt [meridian/admin]"),
       Map.entry("PUT /admin/control/kill-switch/{region}", "MeridianJwt [meridian/admin]"),
       Map.entry("POST /admin/control/promote/{region}", "MeridianJwt [meridian/admin]"),
@@ -97,17 +98,20 @@ class RealTemplateTest {
           entry("POWERTOOLS_METRICS_NAMESPACE", "Meridian"),
           entry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
     }
+    for (FunctionSpec f : model.functions()) {
+      assertThat(f.environment()).contains(entry("STOCK_LOW_WATER_MARK", "5"), entry("PENDING_STOCK_TIMEOUT_SECONDS", "300"));
+    }
     assertThat(function(model, "CatalogFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "catalog")
-        .hasSize(10);
+        .hasSize(12);
     assertThat(function(model, "OrdersFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "orders");
     assertThat(function(model, "HealthFunction").environment()).contains(entry("POWERTOOLS_SERVICE_NAME", "health"),
         entry("HEARTBEAT_INTERVAL_MS", "60000"),
         entry("RECONCILE_QUEUE_URL", LocalNames.queueUrl(region, queue(model, "ReconcileQueue").name())));
     assertThat(function(model, "PublisherFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "publisher")
-        .hasSize(10);
+        .hasSize(12);
     assertThat(function(model, "ReconcilerFunction").environment()).contains(
         entry("POWERTOOLS_SERVICE_NAME", "reconciler"), entry("RECONCILE_DEAD_LETTER_QUEUE_URL",
-            LocalNames.queueUrl(region, queue(model, "ReconcileDeadLetterQueue").name()))).hasSize(11);
+            LocalNames.queueUrl(region, queue(model, "ReconcileDeadLetterQueue").name()))).hasSize(13);
   }
 
   @ParameterizedTest
@@ -118,7 +122,8 @@ class RealTemplateTest {
     assertThat(function(model, "PublisherFunction").events()).containsExactly(new EventSourceSpec.DynamoDbStream(
         "TableChanges", "meridian", 100, "TRIM_HORIZON", 10, true, true, "PublisherFailureQueue"));
     assertThat(function(model, "ReconcilerFunction").events()).containsExactly(
-        new EventSourceSpec.Sqs("RemoteChanges", "ReconcileQueue", 10, true));
+        new EventSourceSpec.Sqs("RemoteChanges", "ReconcileQueue", 10, true),
+        new EventSourceSpec.Schedule("PendingStockSweep", 60, null, true));
     assertThat(queue(model, "PublisherFailureQueue").messageRetentionSeconds()).isEqualTo(1_209_600);
     // the queue outlives a batch that times out: 6 x the reconciler's timeout
     assertThat(queue(model, "ReconcileQueue").visibilityTimeoutSeconds())
