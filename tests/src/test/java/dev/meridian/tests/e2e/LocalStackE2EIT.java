@@ -31,7 +31,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackE2EIT {
   private static final List<String> REGIONS = List.of(US, EU);
+  /** The functions HTTP reaches (each cold-starts once, then serves warm). */
   private static final List<String> FUNCTIONS = List.of("CatalogFunction", "OrdersFunction", "HealthFunction");
+  /** Every function of the template, in its order. */
+  private static final List<String> ALL_FUNCTIONS = List.of("CatalogFunction", "OrdersFunction", "HealthFunction",
+      "PublisherFunction", "ReconcilerFunction");
   /**
    * Past the SDK's 2 s per-attempt timeout (DynamoDbClients), so a hanging DynamoDB call is still
    * being retried when Lambda stops the invocation, and below its 5 s total, after which the
@@ -139,14 +143,15 @@ class LocalStackE2EIT {
         assertThat(q.path("inFlight").isNumber()).isTrue();
         queues.add(q.path("logicalId").asText());
       });
-      assertThat(queues).as(region + " queues and their DLQs").contains("ReconcileQueue", "ReconcileDeadLetterQueue");
+      assertThat(queues).as(region + " queues and their DLQs").contains("ReconcileQueue", "ReconcileDeadLetterQueue",
+          "PublisherFailureQueue");
       List<String> functions = new ArrayList<>();
       r.path("functions").forEach(f -> {
         assertThat(f.path("state").asText()).as(region + " " + f.path("logicalId") + " cold/warm").isIn("COLD", "STARTING", "WARM");
         assertThat(f.path("timeoutSeconds").asInt()).isPositive();
         functions.add(f.path("logicalId").asText());
       });
-      assertThat(functions).containsExactlyElementsOf(FUNCTIONS);
+      assertThat(functions).containsExactlyElementsOf(ALL_FUNCTIONS);
       assertThat(r.path("dynamoDb").path("stalled").asBoolean(true)).as(region + " DynamoDB proxy").isFalse();
     }
     for (String links : List.of("replication", "eventLinks")) {
