@@ -214,6 +214,9 @@ class StreamPollerIT {
       assertThat(invoker.calls()).extracting(FakeInvoker.Call::keys).containsExactly(List.of("q1", "q2", "q3"));
       assertThat(record.get("DDBStreamBatchInfo").get("batchSize").asInt()).isEqualTo(2); // q2, q3
       assertThat(record.get("responseContext").get("functionError").isNull()).isTrue();
+      // The poller sends the failure record before it counts what it discarded: wait for the counters.
+      Await.until(Duration.ofSeconds(10), "the batch accounted for",
+          () -> poller.status().succeeded() == 1 && poller.status().discarded() == 2);
       assertThat(poller.status().succeeded()).isEqualTo(1);
       assertThat(poller.status().discarded()).isEqualTo(2);
     }
