@@ -401,6 +401,9 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /** The last lines moto printed, for error messages; optionally echoed live. */
+  /** The launcher's line for a DynamoDB request that held its lock long enough to stall every other caller. */
+  static final String SLOW_REQUEST_PREFIX = "moto: slow ";
+
   private static final class OutputTail {
     private static final int MAX_LINES = 100;
     private final ArrayDeque<String> lines = new ArrayDeque<>();
@@ -411,7 +414,7 @@ public final class MotoServer implements AutoCloseable {
     }
 
     synchronized void add(String line) {
-      if (echo) {
+      if (echo || line.startsWith(SLOW_REQUEST_PREFIX)) {
         System.err.println("[moto] " + line);
       }
       if (lines.size() == MAX_LINES) {

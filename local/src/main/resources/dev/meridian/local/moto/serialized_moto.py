@@ -16,13 +16,16 @@ Contract (relied on by dev.meridian.local.moto.MotoServer):
   * exits 3 with an install hint on stderr when moto[server] is not importable.
 """
 import argparse
+import faulthandler
 import logging
 import os
 import signal
 import sys
 import threading
+import time
 
 MISSING_EXIT_CODE = 3
+SLOW_REQUEST_SECONDS = 1.0
 
 # Backends (as resolved by moto's dispatcher) that share DynamoDB table state.
 # moto_api is included so /moto-api/reset never runs in the middle of a write.
@@ -46,7 +49,9 @@ class SerializedDynamoDb:
             SERIALIZED_TARGET_PREFIXES
         ):
             return app(environ, start_response)
+        waited = time.monotonic()
         with self.lock:
+            started = time.monotonic()
             result = app(environ, start_response)
             # Drain the body inside the lock: a lazily generated body could
             # still be reading table state after we release it.
@@ -55,7 +60,47 @@ class SerializedDynamoDb:
             finally:
                 if hasattr(result, "close"):
                     result.close()
+            held = time.monotonic() - started
+        if held > SLOW_REQUEST_SECONDS:
+            # Every other DynamoDB caller waited this long: worth a line for whoever debugs a stall.
+            print(
+                f"moto: slow DynamoDB request {target or environ.get('PATH_INFO')} held the lock {held * 1000:.0f} ms"
+                f" (waited {(started - waited) * 1000:.0f} ms for it)",
+                file=sys.stderr,
+                flush=True,
+            )
         return [body]
+
+
+def _cache_jsonpath_parsing():
+    """Parse each JSONPath once.
+
+    For every event it delivers to a target, moto's EventBridge evaluates eight JSONPath
+    expressions, and jsonpath_ng builds a new LALR parser for each parse (about 12 ms of CPU on a
+    quiet machine, far more under contention). Holding the GIL that long per event starved every
+    DynamoDB request: a 3-region stack stalled while seeding. Parsed paths are immutable
+    expression trees, so sharing them is safe.
+    """
+    try:
+        import functools
+
+        import jsonpath_ng.ext
+    except ImportError:  # moto without EventBridge extras: nothing to speed up
+        return
+    jsonpath_ng.ext.parse = functools.lru_cache(maxsize=1024)(jsonpath_ng.ext.parse)
+
+
+def _cache_backend_listing():
+    """List moto's service packages once.
+
+    moto's dispatcher lists its package directory (about 150 stat calls, 1 ms) under its own
+    global lock to route every request: a fifth of the emulator's capacity at 200 requests a
+    second. The installed packages do not change while the server runs.
+    """
+    from moto import backends
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
 
 
 def _exit_on_stdin_eof():
@@ -97,9 +142,13 @@ def main(argv=None):
     # Per-request access logs cost time and fill the parent's pipe; errors still log.
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
 
+    # `kill -USR1 <pid>` prints every thread's stack (visible with -Dmeridian.moto.verbose=true): what a stalled emulator is doing.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
 
+    _cache_jsonpath_parsing()
+    _cache_backend_listing()
     app = SerializedDynamoDb(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.exit_on_stdin_eof:
