@@ -31,6 +31,11 @@ final class Seeder {
           new int[] {2, 1, 1}));
 
 
+  /** How long seeding keeps repeating a request that failed for want of time, not for a reason. */
+  private static final Duration RETRY_BUDGET = Duration.ofMinutes(3);
+  /** Longer than the HTTP API's 30 s integration timeout: the gateway answers first. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+
   private final HttpClient http;
   private final DevIssuer issuer;
   private final Map<String, URI> regions;
@@ -86,33 +91,55 @@ final class Seeder {
         + (standbys.isEmpty() ? "" : "; not stocked in " + standbys + " (standby: refuses writes; restock after promotion)"));
   }
 
+  /** Waits until the region reads the product (replication, or the region's first cold start, can take a while). */
   private void awaitReplicated(URI region, String productId, String token) throws IOException, InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      HttpResponse<String> response = send(HttpRequest.newBuilder(region.resolve("/products/" + productId))
-          .header("Authorization", "Bearer " + token).GET());
-      if (response.statusCode() == 200) {
-        return;
+    long deadline = System.nanoTime() + RETRY_BUDGET.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(region.resolve("/products/" + productId))
+            .header("Authorization", "Bearer " + token).GET());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (java.net.http.HttpTimeoutException e) {
+        log.accept("seeding: GET " + productId + " in " + region + " not answered within " + CALL_TIMEOUT.toSeconds() + " s");
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("product " + productId + " did not replicate to " + region + " within 30 s");
+    throw new IllegalStateException("product " + productId + " not readable in " + region + " within " + RETRY_BUDGET);
   }
 
   /**
-   * Sends, and repeats a request the store answered 5xx (its DynamoDB calls timed out on a busy
-   * machine), up to 5 times. A create that did succeed before answers 412 on the repeat, which
-   * seeding accepts; a repeated restock may add its units twice, harmless for a demo catalog.
+   * Sends, and repeats a request that timed out or that the store answered 5xx (its DynamoDB calls
+   * timed out while the machine was busy starting every function at once), with growing pauses
+   * for up to {@link #RETRY_BUDGET}. A create that did succeed before answers 412 on the repeat,
+   * which seeding accepts; a repeated restock may add its units twice, harmless for a demo catalog.
    */
   private HttpResponse<String> sendRetrying(java.util.function.Supplier<HttpRequest.Builder> request)
       throws IOException, InterruptedException {
-    HttpResponse<String> response = send(request.get());
-    for (int attempt = 1; attempt < 5 && response.statusCode() / 100 == 5 && !refusedByStandby(response); attempt++) {
-      log.accept("seeding: " + response.statusCode() + " from " + response.uri() + ", retrying");
-      Thread.sleep(1_000L * attempt);
-      response = send(request.get());
+    long deadline = System.nanoTime() + RETRY_BUDGET.toNanos();
+    long pauseMillis = 500;
+    while (true) {
+      String failure;
+      try {
+        HttpResponse<String> response = send(request.get());
+        if (response.statusCode() / 100 != 5 || refusedByStandby(response)) {
+          return response;
+        }
+        failure = response.statusCode() + " from " + response.uri();
+        if (System.nanoTime() > deadline) {
+          return response;
+        }
+      } catch (java.net.http.HttpTimeoutException e) {
+        failure = "no answer within " + CALL_TIMEOUT.toSeconds() + " s";
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      log.accept("seeding: " + failure + ", retrying in " + pauseMillis + " ms");
+      Thread.sleep(pauseMillis);
+      pauseMillis = Math.min(pauseMillis * 2, 8_000);
     }
-    return response;
   }
 
   private static boolean refusedByStandby(HttpResponse<String> response) {
@@ -120,6 +147,6 @@ final class Seeder {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(request.timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
   }
 }
