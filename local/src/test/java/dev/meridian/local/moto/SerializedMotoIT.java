@@ -160,6 +160,45 @@ class SerializedMotoIT {
     }
   }
 
+  /**
+   * A cancelled transaction must leave no trace: no item, no stream record, and a stream that the
+   * iterators already handed out keep reading. Plain moto 5.2.1 fails all but the first: its
+   * rollback swaps in deep copies of the tables, so a consumer's iterator saw an INSERT of the
+   * rolled-back order and then nothing ever again (the launcher backs up items instead).
+   */
+  @Test
+  void cancelledTransactionLeavesNoStreamRecordAndTheStreamKeepsFlowing(MotoServer moto) {
+    String region = "ap-southeast-1";
+    try (DynamoDbClient ddb = moto.dynamoDb(region);
+        DynamoDbStreamsClient streams = moto.dynamoDbStreams(region)) {
+      createTable(ddb, "tx-stream");
+      String streamArn = ddb.updateTable(r -> r.tableName("tx-stream")
+              .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
+          .tableDescription().latestStreamArn();
+      Map<String, AttributeValue> stock = key("stock");
+      ddb.putItem(r -> r.tableName("tx-stream").item(with(stock, "units", n(1))));
+      String shardId = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
+      String iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId)
+          .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
+
+      // An order for 2 units: the order's put passes, the stock condition fails, both are cancelled.
+      assertThatThrownBy(() -> ddb.transactWriteItems(r -> r.transactItems(
+          t -> t.put(p -> p.tableName("tx-stream").item(with(key("order-1"), "units", n(2)))
+              .conditionExpression("attribute_not_exists(pk)")),
+          t -> t.update(u -> u.tableName("tx-stream").key(stock).updateExpression("SET units = units - :two")
+              .conditionExpression("units >= :two").expressionAttributeValues(Map.of(":two", n(2)))))))
+          .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.class);
+      ddb.putItem(r -> r.tableName("tx-stream").item(with(key("after"), "units", n(0))));
+
+      List<Record> records = streams.getRecords(r -> r.shardIterator(iterator)).records();
+      assertThat(get(ddb, "tx-stream", key("order-1"))).as("the cancelled order").isEmpty();
+      assertThat(get(ddb, "tx-stream", stock).get("units").n()).as("stock after the cancelled order").isEqualTo("1");
+      assertThat(records).extracting(rec -> rec.eventNameAsString() + " " + rec.dynamodb().keys().get("pk").s())
+          .as("what a consumer holding an iterator from before the transaction reads")
+          .containsExactly("INSERT after");
+    }
+  }
+
   @Test
   void sequentialPutItemThroughput(MotoServer moto) {
     int warmUp = 20;
