@@ -65,6 +65,12 @@ final class StackUnderTest implements AutoCloseable {
     long t0 = System.nanoTime();
     Process child = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
         .redirectOutput(console.toFile()).start();
+    // Ctrl-C or a kill of this command must not leave the stack (and its moto and JVMs) running.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (child.isAlive()) {
+        child.destroy();
+      }
+    }, "figures-stop-stack"));
     long deadline = t0 + READY_BUDGET.toNanos();
     while (true) {
       if (Files.exists(endpointsFile)) {
