@@ -189,6 +189,32 @@ def _back_up_transactions_by_item():
     dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def _one_stream_record_per_created_item():
+    """An UpdateItem that creates its item writes one INSERT record, as DynamoDB does.
+
+    moto creates the item with its key alone, then applies the update, and streams both states:
+    a key-only INSERT, then the INSERT of the real item. A replica applying the first briefly
+    holds a bare key where an allocation should be, and a reader in that window fails on it (the
+    reconciler did). The key-only record is dropped and the real one takes its sequence number.
+    """
+    from moto.dynamodb import models as dynamodb_models
+
+    original = dynamodb_models.DynamoDBBackend.update_item
+
+    def update_item(self, table_name, key, *args, **kwargs):
+        shard = self.get_table(table_name).stream_shard
+        before = None if shard is None else len(shard.items)
+        item = original(self, table_name, key, *args, **kwargs)
+        if before is not None and len(shard.items) == before + 2:
+            bare, created = shard.items[before], shard.items[before + 1]
+            if bare.record["eventName"] == "INSERT" and created.record["eventName"] == "INSERT":
+                created.record["dynamodb"]["SequenceNumber"] = bare.record["dynamodb"]["SequenceNumber"]
+                del shard.items[before]
+        return item
+
+    dynamodb_models.DynamoDBBackend.update_item = update_item
+
+
 def _exit_on_stdin_eof():
     # os.read, not sys.stdin: a daemon thread blocked inside sys.stdin holds its buffer lock,
     # and interpreter shutdown then waits 1 s for it and aborts ("Fatal Python error").
@@ -236,6 +262,7 @@ def main(argv=None):
     _cache_jsonpath_parsing()
     _cache_backend_listing()
     _back_up_transactions_by_item()
+    _one_stream_record_per_created_item()
     app = SerializedDynamoDb(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.exit_on_stdin_eof:

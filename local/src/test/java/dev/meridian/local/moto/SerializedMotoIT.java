@@ -199,6 +199,40 @@ class SerializedMotoIT {
     }
   }
 
+  /**
+   * DynamoDB streams one INSERT with the whole new item for an UpdateItem that creates it; plain
+   * moto 5.2.1 streams a key-only INSERT first, which a replica briefly applied as a bare key.
+   * Sequence numbers stay consecutive, so a consumer resuming after a record misses nothing.
+   */
+  @Test
+  void updateThatCreatesAnItemStreamsOneInsertOfTheWholeItem(MotoServer moto) {
+    String region = "ap-southeast-1";
+    try (DynamoDbClient ddb = moto.dynamoDb(region);
+        DynamoDbStreamsClient streams = moto.dynamoDbStreams(region)) {
+      createTable(ddb, "created-by-update");
+      String streamArn = ddb.updateTable(r -> r.tableName("created-by-update")
+              .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
+          .tableDescription().latestStreamArn();
+      String shardId = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
+      ddb.updateItem(r -> r.tableName("created-by-update").key(key("allocation"))
+          .updateExpression("SET available = if_not_exists(available, :zero) + :five, productId = :id")
+          .expressionAttributeValues(Map.of(":zero", n(0), ":five", n(5), ":id", s("mug"))));
+      ddb.putItem(r -> r.tableName("created-by-update").item(with(key("next"), "units", n(1))));
+
+      List<Record> records = streams.getRecords(r -> r.shardIterator(streams.getShardIterator(i -> i.streamArn(streamArn)
+          .shardId(shardId).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator())).records();
+      assertThat(records).extracting(rec -> rec.eventNameAsString() + " " + rec.dynamodb().keys().get("pk").s())
+          .containsExactly("INSERT allocation", "INSERT next");
+      assertThat(records.get(0).dynamodb().newImage()).containsKeys("available", "productId");
+      String first = records.get(0).dynamodb().sequenceNumber();
+      List<Record> after = streams.getRecords(r -> r.shardIterator(streams.getShardIterator(i -> i.streamArn(streamArn)
+          .shardId(shardId).shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(first))
+          .shardIterator())).records();
+      assertThat(after).extracting(rec -> rec.dynamodb().keys().get("pk").s()).as("resuming after the first record")
+          .containsExactly("next");
+    }
+  }
+
   @Test
   void sequentialPutItemThroughput(MotoServer moto) {
     int warmUp = 20;
