@@ -6,6 +6,7 @@ import static dev.meridian.tests.e2e.StackHarness.await;
 import static dev.meridian.tests.e2e.StackHarness.call;
 import static dev.meridian.tests.e2e.StackHarness.json;
 import static dev.meridian.tests.e2e.StackHarness.placeOrder;
+import static dev.meridian.tests.e2e.StackHarness.setupCall;
 import static dev.meridian.tests.e2e.StackHarness.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +26,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Cross-region reconciliation end to end, on a two-region stack started from template.yaml: the
@@ -43,12 +39,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *   <li>During a full partition, each region edits a different field of the same product and both
  *       edit its price; after the heal both regions hold the field-by-field merge (item-level last
  *       writer wins alone would lose one side's edit) and the price race is recorded as a conflict.
+ *   <li>During a full partition: the last units of a product are ordered in both regions at once
+ *       (two orders per region for one unit each); one order is cancelled in both regions, another
+ *       only in the region that does not hold its units; one Idempotency-Key placed in us-east-1 is
+ *       retried in eu-west-1, which reserves a second time. After the heal, within
+ *       {@link #RACE_CONVERGENCE_BOUND}, both regions agree on every order and allocation; no unit is
+ *       oversold, none lost, none released twice; the duplicate reservation is released by the region
+ *       that made it, and both regions list that conflict.
  *   <li>Afterwards: the publisher and reconciler of both regions were invoked and never failed, and
  *       the reconcile dead-letter queue and the publisher's on-failure queue are empty.
  * </ol>
  *
- * <p>Conflict records are read from the replicas' tables through the emulator (pk {@code CONFLICTS}):
- * the admin route that lists them is not part of this stack yet.
+ * <p>Everything is observed through the HTTP API only: conflicts through {@code GET /admin/conflicts},
+ * stock through {@code GET /products/{id}}, orders through their owner's {@code GET /orders/{id}}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReconciliationE2EIT {
@@ -90,9 +93,9 @@ class ReconciliationE2EIT {
     alice = token("alice", false);
     ops = token("ops", true);
     // Setup, not the behaviour under test: retried while the cold functions or a busy emulator answer 503.
-    retryOn503(() -> call(us, "PUT", "/products/" + STOCKED, ops, product(STOCKED, "e2e", 1200),
+    setupCall(() -> call(us, "PUT", "/products/" + STOCKED, ops, product(STOCKED, "e2e", 1200),
         Map.of("If-None-Match", "*")), 201, 412);
-    retryOn503(() -> call(us, "POST", "/products/" + STOCKED + "/stock", ops, "{\"units\":5}", Map.of()), 200);
+    setupCall(() -> call(us, "POST", "/products/" + STOCKED + "/stock", ops, "{\"units\":5}", Map.of()), 200);
     stack.warmUp(alice);
   }
 
@@ -202,8 +205,196 @@ class ReconciliationE2EIT {
    * (a loaded emulator timing out, retried by the stream mapping: such retries are counted as
    * failures by the source and printed here, not failed on).
    */
+  /**
+   * Orders still waiting for units at the heal are cancelled by the reconciler's sweep once they are
+   * older than the pending-stock timeout (300 s × time factor 0.1 = 30 s, swept every 6 s); then
+   * events and replication carry the last writes (seconds). Slack for a loaded 2-core machine.
+   */
+  static final Duration RACE_CONVERGENCE_BOUND = Duration.ofSeconds(90);
+
   @Test
   @Order(3)
+  void racesDuringAPartitionConvergeWithoutOversellingAndTheDuplicateReservationIsReleased() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String last = "e2e-last-" + suffix;      // one unit in each region
+    String dup = "e2e-dup-" + suffix;        // the key retried in the other region
+    String cancelled = "e2e-cancel-" + suffix;
+    Map<String, Long> stocked = new java.util.LinkedHashMap<>(); // product -> units restocked over both regions
+    createAndAwaitReplica(last);
+    createAndAwaitReplica(dup);
+    createAndAwaitReplica(cancelled);
+    for (URI region : List.of(us, eu)) {
+      setupCall(() -> call(region, "POST", "/products/" + last + "/stock", ops, "{\"units\":1}", Map.of()), 200);
+      setupCall(() -> call(region, "POST", "/products/" + dup + "/stock", ops, "{\"units\":5}", Map.of()), 200);
+    }
+    setupCall(() -> call(us, "POST", "/products/" + cancelled + "/stock", ops, "{\"units\":5}", Map.of()), 200);
+    stocked.put(last, 2L);
+    stocked.put(dup, 10L);
+    stocked.put(cancelled, 5L);
+    String cancelledBoth = json(placeWithKey(us, cancelled, "e2e-cb-" + suffix, 201)).path("id").asText();
+    String cancelledRemotely = json(placeWithKey(us, cancelled, "e2e-cr-" + suffix, 201)).path("id").asText();
+    // Each region must see the other's unit of `last` (so an order it cannot cover locally is accepted
+    // as pending, 202) and both orders (so either region can cancel them).
+    for (URI region : List.of(us, eu)) {
+      var views = await(REPLICATION_BOUND, 100, () -> allocations(region, last), a -> a.size() == 2
+          && a.values().stream().allMatch(v -> v.path("available").asLong() == 1));
+      assertThat(views.met()).as("both allocations of " + last + " as " + region + " sees them: " + views.value()).isTrue();
+    }
+    for (String id : List.of(cancelledBoth, cancelledRemotely)) {
+      var copied = await(REPLICATION_BOUND, 100, () -> call(eu, "GET", "/orders/" + id, alice, null, Map.of()).statusCode(),
+          st -> st == 200);
+      assertThat(copied.met()).as("order " + id + " readable in " + EU).isTrue();
+    }
+
+    Map<String, String> acknowledged = new java.util.LinkedHashMap<>(); // order id -> status answered to the customer
+    String duplicate;
+    stack.controlPost("/links/" + US + "/" + EU + "/partition");
+    try {
+      // The last units, ordered in both regions at once.
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<HttpResponse<String>>> racing = new ArrayList<>();
+        for (URI region : List.of(us, us, eu, eu)) {
+          String key = "e2e-last-" + UUID.randomUUID();
+          racing.add(pool.submit(() -> placeWithKey(region, last, key, 201, 202, 409)));
+        }
+        for (var answer : racing) {
+          HttpResponse<String> response = answer.get();
+          if (response.statusCode() != 409) {
+            acknowledged.put(json(response).path("id").asText(), json(response).path("status").asText());
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      System.out.printf("[e2e reconciliation] last units raced during the partition: %s%n", acknowledged);
+      assertThat(acknowledged.values().stream().filter("PLACED"::equals).count())
+          .as("orders confirmed at once: at most one per region's single unit " + acknowledged).isLessThanOrEqualTo(2);
+
+      // The same order changed on both sides, and one cancelled where its units are not held.
+      for (URI region : List.of(us, eu)) {
+        HttpResponse<String> cancel = call(region, "POST", "/orders/" + cancelledBoth + "/cancel", alice, null, Map.of());
+        assertThat(cancel.statusCode()).as("cancel " + cancelledBoth + " in " + region + ": " + cancel.body()).isEqualTo(200);
+      }
+      HttpResponse<String> remoteCancel = call(eu, "POST", "/orders/" + cancelledRemotely + "/cancel", alice, null, Map.of());
+      assertThat(remoteCancel.statusCode()).as("cancel in " + EU + ": " + remoteCancel.body()).isEqualTo(200);
+
+      // A key placed in us-east-1 and retried in eu-west-1, which cannot know it yet: two reservations.
+      String key = "e2e-retried-" + suffix;
+      duplicate = json(placeWithKey(us, dup, key, 201)).path("id").asText();
+      HttpResponse<String> retried = placeWithKey(eu, dup, key, 201);
+      assertThat(json(retried).path("id").asText()).as("the retry names the same order").isEqualTo(duplicate);
+      acknowledged.put(duplicate, "PLACED");
+    } finally {
+      stack.controlPost("/links/" + US + "/" + EU + "/heal");
+    }
+
+    List<String> orders = new ArrayList<>(acknowledged.keySet());
+    orders.add(cancelledBoth);
+    orders.add(cancelledRemotely);
+    var converged = await(RACE_CONVERGENCE_BOUND, 500, () -> divergence(orders, List.copyOf(stocked.keySet()), duplicate),
+        List::isEmpty);
+    System.out.printf("[e2e reconciliation] partitioned races converged %d ms after the heal (bound %d ms)%n",
+        converged.millis(), RACE_CONVERGENCE_BOUND.toMillis());
+    assertThat(converged.value()).as("still different or unsettled " + RACE_CONVERGENCE_BOUND + " after the heal").isEmpty();
+
+    // Every acknowledged order survived, only ever moving forward; the pending ones were decided.
+    Map<String, JsonNode> settled = new java.util.LinkedHashMap<>();
+    for (String id : orders) {
+      settled.put(id, json(call(us, "GET", "/orders/" + id, alice, null, Map.of())));
+    }
+    acknowledged.forEach((id, status) -> assertThat(settled.get(id).path("status").asText())
+        .as("order " + id + " acknowledged " + status).isIn(status.equals("PLACED") ? List.of("PLACED") : List.of("PLACED", "CANCELLED")));
+    assertThat(settled.get(cancelledBoth).path("status").asText()).as("cancelled in both regions").isEqualTo("CANCELLED");
+    assertThat(settled.get(cancelledRemotely).path("status").asText()).as("cancelled in " + EU).isEqualTo("CANCELLED");
+
+    // Stock: conserved, never negative, nothing oversold, every live order holding its unit.
+    for (String product : stocked.keySet()) {
+      Map<String, JsonNode> view = allocations(us, product);
+      long total = 0;
+      long held = 0;
+      for (JsonNode a : view.values()) {
+        assertThat(a.path("available").asLong()).as(product + " available in " + a.path("region").asText()).isNotNegative();
+        total += a.path("available").asLong() + a.path("reserved").asLong() + a.path("sold").asLong();
+        held += a.path("reserved").asLong() + a.path("sold").asLong();
+      }
+      long live = settled.values().stream().filter(o -> o.path("status").asText().equals("PLACED"))
+          .filter(o -> o.path("lines").get(0).path("productId").asText().equals(product)).count();
+      System.out.printf("[e2e reconciliation] %s: %s; %d live orders%n", product, view.values(), live);
+      assertThat(total).as(product + ": units restocked = available + reserved + sold over every region " + view.values())
+          .isEqualTo(stocked.get(product));
+      assertThat(held).as(product + ": units held = units of live orders (none oversold, none leaked)").isEqualTo(live);
+    }
+    assertThat(allocations(us, cancelled).get(US).path("available").asLong())
+        .as("both cancelled orders' units back in " + US + ", once each").isEqualTo(5);
+
+    // The duplicate: us-east-1's reservation (the earlier) stands, eu-west-1 released its own units.
+    Map<String, String> reservations = new java.util.TreeMap<>();
+    for (JsonNode r : settled.get(duplicate).path("reservations")) {
+      reservations.put(r.path("region").asText(), r.path("state").asText());
+    }
+    assertThat(reservations).as("reservations of " + duplicate).isEqualTo(Map.of(US, "RESERVED", EU, "RELEASED"));
+    assertThat(allocations(us, dup).get(EU).path("available").asLong()).as(EU + " got its duplicate unit back").isEqualTo(5);
+    String expected = "order/" + duplicate + "/reservation/earliest-reservation-stands winner " + US + " loser " + EU;
+    for (String region : List.of(US, EU)) {
+      assertThat(conflicts(region, duplicate)).as("GET /admin/conflicts in " + region).contains(expected);
+    }
+  }
+
+  /**
+   * What still keeps the two regions apart: an order read differently (or still pending), an
+   * allocation seen differently, or the duplicate's conflict not yet listed in both.
+   */
+  private static List<String> divergence(List<String> orders, List<String> products, String duplicate) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String id : orders) {
+      JsonNode a = json(call(us, "GET", "/orders/" + id, alice, null, Map.of()));
+      JsonNode b = json(call(eu, "GET", "/orders/" + id, alice, null, Map.of()));
+      String statusA = a.path("status").asText();
+      if (!statusA.equals(b.path("status").asText()) || statusA.equals("PENDING_STOCK")
+          || !a.path("reservations").equals(b.path("reservations"))) {
+        out.add(id + ": " + US + " " + statusA + " " + a.path("reservations") + " / " + EU + " " + b.path("status").asText()
+            + " " + b.path("reservations"));
+      }
+    }
+    for (String product : products) {
+      Map<String, JsonNode> a = allocations(us, product);
+      Map<String, JsonNode> b = allocations(eu, product);
+      if (!a.equals(b)) {
+        out.add(product + ": " + US + " sees " + a.values() + " / " + EU + " sees " + b.values());
+      }
+    }
+    for (String region : List.of(US, EU)) {
+      if (conflicts(region, duplicate).isEmpty()) {
+        out.add("no conflict listed for " + duplicate + " in " + region);
+      }
+    }
+    return out;
+  }
+
+  /** The product's allocations as a region's replica sees them, by region. */
+  private static Map<String, JsonNode> allocations(URI region, String productId) throws Exception {
+    HttpResponse<String> product = call(region, "GET", "/products/" + productId, alice, null, Map.of());
+    assertThat(product.statusCode()).as("GET /products/" + productId + " in " + region + ": " + product.body()).isEqualTo(200);
+    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    for (JsonNode a : json(product).path("allocations")) {
+      out.put(a.path("region").asText(), a);
+    }
+    return out;
+  }
+
+  /**
+   * Places one unit of a product as alice under a given Idempotency-Key, repeating with the same key
+   * on 503 or a client timeout as a careful client does; asserts the answer is one of {@code expected}.
+   */
+  private static HttpResponse<String> placeWithKey(URI region, String productId, String key, Integer... expected)
+      throws Exception {
+    return setupCall(() -> call(region, "POST", "/orders", alice,
+        "{\"lines\":[{\"productId\":\"" + productId + "\",\"quantity\":1}]}", Map.of("Idempotency-Key", key)), expected);
+  }
+
+  @Test
+  @Order(4)
   void publishersAndReconcilersRanWithoutFailuresAndNothingWasDeadLettered() throws Exception {
     // The last merges may still be travelling: wait until no remote change is queued or being applied.
     var settled = await(CONVERGENCE_BOUND, 200, ReconciliationE2EIT::reconcileBacklog, b -> b == 0);
@@ -244,27 +435,6 @@ class ReconciliationE2EIT {
   }
 
   // ------------------------------------------------------------------------------------------------
-
-  /**
-   * Calls until the answer is not 503 and the client did not time out (5 attempts, 2 s apart); asserts
-   * it is one of {@code expected}. Both happen while a cold function starts on a loaded machine.
-   */
-  private static void retryOn503(StackHarness.Probe<HttpResponse<String>> call, Integer... expected) throws Exception {
-    HttpResponse<String> response = null;
-    for (int attempt = 1; attempt <= 5; attempt++) {
-      try {
-        response = call.get();
-        if (response.statusCode() != 503) {
-          break;
-        }
-      } catch (java.net.http.HttpTimeoutException e) {
-        System.out.println("[e2e reconciliation] setup call timed out (attempt " + attempt + "), retrying");
-      }
-      Thread.sleep(2_000);
-    }
-    assertThat(response).as("setup call answered within 5 attempts").isNotNull();
-    assertThat(response.statusCode()).as("setup call: " + response.body()).isIn((Object[]) expected);
-  }
 
   /** Creates a product in us-east-1 and waits until eu-west-1 reads the same version; returns its ETag. */
   private static String createAndAwaitReplica(String id) throws Exception {
@@ -356,24 +526,27 @@ class ReconciliationE2EIT {
   }
 
   /**
-   * The conflicts recorded for a product in a region's replica, read from the table (pk CONFLICTS), as
+   * The conflicts {@code GET /admin/conflicts} lists in a region for one entity key (every page), as
    * {@code entity/key/field/rule winner <region> loser <region>}.
    */
-  private static List<String> conflicts(String region, String productId) {
-    URI emulator = URI.create(stack.endpoints.path("emulator").asText());
-    try (DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(emulator).region(Region.of(region))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
-      List<String> out = new ArrayList<>();
-      for (Map<String, AttributeValue> item : ddb.query(q -> q.tableName("meridian").consistentRead(true)
-          .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONFLICTS"))))
-          .items()) {
-        Map<String, AttributeValue> c = item.get("conflict").m();
-        if (c.get("key").s().equals(productId)) {
-          out.add(c.get("entity").s() + "/" + c.get("key").s() + "/" + c.get("field").s() + "/" + c.get("rule").s()
-              + " winner " + c.get("winner").m().get("region").s() + " loser " + c.get("loser").m().get("region").s());
+  private static List<String> conflicts(String region, String key) throws Exception {
+    URI api = stack.region(region);
+    List<String> out = new ArrayList<>();
+    String cursor = null;
+    do {
+      String path = "/admin/conflicts?limit=100" + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor,
+          java.nio.charset.StandardCharsets.UTF_8));
+      HttpResponse<String> page = call(api, "GET", path, ops, null, Map.of());
+      assertThat(page.statusCode()).as("GET " + path + " in " + region + ": " + page.body()).isEqualTo(200);
+      JsonNode body = json(page);
+      for (JsonNode c : body.path("items")) {
+        if (c.path("key").asText().equals(key)) {
+          out.add(c.path("entity").asText() + "/" + key + "/" + c.path("field").asText() + "/" + c.path("rule").asText()
+              + " winner " + c.path("winner").path("region").asText() + " loser " + c.path("loser").path("region").asText());
         }
       }
-      return out;
-    }
+      cursor = body.path("nextCursor").isTextual() ? body.path("nextCursor").asText() : null;
+    } while (cursor != null);
+    return out;
   }
 }
