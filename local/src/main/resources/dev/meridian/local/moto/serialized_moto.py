@@ -17,6 +17,7 @@ Contract (relied on by dev.meridian.local.moto.MotoServer):
 """
 import argparse
 import faulthandler
+import io
 import logging
 import os
 import signal
@@ -33,6 +34,32 @@ SERIALIZED_SERVICES = {"dynamodb", "dynamodbstreams", "dynamodb_v20111205", "mot
 SERIALIZED_TARGET_PREFIXES = ("DynamoDB_", "DynamoDBStreams_")
 
 
+def _buffer_request_body(environ):
+    """Read the whole request body before any lock is taken.
+
+    moto reads the body while it handles the request, so under the DynamoDB lock (and, for
+    unsigned requests, under its dispatcher's lock). A client that stalls halfway through sending
+    then held every other DynamoDB caller: a GetItem once held the lock 425 s. Reading first
+    confines a slow client to its own thread.
+    """
+    started = time.monotonic()
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        body = stream.read(int(length))
+    elif environ.get("wsgi.input_terminated"):
+        body = stream.read()
+    else:
+        body = b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    took = time.monotonic() - started
+    if took > SLOW_REQUEST_SECONDS:
+        print(f"moto: slow client: {took * 1000:.0f} ms to send a {len(body)}-byte body", file=sys.stderr, flush=True)
+
+
 class SerializedDynamoDb:
     """WSGI wrapper around moto's DomainDispatcherApplication."""
 
@@ -41,6 +68,7 @@ class SerializedDynamoDb:
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
+        _buffer_request_body(environ)
         # Same two steps as DomainDispatcherApplication.__call__, split so the
         # resolved backend decides whether the request needs the lock.
         app = self.dispatcher.get_application(environ)

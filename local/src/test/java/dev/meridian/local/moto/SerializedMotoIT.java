@@ -233,6 +233,33 @@ class SerializedMotoIT {
     }
   }
 
+  /**
+   * A client that stops halfway through sending a DynamoDB request must not hold the DynamoDB
+   * lock: everyone else's calls go on. (Without buffering the body first, the GetItem below waited
+   * until the stalled socket closed; in a stack run, 425 s.)
+   */
+  @Test
+  void aClientStalledMidRequestDoesNotStallOtherCallers(MotoServer moto) throws Exception {
+    try (DynamoDbClient ddb = moto.configure(DynamoDbClient.builder(), REGION)
+            .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofSeconds(10))
+                .retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build();
+        Socket stalled = new Socket("127.0.0.1", moto.port())) {
+      createTable(ddb, "stalled-client");
+      String body = "{\"TableName\":\"stalled-client\",\"Key\":{\"pk\":{\"S\":\"a\"},\"sk\":{\"S\":\"#\"}}}";
+      String head = "POST / HTTP/1.1\r\nHost: 127.0.0.1:" + moto.port() + "\r\n"
+          + "X-Amz-Target: DynamoDB_20120810.GetItem\r\nContent-Type: application/x-amz-json-1.0\r\n"
+          + "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/" + REGION + "/dynamodb/aws4_request, "
+          + "SignedHeaders=host, Signature=0\r\nContent-Length: " + body.length() + "\r\n\r\n";
+      stalled.getOutputStream().write((head + body.substring(0, body.length() / 2)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      stalled.getOutputStream().flush();
+      Thread.sleep(500); // the stalled request is being handled now
+
+      ddb.putItem(r -> r.tableName("stalled-client").item(with(key("b"), "units", n(1))));
+      assertThat(get(ddb, "stalled-client", key("b"))).as("a read while another client stalls mid-request").isNotEmpty();
+    }
+  }
+
   @Test
   void sequentialPutItemThroughput(MotoServer moto) {
     int warmUp = 20;
