@@ -45,13 +45,13 @@ final class LocalTarget implements Target {
     return new LocalTarget(running, null, api);
   }
 
-  /** Starts a stack in this JVM; its console goes to {@code console}. */
+  /** Starts a stack in this JVM, unseeded (the drill stocks products of its own); its console goes to {@code console}. */
   static LocalTarget start(Path root, int regions, String mode, double timeFactor, Path console, Api api,
       PrintStream out) throws Exception {
     Files.createDirectories(console.getParent());
     out.printf("starting the local stack: %d regions, %s, time factor %s (console: %s)%n", regions, mode, timeFactor, console);
     PrintStream consoleOut = new PrintStream(Files.newOutputStream(console), true, StandardCharsets.UTF_8);
-    LocalStack stack = LocalStack.up(new LocalStack.Options(root, regions, mode, timeFactor, null, 0, 0, true, consoleOut));
+    LocalStack stack = LocalStack.up(new LocalStack.Options(root, regions, mode, timeFactor, null, 0, 0, false, consoleOut));
     try {
       StackUnderTest view = StackUnderTest.running(root)
           .orElseThrow(() -> new IllegalStateException("the stack started but wrote no endpoints.json"));
