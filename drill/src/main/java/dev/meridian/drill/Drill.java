@@ -197,6 +197,8 @@ final class Drill {
         .mapToDouble(w -> ((Number) ((Map<?, ?>) w).get("failoverMs")).doubleValue()).max().orElse(0));
     result.put("availability", availability(faultStartMs, recoveryEndMs));
     Map<String, Object> client = new LinkedHashMap<>();
+    // What the customers managed: below --rate when iterations take longer than their pacing interval.
+    client.put("placementsPerSecond", Math.round(ledger.all().size() / (drainStart / 1000) * 100) / 100.0);
     client.put("ownOrderNotFoundRightAfterPlacing", counters.ownOrderNotFound.get());
     client.put("outOfStockAnswers", counters.outOfStock.get());
     client.put("placementsGivenUp", counters.placementsGivenUp.get());

@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LocalTarget implements Target {
   private final StackUnderTest stack;
   private final LocalStack owned;
+  /** Stops an owned stack on Ctrl-C or SIGTERM too, as ./local/stack up does. */
+  private final Thread shutdownHook;
   private final Api api;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
@@ -34,6 +36,10 @@ final class LocalTarget implements Target {
     this.stack = stack;
     this.owned = owned;
     this.api = api;
+    this.shutdownHook = owned == null ? null : new Thread(owned::close, "drill-stack-shutdown");
+    if (shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
   }
 
   /** The running stack, if any (its process alive). */
@@ -152,6 +158,11 @@ final class LocalTarget implements Target {
   public void close() {
     if (owned == null) {
       return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook stops the stack
     }
     owned.close();
     List<ProcessHandle> left = new ArrayList<>();

@@ -29,8 +29,8 @@ final class Summary {
     out.printf(Locale.ROOT, "  availability during fault and recovery: %s (%s requests, %s failed)%n",
         percent(during.get("availability")), during.get("requests"), during.get("failed"));
     Map<String, Object> client = (Map<String, Object>) r.get("client");
-    out.printf(Locale.ROOT, "  client: %s 202 pending-stock, %s 409 out-of-stock, %s placements given up, %s own orders not "
-            + "found right after placing%n", client.get("pendingStockAnswers"), client.get("outOfStockAnswers"),
+    out.printf(Locale.ROOT, "  client: %s placements/s, %s 202 pending-stock, %s 409 out-of-stock, %s placements given up, %s own orders not "
+            + "found right after placing%n", client.get("placementsPerSecond"), client.get("pendingStockAnswers"), client.get("outOfStockAnswers"),
         client.get("placementsGivenUp"), client.get("ownOrderNotFoundRightAfterPlacing"));
     Map<String, Map<String, Object>> windows = (Map<String, Map<String, Object>>) r.get("errorWindows");
     Map<String, Map<String, Object>> byLocation = (Map<String, Map<String, Object>>) ((Map<String, Object>) r.get("latency"))
