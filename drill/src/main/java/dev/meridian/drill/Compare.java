@@ -32,6 +32,15 @@ final class Compare {
     String command = "./drill/run compare " + String.join(" ", args);
     Map<String, Map<String, Object>> results = new LinkedHashMap<>();
     for (String mode : MODES) {
+      Path earlier = dir.resolve(mode).resolve("result.json");
+      if (args.contains("--reuse") && Files.exists(earlier)) {
+        // Resume a compare that stopped half-way: keep the mode already measured.
+        out.println("== " + mode + ": reusing " + earlier);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = DrillCommand.JSON.readValue(earlier.toFile(), Map.class);
+        results.put(mode, result);
+        continue;
+      }
       out.println("== " + mode);
       results.put(mode, DrillCommand.runOne(root, args, scenario, mode, dir.resolve(mode), command, out));
     }

@@ -33,7 +33,8 @@ public final class DrillCommand {
       "  --base-url URL --region-url REGION=URL (one per region) --token-command CMD",
       "                                         drill a deployed domain; CMD --sub S [--admin] prints a token",
       "  --rate R (iterations/s, default 3)  --customers N (per location, default 2)  --locations a,b,c",
-      "  --seed S  --out DIR (default target/drill/<scenario>-<mode>, compare: target/drill/compare-<scenario>)");
+      "  --seed S  --out DIR (default target/drill/<scenario>-<mode>, compare: target/drill/compare-<scenario>)",
+      "  --reuse                                compare: keep a mode whose result.json the same --out already holds");
 
   private DrillCommand() {}
 

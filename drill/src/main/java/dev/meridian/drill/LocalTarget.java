@@ -165,6 +165,12 @@ final class LocalTarget implements Target {
       // the JVM is shutting down: the hook stops the stack
     }
     owned.close();
+    try {
+      // The stack ran in this JVM, whose pid endpoints.json names: it must not look running any longer.
+      Files.deleteIfExists(stack.root.resolve(".local-stack/endpoints.json"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     List<ProcessHandle> left = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     do {
