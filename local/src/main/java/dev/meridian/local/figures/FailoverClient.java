@@ -1,7 +1,6 @@
 package dev.meridian.local.figures;
 
-import dev.meridian.local.figures.Api.Answer;
-import java.net.URI;
+import dev.meridian.local.client.Api.Answer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,32 +105,5 @@ final class FailoverClient {
     return String.format(Locale.ROOT, "%.1f s (%s of %s requests failed, %s; the first %.1f s after fail)",
         ((Number) s.get("errorWindowMs")).doubleValue() / 1e3, s.get("failed"), s.get("requests"), s.get("failureKinds"),
         ((Number) s.get("firstFailureAfterFailMs")).doubleValue() / 1e3);
-  }
-
-  /** Resolves through the entry's {@code /dns} and keeps the answer for its TTL, as a resolver cache does. */
-  static final class DnsCache {
-    private final Api api;
-    private final URI entry;
-    private final String location;
-    private URI cached;
-    private long expiresAt;
-
-    DnsCache(Api api, URI entry, String location) {
-      this.api = api;
-      this.entry = entry;
-      this.location = location;
-    }
-
-    URI resolve() throws Exception {
-      if (cached == null || System.nanoTime() >= expiresAt) {
-        Answer dns = api.get(entry, "/dns?location=" + location, null);
-        if (dns.status() != 200) {
-          throw new IllegalStateException("DNS answered " + dns.status());
-        }
-        cached = URI.create(dns.json().path("url").asText());
-        expiresAt = System.nanoTime() + Duration.ofSeconds(dns.json().path("ttlSeconds").asLong()).toNanos();
-      }
-      return cached;
-    }
   }
 }

@@ -3,8 +3,11 @@ package dev.meridian.local.figures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.meridian.local.client.Api;
+import dev.meridian.local.client.Api.Answer;
+import dev.meridian.local.client.DnsCache;
+import dev.meridian.local.client.StackUnderTest;
 import dev.meridian.local.jwt.TokenCommand;
-import dev.meridian.local.figures.Api.Answer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -508,9 +511,9 @@ public final class Figures {
 
     FailoverClient viaProxy = new FailoverClient("through the entry's reverse proxy",
         () -> api.get(stack.entry(), "/products/latte-mug?location=" + location, customer));
-    FailoverClient.DnsCache dnsCache = new FailoverClient.DnsCache(api, stack.entry(), location);
+    DnsCache dnsCache = new DnsCache(api, stack.entry(), location);
     FailoverClient viaDns = new FailoverClient("DNS answer cached for its TTL",
-        () -> api.get(dnsCache.resolve(), "/products/latte-mug", customer));
+        () -> api.get(dnsCache.resolve().url(), "/products/latte-mug", customer));
     List<FailoverClient> clients = List.of(viaProxy, viaDns);
     clients.forEach(FailoverClient::start);
     long failedAt = -1;

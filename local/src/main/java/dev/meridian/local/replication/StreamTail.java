@@ -38,6 +38,8 @@ final class StreamTail implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private String lastSequenceNumber;
+  private String streamArn;
+  private String shardId;
 
   StreamTail(String region, DynamoDbClient dynamoDb, DynamoDbStreamsClient streams, String tableName,
       Consumer<Change> consumer, Consumer<String> log) {
@@ -75,12 +77,17 @@ final class StreamTail implements AutoCloseable {
         }
         backoff = records.isEmpty() ? Math.min(backoff * 2, MAX_BACKOFF_MS) : MIN_BACKOFF_MS;
         if (records.isEmpty()) {
+          // moto pins an iterator to the stream shard object it was made from, and a transaction that
+          // fails restores the table from a copy with a new shard: the old iterator then reads nothing,
+          // ever. A fresh iterator after the last record handed on always finds the live shard.
+          iterator = null;
           sleep(backoff);
         }
       } catch (SdkException e) {
         if (running) {
           log.accept("replication: reading the " + region + " stream failed (" + e.getMessage() + "); retrying");
           iterator = null;
+          streamArn = null;
           sleep(MAX_BACKOFF_MS);
         }
       } catch (RuntimeException e) {
@@ -91,12 +98,14 @@ final class StreamTail implements AutoCloseable {
   }
 
   private String firstIterator() {
-    String streamArn = dynamoDb.describeTable(DescribeTableRequest.builder().tableName(tableName).build())
-        .table().latestStreamArn();
-    List<Shard> shards = streams.describeStream(DescribeStreamRequest.builder().streamArn(streamArn).build())
-        .streamDescription().shards();
-    Shard shard = shards.get(shards.size() - 1);
-    GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder().streamArn(streamArn).shardId(shard.shardId());
+    if (streamArn == null) {
+      streamArn = dynamoDb.describeTable(DescribeTableRequest.builder().tableName(tableName).build())
+          .table().latestStreamArn();
+      List<Shard> shards = streams.describeStream(DescribeStreamRequest.builder().streamArn(streamArn).build())
+          .streamDescription().shards();
+      shardId = shards.get(shards.size() - 1).shardId();
+    }
+    GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder().streamArn(streamArn).shardId(shardId);
     // After an error, resume after the last change handed on: replaying would restamp old writes as new.
     if (lastSequenceNumber == null) {
       request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);

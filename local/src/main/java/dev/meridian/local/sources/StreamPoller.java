@@ -213,6 +213,12 @@ public final class StreamPoller extends PollingSource {
         shard.ended = true;
       }
       if (!response.hasRecords() || response.records().isEmpty()) {
+        // moto pins an iterator to the stream shard object it was made from, and a transaction that
+        // fails restores the table from a copy with a new shard: the old iterator then reads nothing,
+        // ever. Re-acquire after the last record fetched (idle polls only; the back-off bounds the cost).
+        if (shard.lastFetched != null && !shard.ended) {
+          shard.iterator = null;
+        }
         return false;
       }
       List<Record> records = List.copyOf(response.records());

@@ -1,6 +1,7 @@
 package dev.meridian.local.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meridian.local.model.EventSourceSpec;
@@ -23,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -238,6 +241,32 @@ class StreamPollerIT {
 
       poller.resume();
       Await.until(Duration.ofSeconds(10), "delivery after resume", () -> poller.status().succeeded() == 1);
+    }
+  }
+
+  /**
+   * moto restores a table from a copy when a transaction fails, and the copy has a new stream shard
+   * object: an iterator made before keeps reading the orphaned shard (nothing, ever). The poller
+   * re-acquires its iterator when a read comes back empty, so later writes still arrive.
+   */
+  @Test
+  void recordsAfterAFailedTransactionStillArrive() {
+    String streamArn = table("rollback-stream");
+    FakeInvoker invoker = FakeInvoker.succeeding();
+    try (StreamPoller poller = poller(spec("TRIM_HORIZON", 10, -1, false, false, null), streamArn, null, invoker)) {
+      poller.start();
+      put("rollback-stream", "before", 1);
+      Await.until(Duration.ofSeconds(10), "the first record", () -> records(invoker).size() == 1);
+
+      assertThatThrownBy(() -> ddb.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder()
+          .conditionCheck(c -> c.tableName("rollback-stream").key(Map.of("pk", AttributeValue.fromS("absent")))
+              .conditionExpression("attribute_exists(pk)")).build())))
+          .isInstanceOf(TransactionCanceledException.class);
+      put("rollback-stream", "after", 2);
+
+      Await.until(Duration.ofSeconds(10), "the record written after the failed transaction",
+          () -> records(invoker).size() == 2);
+      assertThat(records(invoker).get(1).path("dynamodb").path("Keys").path("pk").path("S").asText()).isEqualTo("after");
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.meridian.local.figures;
+package dev.meridian.local.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,15 +17,15 @@ import java.util.Optional;
  * what {@code ./local/stack up} runs) and stops at the end, or one already running, found through
  * {@code .local-stack/endpoints.json}.
  */
-final class StackUnderTest implements AutoCloseable {
+public final class StackUnderTest implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READY_BUDGET = Duration.ofMinutes(10);
 
-  final Path root;
-  final JsonNode endpoints;
-  final long pid;
+  public final Path root;
+  public final JsonNode endpoints;
+  public final long pid;
   /** Wall-clock time from launching {@code up} to endpoints.json (ready), or -1 when attached. */
-  final long upMillis;
+  public final long upMillis;
   private final Process child;
 
   private StackUnderTest(Path root, JsonNode endpoints, long pid, long upMillis, Process child) {
@@ -37,7 +37,7 @@ final class StackUnderTest implements AutoCloseable {
   }
 
   /** The stack that endpoints.json names, if its process is alive. */
-  static Optional<StackUnderTest> running(Path root) throws IOException {
+  public static Optional<StackUnderTest> running(Path root) throws IOException {
     Path file = root.resolve(".local-stack/endpoints.json");
     if (!Files.exists(file)) {
       return Optional.empty();
@@ -54,7 +54,7 @@ final class StackUnderTest implements AutoCloseable {
    * Starts {@code up --regions N} (default mode and time factor) with this JVM's java and class
    * path, and waits until it is ready.
    */
-  static StackUnderTest start(Path root, int regions, Path console, PrintStream out) throws IOException, InterruptedException {
+  public static StackUnderTest start(Path root, int regions, Path console, PrintStream out) throws IOException, InterruptedException {
     Path endpointsFile = root.resolve(".local-stack/endpoints.json");
     Files.deleteIfExists(endpointsFile);
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -95,29 +95,29 @@ final class StackUnderTest implements AutoCloseable {
     }
   }
 
-  boolean owned() {
+  public boolean owned() {
     return child != null;
   }
 
-  List<String> regions() {
+  public List<String> regions() {
     List<String> out = new ArrayList<>();
     endpoints.path("regions").fieldNames().forEachRemaining(out::add);
     return out;
   }
 
-  URI region(String name) {
+  public URI region(String name) {
     return URI.create(endpoints.path("regions").path(name).path("url").asText());
   }
 
-  URI entry() {
+  public URI entry() {
     return URI.create(endpoints.path("entry").asText());
   }
 
-  URI control() {
+  public URI control() {
     return URI.create(endpoints.path("control").asText());
   }
 
-  Path stackLog() {
+  public Path stackLog() {
     return Path.of(endpoints.path("logs").asText()).resolve("stack.log");
   }
 

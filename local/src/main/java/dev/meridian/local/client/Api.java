@@ -1,4 +1,4 @@
-package dev.meridian.local.figures;
+package dev.meridian.local.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,18 +10,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** HTTP calls against the stack, with how long each took. */
-final class Api {
-  static final ObjectMapper JSON = new ObjectMapper();
+/** HTTP calls against the stack (or a deployed Meridian), with how long each took. */
+public final class Api {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** One answer: status, body, the gateway's request id, and when it was sent and answered (nanoTime). */
-  record Answer(int status, String body, String gatewayRequestId, String etag, String region, long sentNanos,
+  public record Answer(int status, String body, String gatewayRequestId, String etag, String region, long sentNanos,
       long answeredNanos) {
-    double millis() {
+    public double millis() {
       return (answeredNanos - sentNanos) / 1e6;
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -33,12 +33,12 @@ final class Api {
   private final HttpClient http;
   private final Duration timeout;
 
-  Api(Duration connectTimeout, Duration timeout) {
+  public Api(Duration connectTimeout, Duration timeout) {
     this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
     this.timeout = timeout;
   }
 
-  Answer call(URI base, String method, String path, String token, String body, Map<String, String> headers)
+  public Answer call(URI base, String method, String path, String token, String body, Map<String, String> headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -58,12 +58,12 @@ final class Api {
         response.headers().firstValue("X-Meridian-Region").orElse(null), sent, answered);
   }
 
-  Answer get(URI base, String path, String token) throws IOException, InterruptedException {
+  public Answer get(URI base, String path, String token) throws IOException, InterruptedException {
     return call(base, "GET", path, token, null, Map.of());
   }
 
   /** A control-API POST that must succeed. */
-  JsonNode control(URI control, String path) throws IOException, InterruptedException {
+  public JsonNode control(URI control, String path) throws IOException, InterruptedException {
     Answer answer = call(control, "POST", path, null, "", Map.of());
     if (answer.status() != 200) {
       throw new IllegalStateException("control POST " + path + " answered " + answer.status() + ": " + answer.body());
@@ -71,7 +71,7 @@ final class Api {
     return answer.json();
   }
 
-  JsonNode status(URI control) throws IOException, InterruptedException {
+  public JsonNode status(URI control) throws IOException, InterruptedException {
     Answer answer = get(control, "/status", null);
     if (answer.status() != 200) {
       throw new IllegalStateException("control GET /status answered " + answer.status() + ": " + answer.body());
@@ -79,7 +79,7 @@ final class Api {
     return answer.json();
   }
 
-  static String productJson(String name, long amount) {
+  public static String productJson(String name, long amount) {
     return "{\"name\":\"" + name + "\",\"description\":\"figures\",\"price\":{\"amount\":" + amount
         + ",\"currency\":\"EUR\"},\"active\":true}";
   }
