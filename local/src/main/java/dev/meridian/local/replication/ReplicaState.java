@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
@@ -69,16 +70,84 @@ final class ReplicaState {
     }
   }
 
-  /** Applies a peer's write if it is newer than this replica's version (last writer wins). */
+  /**
+   * Applies a peer's write if it is newer than this replica's version (last writer wins). The write
+   * is conditional on the replica still holding the version the hub last saw: a local write the
+   * stream has not shown yet is newer than anything in flight (global tables order by write time),
+   * so the peer's write is dropped and that local write, once seen, replicates over it. A blind put
+   * here once overwrote a reconciler's copy made a moment earlier, and the hub later wrote the copy
+   * back, after the reconciler had judged the order by the overwritten state (a cancel was lost).
+   */
   synchronized boolean apply(Replication replication) {
     String key = canonical(replication.key());
     Version mine = current.get(key);
     if (mine != null && mine.stamp().compareTo(replication.stamp()) >= 0) {
       return false;
     }
+    expectedEchoes.computeIfAbsent(key, k -> new ArrayDeque<>())
+        .add(new Echo(fingerprint(replication.image()), replication.stamp()));
+    try {
+      PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName);
+      DeleteItemRequest.Builder delete = DeleteItemRequest.builder().tableName(tableName).key(replication.key());
+      Map<String, String> names = new HashMap<>();
+      Map<String, AttributeValue> values = new HashMap<>();
+      String condition = unchangedSince(mine == null ? null : mine.image(), replication.key(), names, values);
+      if (replication.image() == null) {
+        if (condition != null) {
+          delete.conditionExpression(condition).expressionAttributeNames(names);
+          if (!values.isEmpty()) {
+            delete.expressionAttributeValues(values);
+          }
+        }
+        client.deleteItem(delete.build());
+      } else {
+        put.item(replication.image());
+        if (condition != null) {
+          put.conditionExpression(condition).expressionAttributeNames(names);
+          if (!values.isEmpty()) {
+            put.expressionAttributeValues(values);
+          }
+        }
+        client.putItem(put.build());
+      }
+    } catch (ConditionalCheckFailedException localWriteNotYetSeen) {
+      forgetEcho(key, replication.image());
+      return false;
+    } catch (RuntimeException e) {
+      forgetEcho(key, replication.image());
+      throw e;
+    }
     current.put(key, new Version(replication.stamp(), replication.image()));
-    write(replication.key(), replication.image(), replication.stamp(), key);
     return true;
+  }
+
+  /**
+   * The condition that the replica still holds {@code seen} (absent when null): on its {@code version}
+   * attribute when it has one; null (no condition) for items without one.
+   */
+  private static String unchangedSince(Map<String, AttributeValue> seen, Map<String, AttributeValue> itemKey,
+      Map<String, String> names, Map<String, AttributeValue> values) {
+    if (seen == null) {
+      names.put("#key", itemKey.keySet().iterator().next());
+      return "attribute_not_exists(#key)";
+    }
+    AttributeValue version = seen.get("version");
+    if (version == null || version.n() == null) {
+      return null;
+    }
+    names.put("#version", "version");
+    values.put(":seenVersion", version);
+    return "#version = :seenVersion";
+  }
+
+  private void forgetEcho(String key, Map<String, AttributeValue> image) {
+    Deque<Echo> echoes = expectedEchoes.get(key);
+    if (echoes != null) {
+      echoes.removeIf(e -> e.fingerprint().equals(fingerprint(image)));
+      if (echoes.isEmpty()) {
+        expectedEchoes.remove(key);
+      }
+    }
   }
 
   private void write(Map<String, AttributeValue> itemKey, Map<String, AttributeValue> image, Stamp stamp, String key) {
