@@ -11,6 +11,7 @@ import dev.meridian.adapter.dynamodb.Items;
 import dev.meridian.adapter.dynamodb.TableDesign;
 import dev.meridian.adapter.events.ChangeEventJson;
 import dev.meridian.adapter.events.EventBridgeChangePublisher;
+import dev.meridian.adapter.events.SampleChangeEvents;
 import dev.meridian.app.catalog.CatalogService;
 import dev.meridian.app.replication.ChangeEvent;
 import dev.meridian.app.replication.Change;
@@ -93,29 +94,6 @@ class PublisherHandlerIT {
     return dynamoDb.getItem(GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build()).item();
   }
 
-  private static JsonNode typed(AttributeValue v) {
-    ObjectNode node = JSON.createObjectNode();
-    if (v.s() != null) {
-      node.put("S", v.s());
-    } else if (v.n() != null) {
-      node.put("N", v.n());
-    } else if (v.bool() != null) {
-      node.put("BOOL", v.bool());
-    } else if (v.hasM()) {
-      node.set("M", image(v.m()));
-    } else if (v.hasL()) {
-      ArrayNode list = node.putArray("L");
-      v.l().forEach(e -> list.add(typed(e)));
-    }
-    return node;
-  }
-
-  private static ObjectNode image(Map<String, AttributeValue> item) {
-    ObjectNode node = JSON.createObjectNode();
-    item.forEach((k, v) -> node.set(k, typed(v)));
-    return node;
-  }
-
   private static ObjectNode record(String sequence, String eventName, Map<String, AttributeValue> item) {
     ObjectNode record = JSON.createObjectNode();
     record.put("eventID", "e-" + sequence);
@@ -126,7 +104,7 @@ class PublisherHandlerIT {
     dynamodb.put("SequenceNumber", sequence);
     dynamodb.put("StreamViewType", "NEW_AND_OLD_IMAGES");
     if (item != null) {
-      dynamodb.set("NewImage", image(item));
+      dynamodb.set("NewImage", SampleChangeEvents.typed(item));
     }
     return record;
   }

@@ -260,7 +260,7 @@ public final class SampleChangeEvents {
   }
 
   /** DynamoDB's typed JSON, as stream records carry images ({@code StreamImages} reads it back). */
-  static ObjectNode typed(Map<String, AttributeValue> item) {
+  public static ObjectNode typed(Map<String, AttributeValue> item) {
     ObjectNode node = NODES.objectNode();
     new TreeMap<>(item).forEach((name, value) -> node.set(name, typed(value)));
     return node;
