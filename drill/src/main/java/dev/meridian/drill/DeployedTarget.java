@@ -131,6 +131,7 @@ final class DeployedTarget implements Target {
     facts.put("baseUrl", baseUrl.toString());
     facts.put("regions", regions());
     facts.put("mode", mode);
+    facts.put("timeFactor", timeFactor());
     return facts;
   }
 

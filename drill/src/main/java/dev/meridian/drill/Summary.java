@@ -10,11 +10,16 @@ final class Summary {
   private Summary() {}
 
   @SuppressWarnings("unchecked")
-  static void print(Map<String, Object> r, PrintStream out) {
+  static String headline(Map<String, Object> r) {
     Map<String, Object> target = (Map<String, Object>) r.get("target");
-    out.println();
-    out.printf(Locale.ROOT, "Meridian failover drill: %s, %s, regions %s, time factor %s: %s%n", r.get("scenario"),
+    return String.format(Locale.ROOT, "Meridian failover drill: %s, %s, regions %s, time factor %s: %s", r.get("scenario"),
         r.get("mode"), r.get("regions"), target.get("timeFactor"), Boolean.TRUE.equals(r.get("passed")) ? "PASSED" : "FAILED");
+  }
+
+  @SuppressWarnings("unchecked")
+  static void print(Map<String, Object> r, PrintStream out) {
+    out.println();
+    out.println(headline(r));
     out.printf(Locale.ROOT, "  acknowledged orders %s (cancels %s); lost writes %s; duplicate orders %s; oversold units %s; "
             + "negative stock %s; stock conserved %s%n", r.get("acknowledgedOrders"), r.get("acknowledgedCancels"),
         r.get("lostWrites"), r.get("duplicateOrders"), r.get("oversoldUnits"), r.get("negativeStock"), r.get("stockConserved"));

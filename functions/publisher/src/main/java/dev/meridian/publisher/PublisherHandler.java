@@ -12,7 +12,8 @@ import dev.meridian.adapter.dynamodb.CorruptItemException;
 import dev.meridian.adapter.dynamodb.StoredChanges;
 import dev.meridian.adapter.dynamodb.StreamImages;
 import dev.meridian.adapter.events.EventBridgeChangePublisher;
-import dev.meridian.adapter.events.EventBridgeClients;
+import dev.meridian.adapter.AwsClients;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import dev.meridian.app.StoreUnavailableException;
 import dev.meridian.app.replication.ChangePublisher;
 import dev.meridian.app.replication.PublishService;
@@ -57,7 +58,7 @@ public final class PublisherHandler implements RequestStreamHandler {
   }
 
   private PublisherHandler(MeridianConfig config) {
-    this(config, new EventBridgeChangePublisher(EventBridgeClients.forRegion(config.region()), config.eventBusName()),
+    this(config, new EventBridgeChangePublisher(AwsClients.configure(EventBridgeClient.builder(), config.region(), AwsClients.API).build(), config.eventBusName()),
         MetricsFactory.getMetricsInstance());
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.adapter.Wiring;
+import dev.meridian.adapter.AwsClients;
 import dev.meridian.adapter.dynamodb.DynamoDbClients;
 import dev.meridian.adapter.events.ChangeEventJson;
 import dev.meridian.adapter.events.MalformedEventException;
@@ -69,7 +70,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
   }
 
   private ReconcilerHandler(MeridianConfig config) {
-    this(config, DynamoDbClients.forRegion(config.region()), ReconcilerClients.sqs(config.region()),
+    this(config, DynamoDbClients.forRegion(config.region()), AwsClients.configure(SqsClient.builder(), config.region(), AwsClients.API).build(),
         MetricsFactory.getMetricsInstance(), Clock.systemUTC());
   }
 

@@ -14,9 +14,12 @@ import java.util.Map;
 public final class Api {
   public static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One answer: status, body, the gateway's request id, and when it was sent and answered (nanoTime). */
-  public record Answer(int status, String body, String gatewayRequestId, String etag, String region, long sentNanos,
-      long answeredNanos) {
+  /**
+   * One answer: status, body, the headers Meridian's clients read (the gateway's request id, ETag,
+   * X-Meridian-Region, Content-Type; null when absent), and when it was sent and answered (nanoTime).
+   */
+  public record Answer(int status, String body, String gatewayRequestId, String etag, String region,
+      String contentType, long sentNanos, long answeredNanos) {
     public double millis() {
       return (answeredNanos - sentNanos) / 1e6;
     }
@@ -55,7 +58,8 @@ public final class Api {
     return new Answer(response.statusCode(), response.body(),
         response.headers().firstValue("apigw-requestid").orElse(null),
         response.headers().firstValue("ETag").orElse(null),
-        response.headers().firstValue("X-Meridian-Region").orElse(null), sent, answered);
+        response.headers().firstValue("X-Meridian-Region").orElse(null),
+        response.headers().firstValue("Content-Type").orElse(null), sent, answered);
   }
 
   public Answer get(URI base, String path, String token) throws IOException, InterruptedException {

@@ -243,6 +243,33 @@ def _one_stream_record_per_created_item():
     dynamodb_models.DynamoDBBackend.update_item = update_item
 
 
+def _query_reads_one_partition():
+    """A Query on a table's key reads that partition, not the whole table.
+
+    moto answers every Query by sorting every item of the table, then keeping the partition's, so
+    a Query costs time in proportion to the table: with 3,000 other items, 27.9 ms instead of
+    3.5 ms (median of 50 on this machine). DynamoDB reads only the partition. For a Query on the table's own key (not an index)
+    of a table with a sort key, moto's query runs unchanged but sees only that partition's items,
+    sorted as before; everything after (key conditions, filters, pages, order) is moto's own.
+    """
+    from moto.dynamodb.models.table import Table
+
+    original = Table.query
+
+    def query(self, hash_key, *args, **kwargs):
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        if index_name is not None or hash_key is None or not self.range_key_attr:
+            return original(self, hash_key, *args, **kwargs)
+        partition = self.items.get(hash_key, {})
+        self.all_items = lambda: sorted(partition.values(), key=lambda item: item.range_key)
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query
+
+
 def _exit_on_stdin_eof():
     # os.read, not sys.stdin: a daemon thread blocked inside sys.stdin holds its buffer lock,
     # and interpreter shutdown then waits 1 s for it and aborts ("Fatal Python error").
@@ -291,6 +318,7 @@ def main(argv=None):
     _cache_backend_listing()
     _back_up_transactions_by_item()
     _one_stream_record_per_created_item()
+    _query_reads_one_partition()
     app = SerializedDynamoDb(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.exit_on_stdin_eof:

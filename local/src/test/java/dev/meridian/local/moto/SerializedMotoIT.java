@@ -127,11 +127,7 @@ class SerializedMotoIT {
     String region = "eu-west-1";
     try (DynamoDbClient ddb = moto.dynamoDb(region);
         DynamoDbStreamsClient streams = moto.dynamoDbStreams(region)) {
-      createTable(ddb, "stream-source");
-      String streamArn = ddb.updateTable(r -> r.tableName("stream-source")
-              .streamSpecification(s -> s.streamEnabled(true)
-                  .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
-          .tableDescription().latestStreamArn();
+      String streamArn = createTableWithStream(ddb, "stream-source");
       assertThat(streamArn).contains(":eu-west-1:");
 
       Map<String, AttributeValue> key = key("order-9");
@@ -171,10 +167,7 @@ class SerializedMotoIT {
     String region = "ap-southeast-1";
     try (DynamoDbClient ddb = moto.dynamoDb(region);
         DynamoDbStreamsClient streams = moto.dynamoDbStreams(region)) {
-      createTable(ddb, "tx-stream");
-      String streamArn = ddb.updateTable(r -> r.tableName("tx-stream")
-              .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
-          .tableDescription().latestStreamArn();
+      String streamArn = createTableWithStream(ddb, "tx-stream");
       Map<String, AttributeValue> stock = key("stock");
       ddb.putItem(r -> r.tableName("tx-stream").item(with(stock, "units", n(1))));
       String shardId = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
@@ -209,10 +202,7 @@ class SerializedMotoIT {
     String region = "ap-southeast-1";
     try (DynamoDbClient ddb = moto.dynamoDb(region);
         DynamoDbStreamsClient streams = moto.dynamoDbStreams(region)) {
-      createTable(ddb, "created-by-update");
-      String streamArn = ddb.updateTable(r -> r.tableName("created-by-update")
-              .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
-          .tableDescription().latestStreamArn();
+      String streamArn = createTableWithStream(ddb, "created-by-update");
       String shardId = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
       ddb.updateItem(r -> r.tableName("created-by-update").key(key("allocation"))
           .updateExpression("SET available = if_not_exists(available, :zero) + :five, productId = :id")
@@ -280,6 +270,69 @@ class SerializedMotoIT {
 
       assertThat(ddb.scan(r -> r.tableName("throughput").select("COUNT")).count())
           .isEqualTo(warmUp + measured);
+    }
+  }
+
+  /**
+   * The launcher makes a Query on the table's key read only that partition (plain moto sorts the
+   * whole table for every Query); what the Query answers must not change: key conditions, order,
+   * pages, filters, and queries on an index, which still span every partition.
+   */
+  @Test
+  void aQueryAnswersFromItsPartitionAsBeforeAndIndexesStillSpanTheTable(MotoServer moto) {
+    try (DynamoDbClient ddb = moto.dynamoDb("eu-west-1")) {
+      ddb.createTable(r -> r.tableName("partitions").billingMode(BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(attribute("pk"), attribute("sk"), attribute("owner"))
+          .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+              KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+          .globalSecondaryIndexes(g -> g.indexName("by-owner").projection(pr -> pr.projectionType("ALL"))
+              .keySchema(KeySchemaElement.builder().attributeName("owner").keyType(KeyType.HASH).build(),
+                  KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())));
+      for (int p = 0; p < 40; p++) {
+        for (int i = 0; i < 6; i++) {
+          Map<String, AttributeValue> item = new HashMap<>(Map.of("pk", s(String.format("p%02d", p)), "sk", s("s" + i),
+              "n", n(i), "owner", s("o" + (p % 3))));
+          ddb.putItem(r -> r.tableName("partitions").item(item));
+        }
+      }
+
+      List<String> newestFirst = new ArrayList<>();
+      Map<String, AttributeValue> start = null;
+      int pages = 0;
+      do {
+        Map<String, AttributeValue> from = start;
+        var page = ddb.query(r -> r.tableName("partitions").keyConditionExpression("pk = :p AND begins_with(sk, :s)")
+            .expressionAttributeValues(Map.of(":p", s("p17"), ":s", s("s"))).scanIndexForward(false).limit(2)
+            .exclusiveStartKey(from));
+        page.items().forEach(item -> newestFirst.add(item.get("pk").s() + "/" + item.get("sk").s()));
+        start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        pages++;
+      } while (start != null);
+      assertThat(newestFirst).containsExactly("p17/s5", "p17/s4", "p17/s3", "p17/s2", "p17/s1", "p17/s0");
+      assertThat(pages).as("pages of 2").isBetween(3, 4);
+
+      var filtered = ddb.query(r -> r.tableName("partitions").keyConditionExpression("pk = :p AND sk BETWEEN :a AND :b")
+          .filterExpression("n >= :three").expressionAttributeValues(Map.of(":p", s("p03"), ":a", s("s1"), ":b", s("s4"),
+              ":three", n(3))));
+      assertThat(filtered.items()).extracting(item -> item.get("sk").s()).containsExactly("s3", "s4");
+      assertThat(filtered.scannedCount()).as("items the key condition read").isEqualTo(4);
+
+      assertThat(ddb.query(r -> r.tableName("partitions").keyConditionExpression("pk = :p")
+          .expressionAttributeValues(Map.of(":p", s("absent")))).items()).isEmpty();
+
+      int byOwner = 0;
+      Map<String, AttributeValue> next = null;
+      do {
+        Map<String, AttributeValue> from = next;
+        var page = ddb.query(r -> r.tableName("partitions").indexName("by-owner").keyConditionExpression("#o = :o")
+            .expressionAttributeNames(Map.of("#o", "owner")).expressionAttributeValues(Map.of(":o", s("o1")))
+            .limit(50).exclusiveStartKey(from));
+        assertThat(page.items()).allSatisfy(item -> assertThat(item.get("owner").s()).isEqualTo("o1"));
+        byOwner += page.count();
+        next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      } while (next != null);
+      assertThat(byOwner).as("items of o1 across every partition (13 partitions of 6)").isEqualTo(78);
+      assertThat(ddb.scan(r -> r.tableName("partitions")).count()).as("a scan still sees the whole table").isEqualTo(240);
     }
   }
 
@@ -366,6 +419,14 @@ class SerializedMotoIT {
         .keySchema(
             KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
             KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+  }
+
+  /** A table as {@link #createTable} makes it, streaming new and old images; returns the stream's ARN. */
+  private static String createTableWithStream(DynamoDbClient ddb, String name) {
+    createTable(ddb, name);
+    return ddb.updateTable(r -> r.tableName(name)
+            .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
+        .tableDescription().latestStreamArn();
   }
 
   private static AttributeDefinition attribute(String name) {

@@ -27,7 +27,10 @@ import java.util.Optional;
  *       same transaction) conditionally on the local version, with version
  *       {@code max(local, remote) + 1}. The merges are deterministic, so two regions merging the
  *       same pair write identical states. With no local item yet, the remote state is stored as
- *       a copy under its own origin.</li>
+ *       a copy under its own origin. The copy is still this region's write to the global table,
+ *       stamped with this region's write time, so it can replicate over a newer write of the
+ *       origin's that is still in flight; that write's own event then arrives here and merges
+ *       over the copy, so nothing is lost (the protocol simulation stamps copies the same way).</li>
  *   <li><b>This region's holds</b>: whenever the merged order says this region must release its
  *       reservation (the order was cancelled elsewhere, or another region's reservation stands),
  *       the same write returns the held units. This is decided on every event, even one already

@@ -126,7 +126,7 @@ final class BenchmarkReport {
   String coldSamples() {
     StringBuilder out = new StringBuilder();
     for (Measured row : rows) {
-      out.append(String.format(Locale.ROOT, "%-12s cold (ms): %s; Init Duration: %s; first invocation: %s%n",
+      out.append(String.format(Locale.ROOT, "%-14s cold (ms): %s; Init Duration: %s; first invocation: %s%n",
           row.name(),
           row.cold().stream().map(s -> wholeMillis(s.totalNanos() / 1e6)).collect(Collectors.joining(" ")),
           row.cold().stream().map(s -> wholeMillis(s.initNanos() / 1e6)).collect(Collectors.joining(" ")),

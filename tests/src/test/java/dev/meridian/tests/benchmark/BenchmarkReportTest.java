@@ -57,7 +57,7 @@ class BenchmarkReportTest {
   @Test
   void coldSamplesAreListedInTheOrderMeasured() {
     assertThat(report.coldSamples()).contains(
-        "catalog      cold (ms): 3,000 4,000 2,500; Init Duration: 2,900 3,900 2,400; first invocation: 50 60 40");
+        "catalog        cold (ms): 3,000 4,000 2,500; Init Duration: 2,900 3,900 2,400; first invocation: 50 60 40");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.meridian.adapter.dynamodb.Items;
 import dev.meridian.adapter.dynamodb.TableDesign;
 import dev.meridian.adapter.http.testing.HttpApiResponse;
 import dev.meridian.adapter.http.testing.SampleEvent;
+import dev.meridian.domain.product.ProductId;
 import dev.meridian.local.lambda.Invoker.InvokeResult;
 import dev.meridian.local.lambda.LambdaRuntime;
 import dev.meridian.local.model.FunctionSpec;
@@ -68,6 +69,10 @@ public final class ColdWarmBenchmark {
   static final Path BASELINE_ZIP = Path.of("tests/hello-world/target/hello-world-lambda.zip");
   private static final List<String> FUNCTION_ZIPS = List.of("functions/catalog/target/catalog-lambda.zip",
       "functions/orders/target/orders-lambda.zip", "functions/health/target/health-lambda.zip", BASELINE_ZIP.toString());
+  /** What the measured placements order, one unit each; catalog reads {@code cup} (events/catalog-get-product.json). */
+  static final String PLACED_PRODUCT = "mug";
+  /** The sample basket the prepared order uses (events/orders-post-orders.json) holds two of {@code cup}. */
+  private static final int MOST_UNITS_OF_ONE_PRODUCT_PER_PLACEMENT = 2;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final BenchmarkSettings settings;
@@ -135,7 +140,15 @@ public final class ColdWarmBenchmark {
         System.out.println();
         System.out.print(report.coldSamples());
         System.out.println("load average at start: " + machine.loadAverage() + "; at end: " + Machine.loadAverageNow());
-        writeJson(settings.output(), report.json());
+        Map<String, AttributeValue> allocation = dynamoDb.getItem(b -> b.tableName(provisioned.get(0).tableName())
+            .key(Items.allocationKey(ProductId.of(PLACED_PRODUCT), home.region())).consistentRead(true)).item();
+        int holds = allocation.get("holds").m().size();
+        long itemBytes = ItemSize.of(allocation);
+        System.out.printf("%s's allocation in %s after the run: %,d holds (one per placed order), %,d bytes as "
+            + "DynamoDB sizes an item (limit 409,600)%n", PLACED_PRODUCT, home.region(), holds, itemBytes);
+        ObjectNode json = report.json();
+        json.putObject("placedAllocation").put("product", PLACED_PRODUCT).put("holds", holds).put("itemBytes", itemBytes);
+        writeJson(settings.output(), json);
         System.out.println("results: " + settings.output().toAbsolutePath());
       }
     }
@@ -170,15 +183,17 @@ public final class ColdWarmBenchmark {
       for (Subject subject : rotated(subjects, round)) {
         ColdSample sample = coldStart(subject);
         cold.get(subject.name()).add(sample);
-        System.out.printf("cold %d/%d %-11s %,6d ms (Init Duration %,d ms, first invocation %,d ms)%n", round + 1,
+        System.out.printf("cold %d/%d %-14s %,6d ms (Init Duration %,d ms, first invocation %,d ms)%n", round + 1,
             settings.coldStarts(), subject.name(), sample.totalNanos() / 1_000_000, sample.initNanos() / 1_000_000,
             sample.firstInvocationNanos() / 1_000_000);
       }
     }
 
+    java.util.Set<String> started = new java.util.HashSet<>();
     for (Subject subject : subjects) {
-      if (!invoke(subject, subject.event().get()).coldStart()) {
-        throw new IllegalStateException(subject.name() + " was expected to start cold before its warm series");
+      if (invoke(subject, subject.event().get()).coldStart() != started.add(subject.logicalId())) {
+        throw new IllegalStateException(subject.name() + ": one cold start per function was expected before the "
+            + "warm series, and no more");
       }
     }
     for (int i = 0; i < settings.warmUp(); i++) {
@@ -219,14 +234,18 @@ public final class ColdWarmBenchmark {
 
   /**
    * The measured requests, from the sample events in {@code events/}: catalog reads the product {@code cup}; orders
-   * reads the order placed in preparation (not POST /orders: moto's TransactWriteItems deep-copies the whole table
-   * for every item it writes, so each placement against moto is slower than the last, and a thousand of them
-   * would measure moto, then hit the SDK's timeouts); health answers a Route 53 checker; the baseline gets the
-   * health sample's public, authorizer-less event re-pointed at {@code GET /hello}.
+   * reads the order placed in preparation, and places new ones (one unit of {@link #PLACED_PRODUCT} under a fresh
+   * Idempotency-Key each time, so every one is a real placement: one TransactWriteItems of the order item and the
+   * allocation's decrement and hold; a product catalog does not read, since each placement adds a hold to that
+   * allocation item); health answers a Route 53 checker; the baseline gets the health sample's public,
+   * authorizer-less event re-pointed at {@code GET /hello}.
    */
   private static List<Subject> subjects(String orderId) {
     byte[] getProduct = bytes(SampleEvent.load("catalog-get-product").toJson());
     byte[] getOrder = bytes(SampleEvent.load("orders-get-order").pathParameter("id", orderId).toJson());
+    SampleEvent placement = SampleEvent.load("orders-post-orders")
+        .body("{\"lines\":[{\"productId\":\"" + PLACED_PRODUCT + "\",\"quantity\":1}]}");
+    Supplier<byte[]> placeOrder = () -> bytes(placement.header("idempotency-key", "bench-" + UUID.randomUUID()).toJson());
     byte[] getHealth = bytes(SampleEvent.load("health-get-health").toJson());
     SampleEvent hello = SampleEvent.load("health-get-health");
     hello.tree().put("routeKey", "GET /hello").put("rawPath", "/hello");
@@ -236,6 +255,7 @@ public final class ColdWarmBenchmark {
     return List.of(
         new Subject("catalog", "CatalogFunction", "GET /products/{id}", 200, () -> getProduct, false),
         new Subject("orders", "OrdersFunction", "GET /orders/{id}", 200, () -> getOrder, false),
+        new Subject("orders, place", "OrdersFunction", "POST /orders", 201, placeOrder, false),
         new Subject("health", "HealthFunction", "GET /health", 200, () -> getHealth, false),
         new Subject("hello-world", BASELINE_LOGICAL_ID, "GET /hello", 200, () -> getHello, true));
   }
@@ -246,7 +266,8 @@ public final class ColdWarmBenchmark {
    * function has then started once, unmeasured (its package extracted); each is stopped again.
    */
   private String prepare() {
-    int units = 100;
+    int placements = 3 + settings.coldStarts() + settings.warmUp() + settings.warmInvocations();
+    int units = MOST_UNITS_OF_ONE_PRODUCT_PER_PLACEMENT * placements;
     for (String product : List.of("cup", "mug")) {
       SampleEvent create = SampleEvent.load("catalog-put-product").pathParameter("id", product)
           .body("{\"name\":\"" + product + "\",\"description\":\"benchmark product\","

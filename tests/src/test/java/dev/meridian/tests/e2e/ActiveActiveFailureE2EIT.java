@@ -4,18 +4,15 @@ import static dev.meridian.tests.e2e.StackHarness.EU;
 import static dev.meridian.tests.e2e.StackHarness.US;
 import static dev.meridian.tests.e2e.StackHarness.await;
 import static dev.meridian.tests.e2e.StackHarness.call;
-import static dev.meridian.tests.e2e.StackHarness.json;
 import static dev.meridian.tests.e2e.StackHarness.placeOrder;
-import static dev.meridian.tests.e2e.StackHarness.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpResponse;
+import dev.meridian.local.client.Api.Answer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,36 +27,20 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (healed, recovered, routed back).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ActiveActiveFailureE2EIT {
+class ActiveActiveFailureE2EIT extends TwoRegionStackSuite {
   /** Stated bound for a write in one region to be readable in the other. */
   static final Duration REPLICATION_BOUND = Duration.ofSeconds(5);
   /** interval 1 s × threshold 3 (= 30 s × 0.1) + one interval of phase + 2 s slack. */
   static final Duration DETECTION_BOUND = Duration.ofMillis(3_000 + 1_000 + 2_000);
   static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(10);
 
-  private static StackHarness stack;
-  private static URI us;
-  private static URI eu;
-  private static String alice;
-  private static String ops;
 
   @BeforeAll
   static void up() throws Exception {
-    stack = StackHarness.up("active-active");
-    us = stack.region(US);
-    eu = stack.region(EU);
-    alice = token("alice", false);
-    ops = token("ops", true);
+    start("active-active", "active-active", true);
     stack.warmUp(alice);
   }
 
-  @AfterAll
-  static void down() {
-    if (stack != null) {
-      stack.close();
-      stack = null;
-    }
-  }
 
   @Test
   @Order(1)
@@ -67,10 +48,10 @@ class ActiveActiveFailureE2EIT {
     for (String[] pair : new String[][] {{US, EU}, {EU, US}}) {
       URI from = stack.region(pair[0]);
       URI to = stack.region(pair[1]);
-      HttpResponse<String> placed = placeOrder(from, alice, "espresso-cup");
-      assertThat(placed.statusCode()).as(pair[0] + " POST /orders " + placed.body()).isEqualTo(201);
-      String orderId = json(placed).path("id").asText();
-      var visible = await(REPLICATION_BOUND, 25, () -> call(to, "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode(),
+      Answer placed = placeOrder(from, alice, "espresso-cup");
+      assertThat(placed.status()).as(pair[0] + " POST /orders " + placed.body()).isEqualTo(201);
+      String orderId = placed.json().path("id").asText();
+      var visible = await(REPLICATION_BOUND, 25, () -> call(to, "GET", "/orders/" + orderId, alice, null, Map.of()).status(),
           s -> s == 200);
       System.out.printf("[e2e active-active] replication visibility %s -> %s: order readable after %d ms (bound %d ms)%n",
           pair[0], pair[1], visible.millis(), REPLICATION_BOUND.toMillis());
@@ -83,28 +64,29 @@ class ActiveActiveFailureE2EIT {
   @Order(2)
   void aPartitionLetsTheRegionsDivergeAndTheHealConvergesThem() throws Exception {
     String id = "e2e-part-" + UUID.randomUUID().toString().substring(0, 8);
-    HttpResponse<String> created = call(us, "PUT", "/products/" + id, ops, product("Partition test", 1500), Map.of("If-None-Match", "*"));
-    assertThat(created.statusCode()).as("create " + created.body()).isEqualTo(201);
-    var replicated = await(REPLICATION_BOUND, 25, () -> call(eu, "GET", "/products/" + id, alice, null, Map.of()), r -> r.statusCode() == 200);
+    Answer created = call(us, "PUT", "/products/" + id, ops, product("Partition test", 1500), Map.of("If-None-Match", "*"));
+    assertThat(created.status()).as("create " + created.body()).isEqualTo(201);
+    var replicated = await(REPLICATION_BOUND, 25, () -> call(eu, "GET", "/products/" + id, alice, null, Map.of()), r -> r.status() == 200);
     assertThat(replicated.met()).as("new product readable in " + EU).isTrue();
-    String etagUs = created.headers().firstValue("ETag").orElseThrow();
-    String etagEu = replicated.value().headers().firstValue("ETag").orElseThrow();
+    String etagUs = created.etag();
+    assertThat(etagUs).as("ETag of the created product").isNotNull();
+    String etagEu = replicated.value().etag();
     assertThat(etagEu).isEqualTo(etagUs);
 
     stack.controlPost("/links/" + US + "/" + EU + "/partition");
     try {
-      HttpResponse<String> putUs = call(us, "PUT", "/products/" + id, ops, product("Written in us-east-1", 1600), Map.of("If-Match", etagUs));
-      assertThat(putUs.statusCode()).as("PUT in " + US + ": " + putUs.body()).isEqualTo(200);
-      HttpResponse<String> putEu = call(eu, "PUT", "/products/" + id, ops, product("Written in eu-west-1", 1700), Map.of("If-Match", etagEu));
-      assertThat(putEu.statusCode()).as("PUT in " + EU + ": " + putEu.body()).isEqualTo(200);
-      HttpResponse<String> order = placeOrder(us, alice, "latte-mug");
-      assertThat(order.statusCode()).as("order in " + US + " during the partition: " + order.body()).isEqualTo(201);
-      String orderId = json(order).path("id").asText();
+      Answer putUs = call(us, "PUT", "/products/" + id, ops, product("Written in us-east-1", 1600), Map.of("If-Match", etagUs));
+      assertThat(putUs.status()).as("PUT in " + US + ": " + putUs.body()).isEqualTo(200);
+      Answer putEu = call(eu, "PUT", "/products/" + id, ops, product("Written in eu-west-1", 1700), Map.of("If-Match", etagEu));
+      assertThat(putEu.status()).as("PUT in " + EU + ": " + putEu.body()).isEqualTo(200);
+      Answer order = placeOrder(us, alice, "latte-mug");
+      assertThat(order.status()).as("order in " + US + " during the partition: " + order.body()).isEqualTo(201);
+      String orderId = order.json().path("id").asText();
 
       Thread.sleep(2_500);
-      assertThat(json(call(us, "GET", "/products/" + id, alice, null, Map.of())).path("name").asText()).isEqualTo("Written in us-east-1");
-      assertThat(json(call(eu, "GET", "/products/" + id, alice, null, Map.of())).path("name").asText()).isEqualTo("Written in eu-west-1");
-      assertThat(call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode())
+      assertThat(call(us, "GET", "/products/" + id, alice, null, Map.of()).json().path("name").asText()).isEqualTo("Written in us-east-1");
+      assertThat(call(eu, "GET", "/products/" + id, alice, null, Map.of()).json().path("name").asText()).isEqualTo("Written in eu-west-1");
+      assertThat(call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).status())
           .as("order placed in " + US + " during the partition, read in " + EU + " after 2.5 s").isEqualTo(404);
       assertThat(await(REPLICATION_BOUND, 50, () -> stack.replicationBacklog(US, EU), b -> b > 0).met())
           .as("writes queued " + US + " -> " + EU + " while partitioned").isTrue();
@@ -113,9 +95,9 @@ class ActiveActiveFailureE2EIT {
 
       stack.controlPost("/links/" + US + "/" + EU + "/heal");
       var converged = await(CONVERGENCE_BOUND, 50, () -> {
-        JsonNode a = json(call(us, "GET", "/products/" + id, alice, null, Map.of()));
-        JsonNode b = json(call(eu, "GET", "/products/" + id, alice, null, Map.of()));
-        int orderStatus = call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode();
+        JsonNode a = call(us, "GET", "/products/" + id, alice, null, Map.of()).json();
+        JsonNode b = call(eu, "GET", "/products/" + id, alice, null, Map.of()).json();
+        int orderStatus = call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).status();
         return new Object[] {a, b, orderStatus};
       }, v -> v[0].equals(v[1]) && (int) v[2] == 200);
       System.out.printf("[e2e active-active] convergence after heal: product items equal and partition-time order visible after %d ms (bound %d ms)%n",
@@ -146,17 +128,17 @@ class ActiveActiveFailureE2EIT {
       assertThat(detected.met()).as("dublin moved to " + US).isTrue();
       assertThat(detected.millis()).as("detection time").isLessThanOrEqualTo(DETECTION_BOUND.toMillis());
 
-      HttpResponse<String> viaEntry = call(stack.entry, "GET", "/products/latte-mug?location=dublin", alice, null, Map.of());
-      assertThat(viaEntry.statusCode()).as("entry GET after detection: " + viaEntry.body()).isEqualTo(200);
-      assertThat(viaEntry.headers().firstValue("X-Meridian-Region")).hasValue(US);
-      HttpResponse<String> orderViaEntry = call(stack.entry, "POST", "/orders?location=dublin", alice,
+      Answer viaEntry = call(stack.entry, "GET", "/products/latte-mug?location=dublin", alice, null, Map.of());
+      assertThat(viaEntry.status()).as("entry GET after detection: " + viaEntry.body()).isEqualTo(200);
+      assertThat(viaEntry.region()).isEqualTo(US);
+      Answer orderViaEntry = call(stack.entry, "POST", "/orders?location=dublin", alice,
           "{\"lines\":[{\"productId\":\"espresso-cup\",\"quantity\":1}]}", Map.of("Idempotency-Key", "e2e-" + UUID.randomUUID()));
-      assertThat(orderViaEntry.statusCode()).as("entry POST /orders after detection: " + orderViaEntry.body()).isEqualTo(201);
-      assertThat(orderViaEntry.headers().firstValue("X-Meridian-Region")).hasValue(US);
-      HttpResponse<String> direct = placeOrder(us, alice, "latte-mug");
-      assertThat(direct.statusCode()).isEqualTo(201);
-      duringOutageOrder = json(direct).path("id").asText();
-      String entryOrder = json(orderViaEntry).path("id").asText();
+      assertThat(orderViaEntry.status()).as("entry POST /orders after detection: " + orderViaEntry.body()).isEqualTo(201);
+      assertThat(orderViaEntry.region()).isEqualTo(US);
+      Answer direct = placeOrder(us, alice, "latte-mug");
+      assertThat(direct.status()).isEqualTo(201);
+      duringOutageOrder = direct.json().path("id").asText();
+      String entryOrder = orderViaEntry.json().path("id").asText();
       // The hub queues a write once it has read it from us-east-1's stream (polled), so wait for it.
       var queued = await(REPLICATION_BOUND, 50, () -> stack.replicationBacklog(US, EU), b -> b > 0);
       assertThat(queued.met()).as("writes waiting for the failed region on the " + US + " -> " + EU + " link").isTrue();
@@ -166,7 +148,7 @@ class ActiveActiveFailureE2EIT {
       System.out.printf("[e2e active-active] after recover: replication backlog 0 after %d ms%n", drained.millis());
       assertThat(drained.met()).as("backlog drained after recover (last " + drained.value() + ")").isTrue();
       for (String orderId : new String[] {duringOutageOrder, entryOrder}) {
-        var seen = await(REPLICATION_BOUND, 50, () -> call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode(), s -> s == 200);
+        var seen = await(REPLICATION_BOUND, 50, () -> call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).status(), s -> s == 200);
         assertThat(seen.met()).as("order " + orderId + " written in " + US + " during the outage, readable in " + EU).isTrue();
       }
       var back = await(Duration.ofSeconds(20), 50, () -> stack.dnsRegion("dublin"), EU::equals);

@@ -4,17 +4,13 @@ import static dev.meridian.tests.e2e.StackHarness.EU;
 import static dev.meridian.tests.e2e.StackHarness.US;
 import static dev.meridian.tests.e2e.StackHarness.await;
 import static dev.meridian.tests.e2e.StackHarness.call;
-import static dev.meridian.tests.e2e.StackHarness.json;
 import static dev.meridian.tests.e2e.StackHarness.placeOrder;
-import static dev.meridian.tests.e2e.StackHarness.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpResponse;
+import dev.meridian.local.client.Api.Answer;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,47 +24,31 @@ import org.junit.jupiter.api.TestMethodOrder;
  * across a fail and recover. The tests build on each other in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ActivePassiveFailoverE2EIT {
+class ActivePassiveFailoverE2EIT extends TwoRegionStackSuite {
   /** interval 1 s × threshold 3 + one interval + 2 s slack (see ActiveActiveFailureE2EIT). */
   static final Duration DETECTION_BOUND = ActiveActiveFailureE2EIT.DETECTION_BOUND;
   /** The control item written in eu-west-1 must replicate to us-east-1 to fence it. */
   static final Duration FENCE_BOUND = Duration.ofSeconds(5);
 
-  private static StackHarness stack;
-  private static URI us;
-  private static URI eu;
-  private static String alice;
-  private static String ops;
 
   @BeforeAll
   static void up() throws Exception {
     // The stack seeds the catalog and stocks the primary only (the standby refuses writes).
-    stack = StackHarness.up("active-passive");
-    us = stack.region(US);
-    eu = stack.region(EU);
-    alice = token("alice", false);
-    ops = token("ops", true);
+    start("active-passive", "active-passive", true);
     stack.warmUp(alice);
     StackHarness.createProductWithStock(us, ops, "espresso-cup", 100);
   }
 
-  @AfterAll
-  static void down() {
-    if (stack != null) {
-      stack.close();
-      stack = null;
-    }
-  }
 
   @Test
   @Order(1)
   void theStandbyRefusesWritesAndTheEntryAnswersThePrimary() throws Exception {
-    HttpResponse<String> refused = placeOrder(eu, alice, "espresso-cup");
-    assertThat(refused.statusCode()).as("standby POST /orders: " + refused.body()).isEqualTo(503);
-    assertThat(refused.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
-    assertThat(json(refused).path("status").asInt()).isEqualTo(503);
-    HttpResponse<String> accepted = placeOrder(us, alice, "espresso-cup");
-    assertThat(accepted.statusCode()).as("primary POST /orders: " + accepted.body()).isEqualTo(201);
+    Answer refused = placeOrder(eu, alice, "espresso-cup");
+    assertThat(refused.status()).as("standby POST /orders: " + refused.body()).isEqualTo(503);
+    assertThat(refused.contentType()).contains("problem+json");
+    assertThat(refused.json().path("status").asInt()).isEqualTo(503);
+    Answer accepted = placeOrder(us, alice, "espresso-cup");
+    assertThat(accepted.status()).as("primary POST /orders: " + accepted.body()).isEqualTo(201);
     assertThat(stack.dnsRegion("dublin")).as("dublin resolves to the PRIMARY").isEqualTo(US);
     assertThat(stack.dnsRegion("us-east-1")).isEqualTo(US);
   }
@@ -82,7 +62,7 @@ class ActivePassiveFailoverE2EIT {
     long t0 = System.nanoTime();
 
     // The old primary learns of the promotion through replication of the control item, then fences itself.
-    var healthFenced = await(FENCE_BOUND, 25, () -> call(us, "GET", "/health", null, null, Map.of()), r -> r.statusCode() == 503);
+    var healthFenced = await(FENCE_BOUND, 25, () -> call(us, "GET", "/health", null, null, Map.of()), r -> r.status() == 503);
     assertThat(healthFenced.met()).as(US + " /health 503 while up (fenced): " + healthFenced.value().body()).isTrue();
     assertThat(healthFenced.value().body()).contains("fenced");
     long fencedAt = System.nanoTime();
@@ -93,20 +73,20 @@ class ActivePassiveFailoverE2EIT {
     assertThat(moved.met()).as("entry fails over to the SECONDARY " + EU).isTrue();
     assertThat(moved.millis()).as("detection time after the fence").isLessThanOrEqualTo(DETECTION_BOUND.toMillis());
 
-    HttpResponse<String> refused = placeOrder(us, alice, "espresso-cup");
-    assertThat(refused.statusCode()).as("old primary " + US + " refuses writes: " + refused.body()).isEqualTo(503);
-    assertThat(refused.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+    Answer refused = placeOrder(us, alice, "espresso-cup");
+    assertThat(refused.status()).as("old primary " + US + " refuses writes: " + refused.body()).isEqualTo(503);
+    assertThat(refused.contentType()).contains("problem+json");
 
     // The new primary sells from its own allocation, which the stack could not stock while it was the standby.
     var stocked = await(FENCE_BOUND, 50, () -> call(eu, "POST", "/products/espresso-cup/stock", ops, "{\"units\":100}", Map.of()),
-        r -> r.statusCode() == 200);
+        r -> r.status() == 200);
     assertThat(stocked.met()).as("restock in the promoted " + EU + ": " + stocked.value().body()).isTrue();
-    HttpResponse<String> written = placeOrder(eu, alice, "espresso-cup");
-    assertThat(written.statusCode()).as("POST /orders in the promoted " + EU + ": " + written.body()).isEqualTo(201);
-    HttpResponse<String> viaEntry = call(stack.entry, "POST", "/orders?location=dublin", alice,
+    Answer written = placeOrder(eu, alice, "espresso-cup");
+    assertThat(written.status()).as("POST /orders in the promoted " + EU + ": " + written.body()).isEqualTo(201);
+    Answer viaEntry = call(stack.entry, "POST", "/orders?location=dublin", alice,
         "{\"lines\":[{\"productId\":\"espresso-cup\",\"quantity\":1}]}", Map.of("Idempotency-Key", "e2e-ap-" + System.nanoTime()));
-    assertThat(viaEntry.statusCode()).as("write through the entry after failover: " + viaEntry.body()).isEqualTo(201);
-    assertThat(viaEntry.headers().firstValue("X-Meridian-Region")).hasValue(EU);
+    assertThat(viaEntry.status()).as("write through the entry after failover: " + viaEntry.body()).isEqualTo(201);
+    assertThat(viaEntry.region()).isEqualTo(EU);
   }
 
   @Test
@@ -120,15 +100,15 @@ class ActivePassiveFailoverE2EIT {
     long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
     int checks = 0;
     while (System.nanoTime() < end) {
-      HttpResponse<String> health = call(us, "GET", "/health", null, null, Map.of());
-      assertThat(health.statusCode()).as(US + " /health after recover: " + health.body()).isEqualTo(503);
-      HttpResponse<String> write = placeOrder(us, alice, "espresso-cup");
-      assertThat(write.statusCode()).as(US + " POST /orders after recover: " + write.body()).isEqualTo(503);
+      Answer health = call(us, "GET", "/health", null, null, Map.of());
+      assertThat(health.status()).as(US + " /health after recover: " + health.body()).isEqualTo(503);
+      Answer write = placeOrder(us, alice, "espresso-cup");
+      assertThat(write.status()).as(US + " POST /orders after recover: " + write.body()).isEqualTo(503);
       assertThat(stack.dnsRegion("dublin")).as("entry after " + US + " recovered").isEqualTo(EU);
       checks++;
       Thread.sleep(500);
     }
-    assertThat(placeOrder(eu, alice, "espresso-cup").statusCode()).as(EU + " still takes writes").isEqualTo(201);
+    assertThat(placeOrder(eu, alice, "espresso-cup").status()).as(EU + " still takes writes").isEqualTo(201);
     System.out.printf("[e2e active-passive] %s stayed fenced after fail+recover (%d checks over 4 s)%n", US, checks);
   }
 }

@@ -3,20 +3,18 @@ package dev.meridian.tests.e2e;
 import static dev.meridian.tests.e2e.StackHarness.EU;
 import static dev.meridian.tests.e2e.StackHarness.US;
 import static dev.meridian.tests.e2e.StackHarness.call;
-import static dev.meridian.tests.e2e.StackHarness.json;
 import static dev.meridian.tests.e2e.StackHarness.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpResponse;
+import dev.meridian.local.client.Api.Answer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * runtime interface client.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LocalStackE2EIT {
+class LocalStackE2EIT extends TwoRegionStackSuite {
   private static final List<String> REGIONS = List.of(US, EU);
   /** The functions HTTP reaches (each cold-starts once, then serves warm). */
   private static final List<String> FUNCTIONS = List.of("CatalogFunction", "OrdersFunction", "HealthFunction");
@@ -43,21 +41,12 @@ class LocalStackE2EIT {
    */
   private static final int FUNCTION_TIMEOUT_SECONDS = 4;
 
-  private static StackHarness stack;
-
   @BeforeAll
   static void up() throws Exception {
-    stack = StackHarness.up("local-stack", "active-active", true);
-    stack.warmUp(token("alice", false));
+    start("local-stack", "active-active", true);
+    stack.warmUp(alice);
   }
 
-  @AfterAll
-  static void down() {
-    if (stack != null) {
-      stack.close(); // asserts that nothing the stack started (moto, function JVMs) outlives it
-      stack = null;
-    }
-  }
 
   @Test
   @Order(1)
@@ -66,35 +55,35 @@ class LocalStackE2EIT {
     String mallory = token("mallory", false);
     for (String region : REGIONS) {
       URI api = stack.region(region);
-      HttpResponse<String> products = call(api, "GET", "/products?limit=3", alice, null, Map.of());
-      assertThat(products.statusCode()).as(region + " GET /products").isEqualTo(200);
-      assertThat(json(products).toString()).contains("espresso-cup");
-      HttpResponse<String> product = call(api, "GET", "/products/latte-mug", alice, null, Map.of());
-      assertThat(product.statusCode()).isEqualTo(200);
+      Answer products = call(api, "GET", "/products?limit=3", alice, null, Map.of());
+      assertThat(products.status()).as(region + " GET /products").isEqualTo(200);
+      assertThat(products.json().toString()).contains("espresso-cup");
+      Answer product = call(api, "GET", "/products/latte-mug", alice, null, Map.of());
+      assertThat(product.status()).isEqualTo(200);
       assertThat(product.body()).contains(region);
 
       String key = "e2e-" + UUID.randomUUID();
       String body = "{\"lines\":[{\"productId\":\"latte-mug\",\"quantity\":1}]}";
-      HttpResponse<String> placed = call(api, "POST", "/orders", alice, body, Map.of("Idempotency-Key", key));
-      assertThat(placed.statusCode()).as(region + " POST /orders " + placed.body()).isEqualTo(201);
-      String orderId = json(placed).path("id").asText();
-      HttpResponse<String> replay = call(api, "POST", "/orders", alice, body, Map.of("Idempotency-Key", key));
-      assertThat(replay.statusCode()).isEqualTo(201);
-      assertThat(json(replay).path("id").asText()).isEqualTo(orderId);
-      assertThat(call(api, "POST", "/orders", alice, body, Map.of()).statusCode()).as("missing key").isEqualTo(400);
-      assertThat(call(api, "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode()).isEqualTo(200);
-      assertThat(call(api, "GET", "/orders/" + orderId, mallory, null, Map.of()).statusCode()).isEqualTo(404);
+      Answer placed = call(api, "POST", "/orders", alice, body, Map.of("Idempotency-Key", key));
+      assertThat(placed.status()).as(region + " POST /orders " + placed.body()).isEqualTo(201);
+      String orderId = placed.json().path("id").asText();
+      Answer replay = call(api, "POST", "/orders", alice, body, Map.of("Idempotency-Key", key));
+      assertThat(replay.status()).isEqualTo(201);
+      assertThat(replay.json().path("id").asText()).isEqualTo(orderId);
+      assertThat(call(api, "POST", "/orders", alice, body, Map.of()).status()).as("missing key").isEqualTo(400);
+      assertThat(call(api, "GET", "/orders/" + orderId, alice, null, Map.of()).status()).isEqualTo(200);
+      assertThat(call(api, "GET", "/orders/" + orderId, mallory, null, Map.of()).status()).isEqualTo(404);
       assertThat(call(api, "GET", "/orders", alice, null, Map.of()).body()).contains(orderId);
-      assertThat(call(api, "POST", "/orders/" + orderId + "/cancel", alice, "", Map.of()).statusCode()).isEqualTo(200);
-      assertThat(call(api, "GET", "/orders", null, null, Map.of()).statusCode()).as("no token").isEqualTo(401);
-      assertThat(call(api, "GET", "/admin/control", alice, null, Map.of()).statusCode()).as("customer on admin").isEqualTo(403);
-      assertThat(call(api, "GET", "/admin/control", token("ops", true), null, Map.of()).statusCode()).isEqualTo(200);
-      HttpResponse<String> health = call(api, "GET", "/health", null, null, Map.of());
-      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(call(api, "POST", "/orders/" + orderId + "/cancel", alice, "", Map.of()).status()).isEqualTo(200);
+      assertThat(call(api, "GET", "/orders", null, null, Map.of()).status()).as("no token").isEqualTo(401);
+      assertThat(call(api, "GET", "/admin/control", alice, null, Map.of()).status()).as("customer on admin").isEqualTo(403);
+      assertThat(call(api, "GET", "/admin/control", token("ops", true), null, Map.of()).status()).isEqualTo(200);
+      Answer health = call(api, "GET", "/health", null, null, Map.of());
+      assertThat(health.status()).isEqualTo(200);
       assertThat(health.body()).startsWith("{\"status\":\"healthy\"");
-      HttpResponse<String> tooLarge = call(api, "POST", "/orders", alice, "x".repeat(70 * 1024), Map.of("Idempotency-Key", "big"));
-      assertThat(tooLarge.statusCode()).isEqualTo(413);
-      assertThat(tooLarge.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+      Answer tooLarge = call(api, "POST", "/orders", alice, "x".repeat(70 * 1024), Map.of("Idempotency-Key", "big"));
+      assertThat(tooLarge.status()).isEqualTo(413);
+      assertThat(tooLarge.contentType()).contains("problem+json");
     }
   }
 
@@ -102,12 +91,12 @@ class LocalStackE2EIT {
   @Order(2)
   void anOrderPlacedInOneRegionIsReadableInTheOther() throws Exception {
     String alice = token("alice", false);
-    HttpResponse<String> placed = call(stack.region(US), "POST", "/orders", alice,
+    Answer placed = call(stack.region(US), "POST", "/orders", alice,
         "{\"lines\":[{\"productId\":\"espresso-cup\",\"quantity\":1}]}", Map.of("Idempotency-Key", "cross-" + UUID.randomUUID()));
-    assertThat(placed.statusCode()).isEqualTo(201);
-    String orderId = json(placed).path("id").asText();
+    assertThat(placed.status()).isEqualTo(201);
+    String orderId = placed.json().path("id").asText();
     var visible = StackHarness.await(java.time.Duration.ofSeconds(10), 50,
-        () -> call(stack.region(EU), "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode(), s -> s == 200);
+        () -> call(stack.region(EU), "GET", "/orders/" + orderId, alice, null, Map.of()).status(), s -> s == 200);
     assertThat(visible.met()).as("order " + orderId + " readable in " + EU).isTrue();
     System.out.println("order replicated us-east-1 -> eu-west-1, readable after " + visible.millis() + " ms");
   }
@@ -182,11 +171,11 @@ class LocalStackE2EIT {
       // The configuration change recycled the instance: start it again while DynamoDB answers (a
       // first request on a cold JVM may itself need most of the 4 s on a busy machine).
       var warm = StackHarness.await(java.time.Duration.ofMinutes(3), 500,
-          () -> call(eu, "GET", "/products/latte-mug", alice, null, Map.of()).statusCode(), s -> s == 200);
+          () -> call(eu, "GET", "/products/latte-mug", alice, null, Map.of()).status(), s -> s == 200);
       assertThat(warm.met()).as("catalog answers in " + EU + " with the new timeout").isTrue();
       int coldStartsBefore = function(EU, "CatalogFunction").path("coldStarts").asInt();
 
-      HttpResponse<String> timedOut;
+      Answer timedOut;
       long elapsedMillis;
       stack.controlPost("/regions/" + EU + "/stall-dynamodb?on=true");
       try {
@@ -198,10 +187,10 @@ class LocalStackE2EIT {
         stack.controlPost("/regions/" + EU + "/stall-dynamodb?on=false");
       }
       System.out.printf("[e2e local-stack] catalog with DynamoDB stalled: HTTP %d after %d ms (function timeout %d s)%n",
-          timedOut.statusCode(), elapsedMillis, FUNCTION_TIMEOUT_SECONDS);
+          timedOut.status(), elapsedMillis, FUNCTION_TIMEOUT_SECONDS);
       // An HTTP API answers a function error, a function timeout included, with 500 (503 is its
       // answer when its own 30 s integration timeout passes first).
-      assertThat(timedOut.statusCode()).as("answer: " + timedOut.body()).isEqualTo(500);
+      assertThat(timedOut.status()).as("answer: " + timedOut.body()).isEqualTo(500);
       assertThat(timedOut.body()).isEqualTo("{\"message\":\"Internal Server Error\"}");
       assertThat(elapsedMillis).as("answered when Lambda stopped the invocation")
           .isBetween(FUNCTION_TIMEOUT_SECONDS * 1000L, FUNCTION_TIMEOUT_SECONDS * 1000L + 4_000);
@@ -217,7 +206,7 @@ class LocalStackE2EIT {
       // The next invocation starts a fresh environment (on a very busy machine its cold start may
       // outlast the gateway's 30 s and answer 503 while it carries on; the call after finds it).
       var answered = StackHarness.await(java.time.Duration.ofMinutes(3), 500,
-          () -> call(eu, "GET", "/products/latte-mug", alice, null, Map.of()), r -> r.statusCode() == 200);
+          () -> call(eu, "GET", "/products/latte-mug", alice, null, Map.of()), r -> r.status() == 200);
       assertThat(answered.met()).as("catalog answers again: " + answered.value().body()).isTrue();
       List<String> after = reports(stack.stackLog(), EU, "CatalogFunction").stream()
           .dropWhile(r -> !r.contains(lambdaRequestId)).skip(1).toList();
@@ -249,8 +238,8 @@ class LocalStackE2EIT {
   }
 
   /** The Lambda RequestId behind an answer: its apigw-requestid header → the access log's integrationRequestId. */
-  private static String integrationRequestId(String log, HttpResponse<String> answer) {
-    String gatewayId = answer.headers().firstValue("apigw-requestid").orElseThrow();
+  private static String integrationRequestId(String log, Answer answer) {
+    String gatewayId = answer.gatewayRequestId();
     Matcher m = Pattern.compile("\\{\"requestId\":\"" + Pattern.quote(gatewayId) + "\".*\"integrationRequestId\":\"([^\"]+)\"")
         .matcher(log);
     assertThat(m.find()).as("access-log line of " + gatewayId).isTrue();

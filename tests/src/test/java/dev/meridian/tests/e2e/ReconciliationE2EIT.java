@@ -4,15 +4,13 @@ import static dev.meridian.tests.e2e.StackHarness.EU;
 import static dev.meridian.tests.e2e.StackHarness.US;
 import static dev.meridian.tests.e2e.StackHarness.await;
 import static dev.meridian.tests.e2e.StackHarness.call;
-import static dev.meridian.tests.e2e.StackHarness.json;
 import static dev.meridian.tests.e2e.StackHarness.placeOrder;
 import static dev.meridian.tests.e2e.StackHarness.setupCall;
-import static dev.meridian.tests.e2e.StackHarness.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpResponse;
+import dev.meridian.local.client.Api.Answer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,7 +51,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * stock through {@code GET /products/{id}}, orders through their owner's {@code GET /orders/{id}}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReconciliationE2EIT {
+class ReconciliationE2EIT extends TwoRegionStackSuite {
   /** Stream poll back-off (2 s at most) + publish + event link + queue poll + merge: ~3 s; slack for a loaded machine. */
   static final Duration EVENT_PATH_BOUND = Duration.ofSeconds(30);
   static final Duration REPLICATION_BOUND = Duration.ofSeconds(10);
@@ -65,11 +62,6 @@ class ReconciliationE2EIT {
   static final String PUBLISHER_SOURCE = PUBLISHER + ".TableChanges";
   static final String RECONCILER_SOURCE = RECONCILER + ".RemoteChanges";
 
-  private static StackHarness stack;
-  private static URI us;
-  private static URI eu;
-  private static String alice;
-  private static String ops;
 
   /** The product test 1 orders, with stock in us-east-1 (the stack is not seeded: it needs nothing else). */
   static final String STOCKED = "e2e-recon-mug";
@@ -87,11 +79,7 @@ class ReconciliationE2EIT {
         LOG_START.put(log.toAbsolutePath().normalize(), Files.exists(log) ? Files.size(log) : 0L);
       }
     }
-    stack = StackHarness.up("reconciliation", "active-active", false);
-    us = stack.region(US);
-    eu = stack.region(EU);
-    alice = token("alice", false);
-    ops = token("ops", true);
+    start("reconciliation", "active-active", false);
     // Setup, not the behaviour under test: retried while the cold functions or a busy emulator answer 503.
     setupCall(() -> call(us, "PUT", "/products/" + STOCKED, ops, product(STOCKED, "e2e", 1200),
         Map.of("If-None-Match", "*")), 201, 412);
@@ -99,13 +87,6 @@ class ReconciliationE2EIT {
     stack.warmUp(alice);
   }
 
-  @AfterAll
-  static void down() {
-    if (stack != null) {
-      stack.close();
-      stack = null;
-    }
-  }
 
   @Test
   @Order(1)
@@ -118,20 +99,20 @@ class ReconciliationE2EIT {
     stack.controlPost("/links/" + US + "/" + EU + "/partition?links=replication");
     try {
       long t0 = System.nanoTime();
-      HttpResponse<String> put = call(us, "PUT", "/products/" + id, ops, product("Sent as an event", "e2e", 2300),
+      Answer put = call(us, "PUT", "/products/" + id, ops, product("Sent as an event", "e2e", 2300),
           Map.of("If-Match", etag));
-      assertThat(put.statusCode()).as("PUT in " + US + ": " + put.body()).isEqualTo(200);
-      HttpResponse<String> order = placeOrder(us, alice, STOCKED);
-      assertThat(order.statusCode()).as("order in " + US + ": " + order.body()).isEqualTo(201);
-      String orderId = json(order).path("id").asText();
+      assertThat(put.status()).as("PUT in " + US + ": " + put.body()).isEqualTo(200);
+      Answer order = placeOrder(us, alice, STOCKED);
+      assertThat(order.status()).as("order in " + US + ": " + order.body()).isEqualTo(201);
+      String orderId = order.json().path("id").asText();
 
-      var product = await(EVENT_PATH_BOUND, 50, () -> json(call(eu, "GET", "/products/" + id, alice, null, Map.of())),
+      var product = await(EVENT_PATH_BOUND, 50, () -> call(eu, "GET", "/products/" + id, alice, null, Map.of()).json(),
           p -> p.path("price").path("amount").asLong() == 2300 && p.path("name").asText().equals("Sent as an event"));
       System.out.printf("[e2e reconciliation] replication cut: product change %s -> %s by events after %d ms (bound %d ms)%n",
           US, EU, product.millis(), EVENT_PATH_BOUND.toMillis());
       assertThat(product.met()).as("the price change made in " + US + " readable in " + EU + " through the event path"
           + " within " + EVENT_PATH_BOUND + "; last " + product.value()).isTrue();
-      var copied = await(EVENT_PATH_BOUND, 50, () -> call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).statusCode(),
+      var copied = await(EVENT_PATH_BOUND, 50, () -> call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).status(),
           s -> s == 200);
       System.out.printf("[e2e reconciliation] replication cut: order %s -> %s by events after %d ms since the PUT%n",
           US, EU, (System.nanoTime() - t0) / 1_000_000);
@@ -164,14 +145,14 @@ class ReconciliationE2EIT {
     stack.controlPost("/links/" + US + "/" + EU + "/partition");
     try {
       // us-east-1 renames it, eu-west-1 rewrites its description; both change the price.
-      HttpResponse<String> putUs = call(us, "PUT", "/products/" + id, ops, product("Renamed in us-east-1", "e2e", 1600),
+      Answer putUs = call(us, "PUT", "/products/" + id, ops, product("Renamed in us-east-1", "e2e", 1600),
           Map.of("If-Match", etag));
-      assertThat(putUs.statusCode()).as("PUT in " + US + ": " + putUs.body()).isEqualTo(200);
-      HttpResponse<String> putEu = call(eu, "PUT", "/products/" + id, ops,
+      assertThat(putUs.status()).as("PUT in " + US + ": " + putUs.body()).isEqualTo(200);
+      Answer putEu = call(eu, "PUT", "/products/" + id, ops,
           product(id, "Described in eu-west-1", 1700), Map.of("If-Match", etag));
-      assertThat(putEu.statusCode()).as("PUT in " + EU + ": " + putEu.body()).isEqualTo(200);
+      assertThat(putEu.status()).as("PUT in " + EU + ": " + putEu.body()).isEqualTo(200);
       Thread.sleep(1_000);
-      assertThat(json(call(eu, "GET", "/products/" + id, alice, null, Map.of())).path("name").asText())
+      assertThat(call(eu, "GET", "/products/" + id, alice, null, Map.of()).json().path("name").asText())
           .as(EU + " during the partition still has its own name").isEqualTo(id);
     } finally {
       stack.controlPost("/links/" + US + "/" + EU + "/heal");
@@ -231,8 +212,8 @@ class ReconciliationE2EIT {
     stocked.put(last, 2L);
     stocked.put(dup, 10L);
     stocked.put(cancelled, 5L);
-    String cancelledBoth = json(placeWithKey(us, cancelled, "e2e-cb-" + suffix, 201)).path("id").asText();
-    String cancelledRemotely = json(placeWithKey(us, cancelled, "e2e-cr-" + suffix, 201)).path("id").asText();
+    String cancelledBoth = placeWithKey(us, cancelled, "e2e-cb-" + suffix, 201).json().path("id").asText();
+    String cancelledRemotely = placeWithKey(us, cancelled, "e2e-cr-" + suffix, 201).json().path("id").asText();
     // Each region must see the other's unit of `last` (so an order it cannot cover locally is accepted
     // as pending, 202) and both orders (so either region can cancel them).
     for (URI region : List.of(us, eu)) {
@@ -241,7 +222,7 @@ class ReconciliationE2EIT {
       assertThat(views.met()).as("both allocations of " + last + " as " + region + " sees them: " + views.value()).isTrue();
     }
     for (String id : List.of(cancelledBoth, cancelledRemotely)) {
-      var copied = await(REPLICATION_BOUND, 100, () -> call(eu, "GET", "/orders/" + id, alice, null, Map.of()).statusCode(),
+      var copied = await(REPLICATION_BOUND, 100, () -> call(eu, "GET", "/orders/" + id, alice, null, Map.of()).status(),
           st -> st == 200);
       assertThat(copied.met()).as("order " + id + " readable in " + EU).isTrue();
     }
@@ -253,15 +234,15 @@ class ReconciliationE2EIT {
       // The last units, ordered in both regions at once.
       var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
       try {
-        List<java.util.concurrent.Future<HttpResponse<String>>> racing = new ArrayList<>();
+        List<java.util.concurrent.Future<Answer>> racing = new ArrayList<>();
         for (URI region : List.of(us, us, eu, eu)) {
           String key = "e2e-last-" + UUID.randomUUID();
           racing.add(pool.submit(() -> placeWithKey(region, last, key, 201, 202, 409)));
         }
         for (var answer : racing) {
-          HttpResponse<String> response = answer.get();
-          if (response.statusCode() != 409) {
-            acknowledged.put(json(response).path("id").asText(), json(response).path("status").asText());
+          Answer response = answer.get();
+          if (response.status() != 409) {
+            acknowledged.put(response.json().path("id").asText(), response.json().path("status").asText());
           }
         }
       } finally {
@@ -273,17 +254,17 @@ class ReconciliationE2EIT {
 
       // The same order changed on both sides, and one cancelled where its units are not held.
       for (URI region : List.of(us, eu)) {
-        HttpResponse<String> cancel = call(region, "POST", "/orders/" + cancelledBoth + "/cancel", alice, null, Map.of());
-        assertThat(cancel.statusCode()).as("cancel " + cancelledBoth + " in " + region + ": " + cancel.body()).isEqualTo(200);
+        Answer cancel = call(region, "POST", "/orders/" + cancelledBoth + "/cancel", alice, null, Map.of());
+        assertThat(cancel.status()).as("cancel " + cancelledBoth + " in " + region + ": " + cancel.body()).isEqualTo(200);
       }
-      HttpResponse<String> remoteCancel = call(eu, "POST", "/orders/" + cancelledRemotely + "/cancel", alice, null, Map.of());
-      assertThat(remoteCancel.statusCode()).as("cancel in " + EU + ": " + remoteCancel.body()).isEqualTo(200);
+      Answer remoteCancel = call(eu, "POST", "/orders/" + cancelledRemotely + "/cancel", alice, null, Map.of());
+      assertThat(remoteCancel.status()).as("cancel in " + EU + ": " + remoteCancel.body()).isEqualTo(200);
 
       // A key placed in us-east-1 and retried in eu-west-1, which cannot know it yet: two reservations.
       String key = "e2e-retried-" + suffix;
-      duplicate = json(placeWithKey(us, dup, key, 201)).path("id").asText();
-      HttpResponse<String> retried = placeWithKey(eu, dup, key, 201);
-      assertThat(json(retried).path("id").asText()).as("the retry names the same order").isEqualTo(duplicate);
+      duplicate = placeWithKey(us, dup, key, 201).json().path("id").asText();
+      Answer retried = placeWithKey(eu, dup, key, 201);
+      assertThat(retried.json().path("id").asText()).as("the retry names the same order").isEqualTo(duplicate);
       acknowledged.put(duplicate, "PLACED");
     } finally {
       stack.controlPost("/links/" + US + "/" + EU + "/heal");
@@ -301,7 +282,7 @@ class ReconciliationE2EIT {
     // Every acknowledged order survived, only ever moving forward; the pending ones were decided.
     Map<String, JsonNode> settled = new java.util.LinkedHashMap<>();
     for (String id : orders) {
-      settled.put(id, json(call(us, "GET", "/orders/" + id, alice, null, Map.of())));
+      settled.put(id, call(us, "GET", "/orders/" + id, alice, null, Map.of()).json());
     }
     acknowledged.forEach((id, status) -> assertThat(settled.get(id).path("status").asText())
         .as("order " + id + " acknowledged " + status).isIn(status.equals("PLACED") ? List.of("PLACED") : List.of("PLACED", "CANCELLED")));
@@ -348,8 +329,8 @@ class ReconciliationE2EIT {
   private static List<String> divergence(List<String> orders, List<String> products, String duplicate) throws Exception {
     List<String> out = new ArrayList<>();
     for (String id : orders) {
-      JsonNode a = json(call(us, "GET", "/orders/" + id, alice, null, Map.of()));
-      JsonNode b = json(call(eu, "GET", "/orders/" + id, alice, null, Map.of()));
+      JsonNode a = call(us, "GET", "/orders/" + id, alice, null, Map.of()).json();
+      JsonNode b = call(eu, "GET", "/orders/" + id, alice, null, Map.of()).json();
       String statusA = a.path("status").asText();
       if (!statusA.equals(b.path("status").asText()) || statusA.equals("PENDING_STOCK")
           || !a.path("reservations").equals(b.path("reservations"))) {
@@ -374,10 +355,10 @@ class ReconciliationE2EIT {
 
   /** The product's allocations as a region's replica sees them, by region. */
   private static Map<String, JsonNode> allocations(URI region, String productId) throws Exception {
-    HttpResponse<String> product = call(region, "GET", "/products/" + productId, alice, null, Map.of());
-    assertThat(product.statusCode()).as("GET /products/" + productId + " in " + region + ": " + product.body()).isEqualTo(200);
+    Answer product = call(region, "GET", "/products/" + productId, alice, null, Map.of());
+    assertThat(product.status()).as("GET /products/" + productId + " in " + region + ": " + product.body()).isEqualTo(200);
     Map<String, JsonNode> out = new java.util.TreeMap<>();
-    for (JsonNode a : json(product).path("allocations")) {
+    for (JsonNode a : product.json().path("allocations")) {
       out.put(a.path("region").asText(), a);
     }
     return out;
@@ -387,7 +368,7 @@ class ReconciliationE2EIT {
    * Places one unit of a product as alice under a given Idempotency-Key, repeating with the same key
    * on 503 or a client timeout as a careful client does; asserts the answer is one of {@code expected}.
    */
-  private static HttpResponse<String> placeWithKey(URI region, String productId, String key, Integer... expected)
+  private static Answer placeWithKey(URI region, String productId, String key, Integer... expected)
       throws Exception {
     return setupCall(() -> call(region, "POST", "/orders", alice,
         "{\"lines\":[{\"productId\":\"" + productId + "\",\"quantity\":1}]}", Map.of("Idempotency-Key", key)), expected);
@@ -438,19 +419,19 @@ class ReconciliationE2EIT {
 
   /** Creates a product in us-east-1 and waits until eu-west-1 reads the same version; returns its ETag. */
   private static String createAndAwaitReplica(String id) throws Exception {
-    HttpResponse<String> created = call(us, "PUT", "/products/" + id, ops, product(id, "e2e", 1500),
+    Answer created = call(us, "PUT", "/products/" + id, ops, product(id, "e2e", 1500),
         Map.of("If-None-Match", "*"));
-    assertThat(created.statusCode()).as("create " + created.body()).isEqualTo(201);
-    String etag = created.headers().firstValue("ETag").orElseThrow();
+    assertThat(created.status()).as("create " + created.body()).isEqualTo(201);
+    String etag = created.etag();
     var replicated = await(REPLICATION_BOUND, 25, () -> call(eu, "GET", "/products/" + id, alice, null, Map.of()),
-        r -> r.statusCode() == 200 && r.headers().firstValue("ETag").orElse("").equals(etag));
+        r -> r.status() == 200 && etag.equals(r.etag()));
     assertThat(replicated.met()).as("product " + id + " readable in " + EU + " with ETag " + etag).isTrue();
     return etag;
   }
 
   /** The product as a customer reads it, without the per-region stock view (allocations differ by design). */
   private static JsonNode productState(URI region, String id) throws Exception {
-    JsonNode p = json(call(region, "GET", "/products/" + id, alice, null, Map.of()));
+    JsonNode p = call(region, "GET", "/products/" + id, alice, null, Map.of()).json();
     return StackHarness.JSON.createObjectNode().put("name", p.path("name").asText())
         .put("description", p.path("description").asText()).put("active", p.path("active").asBoolean())
         .set("price", p.path("price"));
@@ -536,9 +517,9 @@ class ReconciliationE2EIT {
     do {
       String path = "/admin/conflicts?limit=100" + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor,
           java.nio.charset.StandardCharsets.UTF_8));
-      HttpResponse<String> page = call(api, "GET", path, ops, null, Map.of());
-      assertThat(page.statusCode()).as("GET " + path + " in " + region + ": " + page.body()).isEqualTo(200);
-      JsonNode body = json(page);
+      Answer page = call(api, "GET", path, ops, null, Map.of());
+      assertThat(page.status()).as("GET " + path + " in " + region + ": " + page.body()).isEqualTo(200);
+      JsonNode body = page.json();
       for (JsonNode c : body.path("items")) {
         if (c.path("key").asText().equals(key)) {
           out.add(c.path("entity").asText() + "/" + key + "/" + c.path("field").asText() + "/" + c.path("rule").asText()

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.local.LocalStack;
+import dev.meridian.local.client.Api;
+import dev.meridian.local.client.Api.Answer;
 import dev.meridian.local.jwt.TokenCommand;
 import dev.meridian.local.moto.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +32,9 @@ final class StackHarness implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String US = "us-east-1";
   static final String EU = "eu-west-1";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
   /** Longer than the HTTP API's 30 s integration timeout: every call gets the gateway's own answer. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+  private static final Api API = new Api(Duration.ofSeconds(3), CALL_TIMEOUT);
   private static final Duration WARM_UP_BUDGET = Duration.ofMinutes(3);
 
   private final LocalStack stack;
@@ -52,12 +51,9 @@ final class StackHarness implements AutoCloseable {
     this.control = URI.create(endpoints.path("control").asText());
   }
 
-  /** Two regions, time factor 0.1 (health interval 1 s, threshold 3, TTL 6 s), seeded. */
-  static StackHarness up(String mode) throws Exception {
-    return up(mode, mode, true);
-  }
-
   /**
+   * Two regions, time factor 0.1 (health interval 1 s, threshold 3, TTL 6 s).
+   *
    * @param name for the console log ({@code tests/target/local-stack-console-<name>.log})
    * @param seed whether the stack seeds its catalog itself ({@code false}: the test seeds what it
    *             needs through the HTTP API)
@@ -113,7 +109,7 @@ final class StackHarness implements AutoCloseable {
   /** The status of a GET, or -1 when the client gave up first (a gateway starved of CPU). */
   private static int statusOrTimeout(URI api, String path, String token) throws IOException, InterruptedException {
     try {
-      return call(api, "GET", path, token, null, Map.of()).statusCode();
+      return call(api, "GET", path, token, null, Map.of()).status();
     } catch (java.net.http.HttpTimeoutException e) {
       System.out.println("[e2e] warm-up GET " + path + " not answered within " + CALL_TIMEOUT + ", repeating");
       return -1;
@@ -125,13 +121,13 @@ final class StackHarness implements AutoCloseable {
    * functions and a busy emulator on a loaded machine), for up to {@link #WARM_UP_BUDGET}; asserts
    * the final answer is one of {@code expected}.
    */
-  static HttpResponse<String> setupCall(Probe<HttpResponse<String>> call, Integer... expected) throws Exception {
+  static Answer setupCall(Probe<Answer> call, Integer... expected) throws Exception {
     long deadline = System.nanoTime() + WARM_UP_BUDGET.toNanos();
-    HttpResponse<String> response = null;
+    Answer response = null;
     for (long pause = 500; ; pause = Math.min(pause * 2, 8_000)) {
       try {
         response = call.get();
-        if (response.statusCode() != 503) {
+        if (response.status() != 503) {
           break;
         }
       } catch (java.net.http.HttpTimeoutException e) {
@@ -143,7 +139,7 @@ final class StackHarness implements AutoCloseable {
       Thread.sleep(pause);
     }
     assertThat(response).as("setup call answered within " + WARM_UP_BUDGET).isNotNull();
-    assertThat(response.statusCode()).as("setup call: " + response.body()).isIn((Object[]) expected);
+    assertThat(response.status()).as("setup call: " + response.body()).isIn((Object[]) expected);
     return response;
   }
 
@@ -165,26 +161,9 @@ final class StackHarness implements AutoCloseable {
     return lines[lines.length - 1].trim();
   }
 
-  static HttpResponse<String> call(URI base, String method, String path, String token, String body,
-      Map<String, String> headers) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(CALL_TIMEOUT)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    headers.forEach(request::header);
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
-    }
+  static Answer call(URI base, String method, String path, String token, String body, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    return API.call(base, method, path, token, body, headers);
   }
 
   /** Creates a product through the admin API of {@code region} (If-None-Match: *) and adds stock there (setup calls). */
@@ -200,16 +179,16 @@ final class StackHarness implements AutoCloseable {
   }
 
   /** POST /orders with a fresh Idempotency-Key. */
-  static HttpResponse<String> placeOrder(URI base, String token, String productId) throws IOException, InterruptedException {
+  static Answer placeOrder(URI base, String token, String productId) throws IOException, InterruptedException {
     return call(base, "POST", "/orders", token, "{\"lines\":[{\"productId\":\"" + productId + "\",\"quantity\":1}]}",
         Map.of("Idempotency-Key", "e2e-" + UUID.randomUUID()));
   }
 
   /** The region the entry answers for a client location ({@code GET /dns?location=}). */
   String dnsRegion(String location) throws IOException, InterruptedException {
-    HttpResponse<String> answer = call(entry, "GET", "/dns?location=" + location, null, null, Map.of());
-    assertThat(answer.statusCode()).as("GET /dns?location=" + location + ": " + answer.body()).isEqualTo(200);
-    return json(answer).path("region").asText();
+    Answer answer = call(entry, "GET", "/dns?location=" + location, null, null, Map.of());
+    assertThat(answer.status()).as("GET /dns?location=" + location + ": " + answer.body()).isEqualTo(200);
+    return answer.json().path("region").asText();
   }
 
   /** The stack log ({@code .local-stack/logs/stack.log}): REPORT lines, access log, control actions. */
@@ -217,17 +196,14 @@ final class StackHarness implements AutoCloseable {
     return Files.readString(root.resolve(".local-stack/logs/stack.log"));
   }
 
+  /** A control-API POST that must answer 200. */
   JsonNode controlPost(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = call(control, "POST", path, null, "", Map.of());
-    assertThat(response.statusCode()).as("control POST " + path + ": " + response.body()).isEqualTo(200);
-    return json(response);
+    return API.control(control, path);
   }
 
   /** {@code GET /status} of the control API (what {@code ./local/stack status --json} prints). */
   JsonNode status() throws IOException, InterruptedException {
-    HttpResponse<String> response = call(control, "GET", "/status", null, null, Map.of());
-    assertThat(response.statusCode()).as("control GET /status: " + response.body()).isEqualTo(200);
-    return json(response);
+    return API.status(control);
   }
 
   /** Total backlog of every replication link, as the control API reports it. */
