@@ -166,8 +166,9 @@ public final class DynamoDbCatalogRepository implements CatalogRepository {
               + " version = if_not_exists(version, :zero) + :one,"
               + " reserved = if_not_exists(reserved, :zero), sold = if_not_exists(sold, :zero),"
               + " received = if_not_exists(received, :zero), given = if_not_exists(given, :zero),"
+              + " settled = if_not_exists(settled, :zero),"
               + " holds = if_not_exists(holds, :empty), outgoing = if_not_exists(outgoing, :empty),"
-              + " receivedTransfers = if_not_exists(receivedTransfers, :empty), pending = if_not_exists(pending, :empty),"
+              + " receivedThrough = if_not_exists(receivedThrough, :empty), pending = if_not_exists(pending, :empty),"
               + " productId = :pid, #region = :region, entity = :entity, originRegion = :origin,"
               + " gsi1pk = :gsipk, gsi1sk = :pid")
           .expressionAttributeNames(Map.of("#region", "region"))

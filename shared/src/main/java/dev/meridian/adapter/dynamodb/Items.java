@@ -171,8 +171,9 @@ public final class Items {
     item.put("restocked", n(a.restocked()));
     item.put("received", n(a.received()));
     item.put("given", n(a.given()));
+    item.put("settled", n(a.settled()));
     item.put("holds", m(mapValues(a.holds(), Attr::n)));
-    item.put("receivedTransfers", m(mapValues(a.receivedTransfers(), Attr::n)));
+    item.put("receivedThrough", m(mapValues(a.receivedThrough(), Attr::n)));
     item.put("pending", m(mapValues(a.pending(), Attr::n)));
     item.put("outgoing", m(mapValues(a.outgoing(), t -> m(Map.of(
         "toRegion", s(t.toRegion()), "units", n(t.units()))))));
@@ -186,8 +187,8 @@ public final class Items {
     String region = str(item, "region");
     SortedMap<String, Long> holds = new TreeMap<>();
     Attr.map(item, "holds").forEach((k, v) -> holds.put(k, Long.parseLong(v.n())));
-    SortedMap<String, Long> received = new TreeMap<>();
-    Attr.map(item, "receivedTransfers").forEach((k, v) -> received.put(k, Long.parseLong(v.n())));
+    SortedMap<String, Long> receivedThrough = new TreeMap<>();
+    Attr.map(item, "receivedThrough").forEach((k, v) -> receivedThrough.put(k, Long.parseLong(v.n())));
     SortedMap<String, Long> pending = new TreeMap<>();
     Attr.map(item, "pending").forEach((k, v) -> pending.put(k, Long.parseLong(v.n())));
     SortedMap<String, Transfer> outgoing = new TreeMap<>();
@@ -195,8 +196,8 @@ public final class Items {
         new Transfer(k, productId, region, str(v.m(), "toRegion"), num(v.m(), "units"))));
     try {
       return new StockAllocation(productId, region, num(item, "available"), num(item, "reserved"), num(item, "sold"),
-          num(item, "restocked"), num(item, "received"), num(item, "given"), num(item, VERSION),
-          holds, outgoing, received, pending);
+          num(item, "restocked"), num(item, "received"), num(item, "given"), num(item, "settled"), num(item, VERSION),
+          holds, outgoing, receivedThrough, pending);
     } catch (IllegalStateException e) {
       throw new CorruptItemException("allocation " + productId + "@" + region + " breaks an invariant: " + e.getMessage());
     }

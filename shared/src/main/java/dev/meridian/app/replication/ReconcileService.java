@@ -13,7 +13,6 @@ import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.stock.StockAllocation;
-import dev.meridian.domain.stock.Transfer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,8 +35,10 @@ import java.util.Optional;
  *       the same write returns the held units. This is decided on every event, even one already
  *       contained: global-table replication may have delivered the remote state first.</li>
  *   <li><b>Transfers</b>: a remote allocation whose outgoing ledger names this region gives
- *       units here; each transfer id is received once, then this region's orders pending that
- *       product are confirmed while units last (oldest first).</li>
+ *       units here; each transfer is received once (every one the giver's state lists, together),
+ *       then this region's orders pending that product are confirmed while units last (oldest
+ *       first). A remote allocation that shows transfers of this region's as received settles
+ *       them: they leave this region's ledger, so the ledgers stay bounded.</li>
  *   <li><b>Giving</b> ({@link StockPolicy}): a remote allocation is also that region's ask. Its
  *       deficit is what its pending orders wait for plus the low-water mark, minus what it has
  *       available and what is already in flight to it (every region's outgoing transfers to it
@@ -67,6 +68,8 @@ public final class ReconcileService {
     RECEIVED,
     /** This region gave units to the event's region, which asked for them. */
     GAVE,
+    /** Transfers this region gave that the event's region has received were dropped from its ledger. */
+    SETTLED,
     /** Nothing in the event concerns this region (an allocation with no transfer to it). */
     NOT_ADDRESSED
   }
@@ -218,32 +221,47 @@ public final class ReconcileService {
     if (given > 0) {
       return new Outcome(Action.GAVE, List.of(), 0, given, false, 0);
     }
+    if (settleWith(remote)) {
+      return Outcome.of(Action.SETTLED);
+    }
     return Outcome.of(remote.outgoing().values().stream().anyMatch(t -> t.toRegion().equals(region))
         ? Action.CONTAINED : Action.NOT_ADDRESSED);
   }
 
   private long receiveTransfers(StockAllocation remote) {
-    List<Transfer> toHere = remote.outgoing().values().stream().filter(t -> t.toRegion().equals(region)).toList();
-    if (toHere.isEmpty()) {
+    if (remote.outgoing().values().stream().noneMatch(t -> t.toRegion().equals(region))) {
       return 0;
     }
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       StockAllocation current = replica.allocation(remote.productId(), region)
           .orElseGet(() -> StockAllocation.empty(remote.productId(), region));
-      StockAllocation next = current;
-      long units = 0;
-      for (Transfer transfer : toHere) {
-        if (!next.hasReceived(transfer.id())) {
-          next = next.receive(transfer);
-          units += transfer.units();
-        }
-      }
+      StockAllocation next = current.receiveFrom(remote);
+      long units = next.received() - current.received();
       if (units == 0 || replica.writeAllocation(next, current.revision())) {
         return units;
       }
     }
     throw new ContentionException("allocation " + remote.productId() + "@" + region + " changed during "
         + MAX_ATTEMPTS + " attempts to receive transfers");
+  }
+
+  /** Drops from this region's ledger the transfers {@code receiver} shows as received; true when it wrote. */
+  private boolean settleWith(StockAllocation receiver) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Optional<StockAllocation> mine = replica.allocation(receiver.productId(), region);
+      if (mine.isEmpty()) {
+        return false;
+      }
+      StockAllocation settled = mine.get().settleWith(receiver);
+      if (settled == mine.get()) {
+        return false;
+      }
+      if (replica.writeAllocation(settled, mine.get().revision())) {
+        return true;
+      }
+    }
+    throw new ContentionException("allocation " + receiver.productId() + "@" + region + " changed during "
+        + MAX_ATTEMPTS + " attempts to settle transfers");
   }
 
   /** This region's share of {@code asker}'s deficit, given now; 0 when there is none to give. */
@@ -259,9 +277,7 @@ public final class ReconcileService {
         if (giver.region().equals(asker.region())) {
           continue;
         }
-        inFlight += giver.outgoing().values().stream()
-            .filter(t -> t.toRegion().equals(asker.region()) && !asker.hasReceived(t.id()))
-            .mapToLong(Transfer::units).sum();
+        inFlight += asker.inFlightFrom(giver);
       }
       long deficit = asker.pendingUnits() + policy.lowWaterMark() - asker.available() - inFlight;
       if (deficit <= 0) {

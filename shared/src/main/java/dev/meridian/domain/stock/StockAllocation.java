@@ -2,6 +2,7 @@ package dev.meridian.domain.stock;
 
 import dev.meridian.domain.product.ProductId;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -12,18 +13,27 @@ import java.util.TreeMap;
  *
  * <p>Units flow: {@code restock → available}, {@code available ⇄ reserved} (per order, as
  * holds), {@code reserved → sold}, {@code available → given} (a transfer out) and
- * {@code received → available} (a transfer in, once per transfer id). The constructor enforces
- * conservation, {@code available + reserved + sold + given = restocked + received}, and that
- * every counter is non-negative and agrees with the ledgers it summarises, so no sequence of
- * operations can create or lose a unit.
+ * {@code received → available} (a transfer in, once). The constructor enforces conservation,
+ * {@code available + reserved + sold + given = restocked + received}, and that every counter is
+ * non-negative and agrees with the ledgers it summarises, so no sequence of operations can create
+ * or lose a unit.
+ *
+ * <p>The transfer ledgers stay bounded. A receiver takes every transfer addressed to it in a
+ * giver's allocation at once, in sequence order, and keeps only the highest sequence it has
+ * received from each giver ({@code receivedThrough}); a giver drops the transfers a receiver's
+ * allocation shows as received ({@link #settleWith}) and counts their units in {@code settled}.
+ * A giver's allocation at any revision lists every transfer it made up to that revision that is
+ * not settled, and a giver only settles what the receiver has, so no transfer is skipped.
  *
  * <p>Each operation that changes the state increments {@code revision}; as the owner is the
  * only writer, replicas {@link #merge} by keeping the higher revision.
  *
- * @param holds             active reservations: order id → units
- * @param outgoing          transfers this region gave: transfer id → transfer
- * @param receivedTransfers transfers this region received: transfer id → units
- * @param pending           orders accepted here pending stock ({@code 202}): order id → units
+ * @param settled          units of given transfers their receivers have added (dropped from
+ *                         {@code outgoing}): {@code given = settled + the units of outgoing}
+ * @param holds            active reservations: order id → units
+ * @param outgoing         transfers this region gave that are not settled: transfer id → transfer
+ * @param receivedThrough  per giver region, the highest transfer sequence received from it
+ * @param pending          orders accepted here pending stock ({@code 202}): order id → units
  *                          still to come; a demand, not units, so outside conservation. Peers read
  *                          it (with {@code available}) to decide what to give.
  */
@@ -36,10 +46,11 @@ public record StockAllocation(
     long restocked,
     long received,
     long given,
+    long settled,
     long revision,
     SortedMap<String, Long> holds,
     SortedMap<String, Transfer> outgoing,
-    SortedMap<String, Long> receivedTransfers,
+    SortedMap<String, Long> receivedThrough,
     SortedMap<String, Long> pending) {
 
   public static final long MAX_UNITS = 1_000_000_000L;
@@ -49,22 +60,28 @@ public record StockAllocation(
     Objects.requireNonNull(region, "region");
     holds = Collections.unmodifiableSortedMap(new TreeMap<>(holds));
     outgoing = Collections.unmodifiableSortedMap(new TreeMap<>(outgoing));
-    receivedTransfers = Collections.unmodifiableSortedMap(new TreeMap<>(receivedTransfers));
+    receivedThrough = Collections.unmodifiableSortedMap(new TreeMap<>(receivedThrough));
     pending = Collections.unmodifiableSortedMap(new TreeMap<>(pending));
     if (pending.values().stream().anyMatch(units -> units < 1)) {
       throw new IllegalStateException("a pending order waits for at least one unit");
     }
-    if (available < 0 || reserved < 0 || sold < 0 || restocked < 0 || received < 0 || given < 0 || revision < 0) {
+    if (available < 0 || reserved < 0 || sold < 0 || restocked < 0 || received < 0 || given < 0 || settled < 0
+        || revision < 0) {
       throw new IllegalStateException("stock counters are never negative: " + productId + "@" + region);
     }
     if (reserved != holds.values().stream().mapToLong(Long::longValue).sum()) {
       throw new IllegalStateException("reserved must equal the sum of holds");
     }
-    if (given != outgoing.values().stream().mapToLong(Transfer::units).sum()) {
-      throw new IllegalStateException("given must equal the sum of outgoing transfers");
+    if (given != settled + outgoing.values().stream().mapToLong(Transfer::units).sum()) {
+      throw new IllegalStateException("given must equal settled plus the sum of outgoing transfers");
     }
-    if (received != receivedTransfers.values().stream().mapToLong(Long::longValue).sum()) {
-      throw new IllegalStateException("received must equal the sum of received transfers");
+    for (Map.Entry<String, Long> giver : receivedThrough.entrySet()) {
+      if (giver.getKey().equals(region) || giver.getValue() < 1) {
+        throw new IllegalStateException("received-through sequences are positive and name other regions");
+      }
+    }
+    if (received == 0 && !receivedThrough.isEmpty()) {
+      throw new IllegalStateException("a region that received transfers received units");
     }
     if (available + reserved + sold + given != restocked + received) {
       throw new IllegalStateException("units are conserved: available + reserved + sold + given = restocked + received");
@@ -73,11 +90,14 @@ public record StockAllocation(
       if (!t.fromRegion().equals(region) || !t.productId().equals(productId)) {
         throw new IllegalStateException("an outgoing transfer belongs to its giver's allocation");
       }
+      if (t.sequence() > revision) {
+        throw new IllegalStateException("an outgoing transfer was made at or before the allocation's revision");
+      }
     }
   }
 
   public static StockAllocation empty(ProductId productId, String region) {
-    return new StockAllocation(productId, region, 0, 0, 0, 0, 0, 0, 0,
+    return new StockAllocation(productId, region, 0, 0, 0, 0, 0, 0, 0, 0,
         new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
   }
 
@@ -88,7 +108,7 @@ public record StockAllocation(
 
   public StockAllocation restock(long units) {
     requirePositive(units);
-    return with(available + units, holds, sold, restocked + units, receivedTransfers, outgoing);
+    return with(available + units, holds, sold, restocked + units, received, receivedThrough, settled, outgoing);
   }
 
   /**
@@ -106,7 +126,7 @@ public record StockAllocation(
     }
     SortedMap<String, Long> next = new TreeMap<>(holds);
     next.put(orderId, units);
-    return with(available - units, next, sold, restocked, receivedTransfers, outgoing);
+    return with(available - units, next, sold, restocked, received, receivedThrough, settled, outgoing);
   }
 
   /** Returns an order's held units to available; a no-op when the order holds nothing here. */
@@ -117,7 +137,7 @@ public record StockAllocation(
     }
     SortedMap<String, Long> next = new TreeMap<>(holds);
     next.remove(orderId);
-    return with(available + units, next, sold, restocked, receivedTransfers, outgoing);
+    return with(available + units, next, sold, restocked, received, receivedThrough, settled, outgoing);
   }
 
   /** Turns an order's held units into sold units (shipment); a no-op when nothing is held. */
@@ -128,7 +148,7 @@ public record StockAllocation(
     }
     SortedMap<String, Long> next = new TreeMap<>(holds);
     next.remove(orderId);
-    return with(available, next, sold + units, restocked, receivedTransfers, outgoing);
+    return with(available, next, sold + units, restocked, received, receivedThrough, settled, outgoing);
   }
 
   public boolean holds(String orderId) {
@@ -146,23 +166,71 @@ public record StockAllocation(
     if (available < units) {
       throw new InsufficientStockException(productId, units, available);
     }
-    Transfer transfer = new Transfer(region + "/" + productId + "/" + (revision + 1), productId, region, toRegion, units);
+    Transfer transfer = new Transfer(Transfer.idOf(region, productId, revision + 1), productId, region, toRegion, units);
     SortedMap<String, Transfer> next = new TreeMap<>(outgoing);
     next.put(transfer.id(), transfer);
-    return with(available - units, holds, sold, restocked, receivedTransfers, next);
+    return with(available - units, holds, sold, restocked, received, receivedThrough, settled, next);
   }
 
-  /** Adds a transfer's units once; receiving the same transfer again is a no-op. */
-  public StockAllocation receive(Transfer transfer) {
-    if (!transfer.toRegion().equals(region) || !transfer.productId().equals(productId)) {
-      throw new IllegalArgumentException("transfer " + transfer.id() + " is not for " + productId + "@" + region);
+  /**
+   * Adds the units of every transfer {@code giver} (any replica of it, however stale) addresses
+   * here that this allocation has not received, and remembers the highest sequence received from
+   * that giver; a no-op when there is none. Taking them all at once, in sequence order, is what
+   * lets one number per giver stand for every transfer received.
+   */
+  public StockAllocation receiveFrom(StockAllocation giver) {
+    if (!giver.productId.equals(productId) || giver.region.equals(region)) {
+      throw new IllegalArgumentException(giver.region + " cannot give " + giver.productId + " to " + productId + "@" + region);
     }
-    if (receivedTransfers.containsKey(transfer.id())) {
+    long units = 0;
+    long through = receivedThrough.getOrDefault(giver.region, 0L);
+    for (Transfer t : giver.outgoing.values()) {
+      if (t.toRegion().equals(region) && t.sequence() > receivedThrough.getOrDefault(giver.region, 0L)) {
+        units += t.units();
+        through = Math.max(through, t.sequence());
+      }
+    }
+    if (units == 0) {
       return this;
     }
-    SortedMap<String, Long> next = new TreeMap<>(receivedTransfers);
-    next.put(transfer.id(), transfer.units());
-    return with(available + transfer.units(), holds, sold, restocked, next, outgoing);
+    SortedMap<String, Long> next = new TreeMap<>(receivedThrough);
+    next.put(giver.region, through);
+    return with(available + units, holds, sold, restocked, received + units, next, settled, outgoing);
+  }
+
+  /** Whether this allocation has added {@code transfer}'s units (it must be addressed here). */
+  public boolean hasReceived(Transfer transfer) {
+    return transfer.toRegion().equals(region) && transfer.sequence() <= receivedThrough.getOrDefault(transfer.fromRegion(), 0L);
+  }
+
+  /** Units given here by {@code giver}'s transfers (as that replica shows them) that this allocation has not added. */
+  public long inFlightFrom(StockAllocation giver) {
+    return giver.outgoing.values().stream().filter(t -> t.toRegion().equals(region) && !hasReceived(t))
+        .mapToLong(Transfer::units).sum();
+  }
+
+  /**
+   * Drops the transfers {@code receiver} (any replica of it) shows as received, counting their
+   * units as settled; a no-op when there is none. The receiver's record only grows, so a stale
+   * replica settles less, never wrongly.
+   */
+  public StockAllocation settleWith(StockAllocation receiver) {
+    if (!receiver.productId.equals(productId) || receiver.region.equals(region)) {
+      throw new IllegalArgumentException("cannot settle " + productId + "@" + region + " with " + receiver.productId
+          + "@" + receiver.region);
+    }
+    SortedMap<String, Transfer> next = new TreeMap<>(outgoing);
+    long units = 0;
+    for (Transfer t : outgoing.values()) {
+      if (receiver.hasReceived(t)) {
+        next.remove(t.id());
+        units += t.units();
+      }
+    }
+    if (units == 0) {
+      return this;
+    }
+    return with(available, holds, sold, restocked, received, receivedThrough, settled + units, next);
   }
 
   /** Units this region's pending orders still wait for. */
@@ -196,7 +264,7 @@ public record StockAllocation(
     SortedMap<String, Long> next = new TreeMap<>(pending);
     next.remove(orderId);
     return new StockAllocation(productId, region, reserved.available, reserved.reserved, sold, restocked, received, given,
-        reserved.revision, reserved.holds, outgoing, receivedTransfers, next);
+        settled, reserved.revision, reserved.holds, outgoing, receivedThrough, next);
   }
 
   /** A pending order given up (cancelled or timed out); a no-op when it is not pending here. */
@@ -207,10 +275,6 @@ public record StockAllocation(
     SortedMap<String, Long> next = new TreeMap<>(pending);
     next.remove(orderId);
     return withPending(next);
-  }
-
-  public boolean hasReceived(String transferId) {
-    return receivedTransfers.containsKey(transferId);
   }
 
   /**
@@ -232,18 +296,17 @@ public record StockAllocation(
   }
 
   private StockAllocation with(long newAvailable, SortedMap<String, Long> newHolds, long newSold, long newRestocked,
-      SortedMap<String, Long> newReceived, SortedMap<String, Transfer> newOutgoing) {
+      long newReceived, SortedMap<String, Long> newReceivedThrough, long newSettled, SortedMap<String, Transfer> newOutgoing) {
     return new StockAllocation(productId, region, newAvailable,
         newHolds.values().stream().mapToLong(Long::longValue).sum(),
-        newSold, newRestocked,
-        newReceived.values().stream().mapToLong(Long::longValue).sum(),
-        newOutgoing.values().stream().mapToLong(Transfer::units).sum(),
-        revision + 1, newHolds, newOutgoing, newReceived, pending);
+        newSold, newRestocked, newReceived,
+        newSettled + newOutgoing.values().stream().mapToLong(Transfer::units).sum(), newSettled,
+        revision + 1, newHolds, newOutgoing, newReceivedThrough, pending);
   }
 
   private StockAllocation withPending(SortedMap<String, Long> next) {
-    return new StockAllocation(productId, region, available, reserved, sold, restocked, received, given, revision + 1,
-        holds, outgoing, receivedTransfers, next);
+    return new StockAllocation(productId, region, available, reserved, sold, restocked, received, given, settled,
+        revision + 1, holds, outgoing, receivedThrough, next);
   }
 
   private static void requirePositive(long units) {

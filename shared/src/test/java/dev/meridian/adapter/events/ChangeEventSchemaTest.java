@@ -14,7 +14,6 @@ import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.stock.InsufficientStockException;
 import dev.meridian.domain.stock.StockAllocation;
-import dev.meridian.domain.stock.Transfer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -98,7 +97,7 @@ class ChangeEventSchemaTest {
     int steps = random.nextInt(12);
     for (int i = 0; i < steps; i++) {
       try {
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(7)) {
           case 0 -> a = a.restock(1 + random.nextInt(100));
           case 1 -> {
             byte[] id = new byte[16];
@@ -110,10 +109,18 @@ class ChangeEventSchemaTest {
           case 2 -> a = held.isEmpty() ? a : a.release(held.remove(random.nextInt(held.size())));
           case 3 -> a = held.isEmpty() ? a : a.commit(held.remove(random.nextInt(held.size())));
           case 4 -> a = a.give(otherRegion(random, region), 1 + random.nextInt(20));
+          case 5 -> {
+            // a receiver that has taken everything this allocation gave it: those transfers settle
+            StockAllocation given = a;
+            a = given.outgoing().values().stream().findFirst()
+                .map(t -> given.settleWith(StockAllocation.empty(product, t.toRegion()).receiveFrom(given))).orElse(given);
+          }
           default -> {
-            String from = otherRegion(random, region);
-            a = a.receive(new Transfer(from + "/" + product + "/" + (1 + random.nextInt(50)), product, from, region,
-                1 + random.nextInt(20)));
+            StockAllocation giver = StockAllocation.empty(product, otherRegion(random, region)).restock(50);
+            for (int r = random.nextInt(50); r > 0; r--) {
+              giver = giver.restock(1);
+            }
+            a = a.receiveFrom(giver.give(region, 1 + random.nextInt(20)));
           }
         }
       } catch (InsufficientStockException e) {
@@ -211,7 +218,8 @@ class ChangeEventSchemaTest {
     Map<String, Consumer<ObjectNode>> allocationBreakages = Map.of(
         "allocation published by another region", e -> detail(e).put("originRegion", "ap-southeast-1"),
         "units not conserved", e -> state(e).put("available", 1_000),
-        "given is not the sum of outgoing transfers", e -> state(e).put("given", 1));
+        "given is not settled plus the sum of outgoing transfers", e -> state(e).put("settled", 5),
+        "a transfer made after the allocation's revision", e -> detail(e).put("version", 1));
     allocationBreakages.forEach((what, change) -> {
       ObjectNode event = sampleEvent(ChangeEventJson.DetailType.ALLOCATION);
       change.accept(event);

@@ -319,7 +319,12 @@ class ReconciliationIT {
     assertThat(deliver(us, eu, Items.allocationKey(CUP, US)).action()).isEqualTo(ReconcileService.Action.CONTAINED);
     assertThat(allocation(eu).available()).isEqualTo(14);
     assertThat(allocation(us).available()).isEqualTo(6);
+    assertThat(deliver(eu, us, Items.allocationKey(CUP, EU)).action()).as("eu-west-1 shows the transfer received")
+        .isEqualTo(ReconcileService.Action.SETTLED);
+    assertThat(allocation(us).outgoing()).isEmpty();
+    assertThat(deliver(us, eu, Items.allocationKey(CUP, US)).unitsReceived()).as("a settled transfer").isZero();
     assertThat(deliver(eu, us, Items.allocationKey(CUP, EU)).action()).isEqualTo(ReconcileService.Action.NOT_ADDRESSED);
+    assertThat(allocation(eu).available()).isEqualTo(14);
   }
 
   // ------------------------------------------------------------------ pending stock
@@ -332,8 +337,7 @@ class ReconciliationIT {
     }
     StockAllocation usA = allocation(us);
     StockAllocation euA = allocation(eu);
-    long inFlight = usA.outgoing().values().stream().filter(t -> !euA.hasReceived(t.id())).mapToLong(t -> t.units()).sum()
-        + euA.outgoing().values().stream().filter(t -> !usA.hasReceived(t.id())).mapToLong(t -> t.units()).sum();
+    long inFlight = euA.inFlightFrom(usA) + usA.inFlightFrom(euA);
     return units + inFlight;
   }
 
@@ -368,6 +372,16 @@ class ReconciliationIT {
     assertThat(allocation(us).holds()).containsEntry(id.value(), 3L);
     assertThat(allocation(us).available()).isEqualTo(5);
     assertThat(allocation(eu).available()).isEqualTo(3);
+    assertThat(unitsEverywhere()).isEqualTo(11);
+    assertThat(deliver(eu, us, Items.allocationKey(CUP, EU)).unitsReceived()).as("the same transfer again").isZero();
+
+    // us-east-1's allocation now shows the transfer received: eu-west-1 settles it, and its ledger empties.
+    assertThat(deliver(us, eu, Items.allocationKey(CUP, US)).action()).isEqualTo(ReconcileService.Action.SETTLED);
+    assertThat(allocation(eu).outgoing()).isEmpty();
+    assertThat(allocation(eu).settled()).isEqualTo(7);
+    assertThat(allocation(eu).given()).isEqualTo(7);
+    assertThat(deliver(eu, us, Items.allocationKey(CUP, EU)).unitsReceived()).as("nothing after settling").isZero();
+    assertThat(allocation(us).receivedThrough()).containsOnlyKeys(EU);
     assertThat(unitsEverywhere()).isEqualTo(11);
   }
 

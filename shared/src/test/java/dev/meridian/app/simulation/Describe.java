@@ -44,9 +44,10 @@ final class Describe {
     }
     if (value instanceof StockAllocation a) {
       return "allocation " + a.productId() + "@" + a.region() + " r" + a.revision() + " available " + a.available()
-          + " reserved " + a.reserved() + " given " + a.given() + " received " + a.received() + " holds " + a.holds()
+          + " reserved " + a.reserved() + " given " + a.given() + " (settled " + a.settled() + ") received "
+          + a.received() + " through " + a.receivedThrough() + " holds " + a.holds()
           + (a.outgoing().isEmpty() ? "" : " gave " + a.outgoing().values().stream()
-              .map(t -> t.units() + "->" + t.toRegion()).collect(Collectors.joining(", ", "[", "]")));
+              .map(t -> t.units() + "->" + t.toRegion() + "#" + t.sequence()).collect(Collectors.joining(", ", "[", "]")));
     }
     if (value instanceof Conflict c) {
       return "conflict record " + conflict(c);

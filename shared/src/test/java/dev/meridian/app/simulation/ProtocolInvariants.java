@@ -203,6 +203,16 @@ final class ProtocolInvariants {
         throw new Violation(units + " units of " + product + " still in flight after convergence", product.value());
       }
     });
+    // The transfer ledgers are bounded: once every transfer is received, every one has settled.
+    for (String region : sim.regions.keySet()) {
+      for (ProductId product : ProtocolSimulation.PRODUCTS) {
+        StockAllocation own = sim.ownAllocation(region, product);
+        if (own != null && !own.outgoing().isEmpty()) {
+          throw new Violation(own.outgoing().size() + " received transfers of " + product + "@" + region
+              + " never settled: " + own.outgoing().keySet(), product.value());
+        }
+      }
+    }
 
     // Every concurrent product edit is in the conflict log: a register write that is not the final value and
     // that no later write knowingly replaced (overwrote it as the value it saw) lost to a concurrent write.

@@ -874,7 +874,7 @@ final class ProtocolSimulation {
         }
         for (Transfer t : own.outgoing().values()) {
           StockAllocation receiver = ownAllocation(t.toRegion(), product);
-          if (receiver == null || !receiver.hasReceived(t.id())) {
+          if (receiver == null || !receiver.hasReceived(t)) {
             inFlight.merge(product, t.units(), Long::sum);
           }
         }

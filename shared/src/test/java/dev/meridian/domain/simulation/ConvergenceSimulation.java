@@ -275,7 +275,7 @@ final class ConvergenceSimulation {
     react(region, local);
   }
 
-  /** The reconciler's duties: release reservations that must not stand, receive transfers. */
+  /** The reconciler's duties: release reservations that must not stand, receive and settle transfers. */
   private void react(String region, Replica r) {
     for (Order order : new ArrayList<>(r.orders().values())) {
       if (order.actionFor(region) == Order.ReservationAction.RELEASE) {
@@ -286,10 +286,15 @@ final class ConvergenceSimulation {
       }
     }
     for (StockAllocation giver : new ArrayList<>(r.allocations().values())) {
-      for (Transfer t : giver.outgoing().values()) {
-        if (t.toRegion().equals(region)) {
-          r.allocations().put(Replica.allocationKey(t.productId(), region), ownAllocation(r, t.productId(), region).receive(t));
-        }
+      if (!giver.region().equals(region)) {
+        StockAllocation own = ownAllocation(r, giver.productId(), region);
+        r.allocations().put(Replica.allocationKey(giver.productId(), region), own.receiveFrom(giver));
+      }
+    }
+    for (StockAllocation receiver : new ArrayList<>(r.allocations().values())) {
+      if (!receiver.region().equals(region)) {
+        StockAllocation own = ownAllocation(r, receiver.productId(), region);
+        r.allocations().put(Replica.allocationKey(receiver.productId(), region), own.settleWith(receiver));
       }
     }
   }

@@ -49,7 +49,7 @@ class ConvergenceSimulationTest {
       assertThat(stats.statusConflicts).as("cancel/ship races").isPositive();
       assertThat(stats.bodyConflicts).as("same key, different body").isPositive();
       assertThat(stats.productConflicts).as("concurrent product edits").isPositive();
-      assertThat(stats.transfers).as("stock transfers").isPositive();
+      assertThat(stats.transferredUnits).as("units moved by stock transfers").isPositive();
     }
   }
 
@@ -120,13 +120,15 @@ class ConvergenceSimulationTest {
       a.holds().forEach((orderId, units) -> heldByAllocations.put(a.productId() + "@" + a.region() + "#" + orderId, units));
       assertThat(a.sold()).as("sold units of " + a.productId() + "@" + a.region() + " match shipped reservations")
           .isEqualTo(soldByReservations.getOrDefault(a.productId() + "@" + a.region(), 0L));
+      stats.transferredUnits += a.given();
       for (Transfer t : a.outgoing().values()) {
-        stats.transfers++;
         StockAllocation receiver = reference.allocations().get(t.productId() + "@" + t.toRegion());
-        if (receiver == null || !receiver.hasReceived(t.id())) {
+        if (receiver == null || !receiver.hasReceived(t)) {
           inFlight += t.units();
         }
       }
+      assertThat(a.outgoing()).as("transfers of " + a.productId() + "@" + a.region() + " still in the giver's ledger "
+          + "after convergence (received ones settle)").isEmpty();
     }
     assertThat(inFlight).as("units in flight after convergence").isZero();
     assertThat(heldByAllocations).as("allocation holds = active reservations").isEqualTo(heldByReservations);
@@ -155,7 +157,7 @@ class ConvergenceSimulationTest {
     long statusConflicts;
     long bodyConflicts;
     long productConflicts;
-    long transfers;
+    long transferredUnits;
     long messages;
   }
 }

@@ -38,21 +38,54 @@ class StockAllocationTest {
     StockAllocation giver = eu.give("us-east-1", 3);
     Transfer transfer = giver.outgoing().values().iterator().next();
     StockAllocation receiver = StockAllocation.empty(CUP, "us-east-1");
-    StockAllocation received = receiver.receive(transfer).receive(transfer);
+    assertThat(receiver.inFlightFrom(giver)).isEqualTo(3);
+    StockAllocation received = receiver.receiveFrom(giver).receiveFrom(giver);
+    assertThat(received.hasReceived(transfer)).isTrue();
+    assertThat(received.inFlightFrom(giver)).isZero();
     assertThat(giver.available()).isEqualTo(7);
     assertThat(received.available()).isEqualTo(3);
     assertThat(giver.onHand() + received.onHand()).isEqualTo(10);
     assertThatThrownBy(() -> giver.give("us-east-1", 8)).isInstanceOf(InsufficientStockException.class);
-    assertThatThrownBy(() -> StockAllocation.empty(CUP, "ap-southeast-1").receive(transfer))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(StockAllocation.empty(CUP, "ap-southeast-1").receiveFrom(giver)).as("a transfer to another region")
+        .isEqualTo(StockAllocation.empty(CUP, "ap-southeast-1"));
+  }
+
+  /**
+   * The ledgers stay bounded: a receiver keeps one sequence per giver, a giver drops what its
+   * receiver shows as received. Late and repeated states of the giver (events arrive so) add
+   * nothing twice, and a receiver's stale state settles less, never more.
+   */
+  @Test
+  void settledTransfersLeaveTheGiversLedgerAndAreNeverReceivedTwice() {
+    StockAllocation first = eu.give("us-east-1", 2);
+    StockAllocation second = first.restock(1).give("us-east-1", 3).give("ap-southeast-1", 1);
+    StockAllocation us = StockAllocation.empty(CUP, "us-east-1");
+
+    StockAllocation tookFirst = us.receiveFrom(first);
+    StockAllocation tookBoth = tookFirst.receiveFrom(second).receiveFrom(first).receiveFrom(second);
+    assertThat(tookBoth.received()).isEqualTo(5);
+    assertThat(tookBoth.receivedThrough()).containsOnlyKeys("eu-west-1");
+
+    StockAllocation settledByStale = second.settleWith(tookFirst);
+    assertThat(settledByStale.outgoing()).hasSize(2);
+    assertThat(settledByStale.settled()).isEqualTo(2);
+    StockAllocation settled = settledByStale.settleWith(tookBoth).settleWith(tookFirst);
+    assertThat(settled.outgoing().values()).extracting(Transfer::toRegion).containsExactly("ap-southeast-1");
+    assertThat(settled.given()).isEqualTo(6);
+    assertThat(settled.settled()).isEqualTo(5);
+    assertThat(tookBoth.receiveFrom(settled)).as("a settled ledger gives nothing again").isEqualTo(tookBoth);
+    assertThat(settled.onHand() + tookBoth.onHand() + 1).as("on hand in both + 1 in flight to ap-southeast-1")
+        .isEqualTo(settled.restocked());
   }
 
   @Test
   void theTypeRefusesStatesThatCreateOrLoseUnits() {
-    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 5, 0, 0, 4, 0, 0, 1,
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 5, 0, 0, 4, 0, 0, 0, 1,
         new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("conserved");
-    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", -1, 0, 0, 0, 0, 0, 1,
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", -1, 0, 0, 0, 0, 0, 0, 1,
         new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("never negative");
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 0, 0, 0, 4, 0, 4, 3, 1,
+        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("settled");
   }
 
   @Test
