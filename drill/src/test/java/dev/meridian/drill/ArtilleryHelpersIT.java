@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -55,9 +54,7 @@ class ArtilleryHelpersIT {
 
   @Test
   void anOrderIsPlacedOnceAndRetriedWithItsKeyOnlyAfterA5xxAtMostSixTimes() throws Exception {
-    Path root = Path.of("").toAbsolutePath();
-    root = Files.exists(root.resolve("template.yaml")) ? root : root.getParent();
-    Path helpers = root.resolve("drill/artillery/region-outage.js");
+    Path helpers = RepositoryRoot.path().resolve("drill/artillery/region-outage.js");
     JsonNode out = runNode(helpers);
 
     assertThat(out.at("/created/made").asInt()).as("placed and answered 201").isEqualTo(1);

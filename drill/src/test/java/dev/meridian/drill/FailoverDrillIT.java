@@ -40,10 +40,7 @@ class FailoverDrillIT {
   @BeforeAll
   static void drill() throws Exception {
     Assumptions.assumeTrue(MotoServer.isAvailable(), () -> "moto unavailable: " + MotoServer.unavailableReason().orElse(""));
-    root = Path.of("").toAbsolutePath();
-    if (!Files.exists(root.resolve("template.yaml"))) {
-      root = root.getParent();
-    }
+    root = RepositoryRoot.path();
     out = root.resolve("drill/target/drill-it");
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream both = new PrintStream(new TeeStream(buffer, System.out), true, StandardCharsets.UTF_8);

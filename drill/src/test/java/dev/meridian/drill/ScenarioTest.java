@@ -8,8 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScenarioTest {
-  private static final Path ROOT = Path.of("").toAbsolutePath().resolve("template.yaml").toFile().exists()
-      ? Path.of("").toAbsolutePath() : Path.of("").toAbsolutePath().getParent();
+  private static final Path ROOT = RepositoryRoot.path();
 
   @Test
   void theFourShippedScenariosParseWithTheirPhasesInOrder() throws Exception {

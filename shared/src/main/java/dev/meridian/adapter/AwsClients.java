@@ -26,6 +26,11 @@ public final class AwsClients {
 
   private AwsClients() {}
 
+  /** A client of the API and event functions ({@link #API} timeouts), e.g. {@code forApi(DynamoDbClient.builder(), region)}. */
+  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C forApi(B builder, String region) {
+    return configure(builder, region, API).build();
+  }
+
   /** {@code builder} configured for {@code region} with {@code timeouts}; the caller may override more, then builds. */
   public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder, String region,
       Timeouts timeouts) {

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command-line tool from the repository root; skips (with the reason) when it is not installed. */
-final class ExternalTool {
+public final class ExternalTool {
   record Result(int exitCode, String output) {}
 
   private ExternalTool() {}
 
-  static Path repositoryRoot() {
+  /** The repository root: the working directory, or its parent when Maven runs in a module. */
+  public static Path repositoryRoot() {
     Path here = Path.of("").toAbsolutePath();
     return here.resolve("template.yaml").toFile().exists() ? here : here.getParent();
   }

@@ -8,12 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meridian.adapter.AwsClients;
 import dev.meridian.adapter.dynamodb.CorruptItemException;
 import dev.meridian.adapter.dynamodb.StoredChanges;
 import dev.meridian.adapter.dynamodb.StreamImages;
 import dev.meridian.adapter.events.EventBridgeChangePublisher;
-import dev.meridian.adapter.AwsClients;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import dev.meridian.app.StoreUnavailableException;
 import dev.meridian.app.replication.ChangePublisher;
 import dev.meridian.app.replication.PublishService;
@@ -33,6 +32,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * The publisher function: the table's DynamoDB stream in, one change event per write of this
@@ -58,7 +58,8 @@ public final class PublisherHandler implements RequestStreamHandler {
   }
 
   private PublisherHandler(MeridianConfig config) {
-    this(config, new EventBridgeChangePublisher(AwsClients.configure(EventBridgeClient.builder(), config.region(), AwsClients.API).build(), config.eventBusName()),
+    this(config, new EventBridgeChangePublisher(AwsClients.forApi(EventBridgeClient.builder(), config.region()),
+        config.eventBusName()),
         MetricsFactory.getMetricsInstance());
   }
 

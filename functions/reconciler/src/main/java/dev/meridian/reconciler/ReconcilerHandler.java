@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.meridian.adapter.Wiring;
 import dev.meridian.adapter.AwsClients;
-import dev.meridian.adapter.dynamodb.DynamoDbClients;
+import dev.meridian.adapter.Wiring;
 import dev.meridian.adapter.events.ChangeEventJson;
 import dev.meridian.adapter.events.MalformedEventException;
 import dev.meridian.app.StoreUnavailableException;
@@ -70,7 +69,8 @@ public final class ReconcilerHandler implements RequestStreamHandler {
   }
 
   private ReconcilerHandler(MeridianConfig config) {
-    this(config, DynamoDbClients.forRegion(config.region()), AwsClients.configure(SqsClient.builder(), config.region(), AwsClients.API).build(),
+    this(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()),
+        AwsClients.forApi(SqsClient.builder(), config.region()),
         MetricsFactory.getMetricsInstance(), Clock.systemUTC());
   }
 

@@ -66,7 +66,7 @@ final class ReplicaState {
   private void repairIfOverwritten(StreamTail.Change change, String key, Echo echo) {
     Version newest = current.get(key);
     if (newest != null && newest.stamp().compareTo(echo.stamp()) > 0) {
-      write(change.key(), newest.image(), newest.stamp(), key);
+      write(change.key(), newest.image(), newest.stamp(), key, null);
     }
   }
 
@@ -84,78 +84,65 @@ final class ReplicaState {
     if (mine != null && mine.stamp().compareTo(replication.stamp()) >= 0) {
       return false;
     }
-    expectedEchoes.computeIfAbsent(key, k -> new ArrayDeque<>())
-        .add(new Echo(fingerprint(replication.image()), replication.stamp()));
     try {
-      PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName);
-      DeleteItemRequest.Builder delete = DeleteItemRequest.builder().tableName(tableName).key(replication.key());
-      Map<String, String> names = new HashMap<>();
-      Map<String, AttributeValue> values = new HashMap<>();
-      String condition = unchangedSince(mine == null ? null : mine.image(), replication.key(), names, values);
-      if (replication.image() == null) {
-        if (condition != null) {
-          delete.conditionExpression(condition).expressionAttributeNames(names);
-          if (!values.isEmpty()) {
-            delete.expressionAttributeValues(values);
-          }
-        }
-        client.deleteItem(delete.build());
-      } else {
-        put.item(replication.image());
-        if (condition != null) {
-          put.conditionExpression(condition).expressionAttributeNames(names);
-          if (!values.isEmpty()) {
-            put.expressionAttributeValues(values);
-          }
-        }
-        client.putItem(put.build());
-      }
+      write(replication.key(), replication.image(), replication.stamp(), key,
+          unchangedSince(mine == null ? null : mine.image(), replication.key()));
     } catch (ConditionalCheckFailedException localWriteNotYetSeen) {
-      forgetEcho(key, replication.image());
       return false;
-    } catch (RuntimeException e) {
-      forgetEcho(key, replication.image());
-      throw e;
     }
     current.put(key, new Version(replication.stamp(), replication.image()));
     return true;
   }
 
+  /** A write's condition: the expression with its names and values. */
+  private record Condition(String expression, Map<String, String> names, Map<String, AttributeValue> values) {}
+
   /**
    * The condition that the replica still holds {@code seen} (absent when null): on its {@code version}
-   * attribute when it has one; null (no condition) for items without one.
+   * attribute when it has one; none (null) for items without one.
    */
-  private static String unchangedSince(Map<String, AttributeValue> seen, Map<String, AttributeValue> itemKey,
-      Map<String, String> names, Map<String, AttributeValue> values) {
+  private static Condition unchangedSince(Map<String, AttributeValue> seen, Map<String, AttributeValue> itemKey) {
     if (seen == null) {
-      names.put("#key", itemKey.keySet().iterator().next());
-      return "attribute_not_exists(#key)";
+      return new Condition("attribute_not_exists(#key)", Map.of("#key", itemKey.keySet().iterator().next()), Map.of());
     }
     AttributeValue version = seen.get("version");
     if (version == null || version.n() == null) {
       return null;
     }
-    names.put("#version", "version");
-    values.put(":seenVersion", version);
-    return "#version = :seenVersion";
+    return new Condition("#version = :seenVersion", Map.of("#version", "version"), Map.of(":seenVersion", version));
   }
 
-  private void forgetEcho(String key, Map<String, AttributeValue> image) {
-    Deque<Echo> echoes = expectedEchoes.get(key);
-    if (echoes != null) {
-      echoes.removeIf(e -> e.fingerprint().equals(fingerprint(image)));
+  /**
+   * Puts {@code image} (deletes the item when null), under {@code condition} when one is given, and
+   * expects its echo on the stream; a write that fails expects no echo.
+   */
+  private void write(Map<String, AttributeValue> itemKey, Map<String, AttributeValue> image, Stamp stamp, String key,
+      Condition condition) {
+    Echo echo = new Echo(fingerprint(image), stamp);
+    expectedEchoes.computeIfAbsent(key, k -> new ArrayDeque<>()).add(echo);
+    try {
+      if (image == null) {
+        DeleteItemRequest.Builder delete = DeleteItemRequest.builder().tableName(tableName).key(itemKey);
+        if (condition != null) {
+          delete.conditionExpression(condition.expression()).expressionAttributeNames(condition.names())
+              .expressionAttributeValues(condition.values().isEmpty() ? null : condition.values());
+        }
+        client.deleteItem(delete.build());
+      } else {
+        PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(image);
+        if (condition != null) {
+          put.conditionExpression(condition.expression()).expressionAttributeNames(condition.names())
+              .expressionAttributeValues(condition.values().isEmpty() ? null : condition.values());
+        }
+        client.putItem(put.build());
+      }
+    } catch (RuntimeException e) {
+      Deque<Echo> echoes = expectedEchoes.get(key);
+      echoes.remove(echo);
       if (echoes.isEmpty()) {
         expectedEchoes.remove(key);
       }
-    }
-  }
-
-  private void write(Map<String, AttributeValue> itemKey, Map<String, AttributeValue> image, Stamp stamp, String key) {
-    expectedEchoes.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new Echo(fingerprint(image), stamp));
-    if (image == null) {
-      client.deleteItem(DeleteItemRequest.builder().tableName(tableName).key(itemKey).build());
-    } else {
-      client.putItem(PutItemRequest.builder().tableName(tableName).item(image).build());
+      throw e;
     }
   }
 

@@ -31,7 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -136,11 +135,7 @@ class SerializedMotoIT {
           .updateExpression("SET qty = :two").expressionAttributeValues(Map.of(":two", n(2))));
       ddb.deleteItem(r -> r.tableName("stream-source").key(key));
 
-      Shard shard = streams.describeStream(r -> r.streamArn(streamArn))
-          .streamDescription().shards().get(0);
-      String iterator = streams.getShardIterator(r -> r.streamArn(streamArn)
-              .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-          .shardIterator();
+      String iterator = shardIterator(streams, streamArn, ShardIteratorType.TRIM_HORIZON, null);
       List<Record> records = streams.getRecords(r -> r.shardIterator(iterator)).records();
 
       assertThat(records).extracting(Record::eventNameAsString)
@@ -170,9 +165,7 @@ class SerializedMotoIT {
       String streamArn = createTableWithStream(ddb, "tx-stream");
       Map<String, AttributeValue> stock = key("stock");
       ddb.putItem(r -> r.tableName("tx-stream").item(with(stock, "units", n(1))));
-      String shardId = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
-      String iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId)
-          .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
+      String iterator = shardIterator(streams, streamArn, ShardIteratorType.LATEST, null);
 
       // An order for 2 units: the order's put passes, the stock condition fails, both are cancelled.
       assertThatThrownBy(() -> ddb.transactWriteItems(r -> r.transactItems(
@@ -203,21 +196,19 @@ class SerializedMotoIT {
     try (DynamoDbClient ddb = moto.dynamoDb(region);
         DynamoDbStreamsClient streams = moto.dynamoDbStreams(region)) {
       String streamArn = createTableWithStream(ddb, "created-by-update");
-      String shardId = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
       ddb.updateItem(r -> r.tableName("created-by-update").key(key("allocation"))
           .updateExpression("SET available = if_not_exists(available, :zero) + :five, productId = :id")
           .expressionAttributeValues(Map.of(":zero", n(0), ":five", n(5), ":id", s("mug"))));
       ddb.putItem(r -> r.tableName("created-by-update").item(with(key("next"), "units", n(1))));
 
-      List<Record> records = streams.getRecords(r -> r.shardIterator(streams.getShardIterator(i -> i.streamArn(streamArn)
-          .shardId(shardId).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator())).records();
+      List<Record> records = streams.getRecords(r -> r.shardIterator(
+          shardIterator(streams, streamArn, ShardIteratorType.TRIM_HORIZON, null))).records();
       assertThat(records).extracting(rec -> rec.eventNameAsString() + " " + rec.dynamodb().keys().get("pk").s())
           .containsExactly("INSERT allocation", "INSERT next");
       assertThat(records.get(0).dynamodb().newImage()).containsKeys("available", "productId");
       String first = records.get(0).dynamodb().sequenceNumber();
-      List<Record> after = streams.getRecords(r -> r.shardIterator(streams.getShardIterator(i -> i.streamArn(streamArn)
-          .shardId(shardId).shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(first))
-          .shardIterator())).records();
+      List<Record> after = streams.getRecords(r -> r.shardIterator(
+          shardIterator(streams, streamArn, ShardIteratorType.AFTER_SEQUENCE_NUMBER, first))).records();
       assertThat(after).extracting(rec -> rec.dynamodb().keys().get("pk").s()).as("resuming after the first record")
           .containsExactly("next");
     }
@@ -427,6 +418,14 @@ class SerializedMotoIT {
     return ddb.updateTable(r -> r.tableName(name)
             .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
         .tableDescription().latestStreamArn();
+  }
+
+  /** An iterator of the stream's shard (moto streams have one), after {@code sequenceNumber} when given. */
+  private static String shardIterator(DynamoDbStreamsClient streams, String streamArn, ShardIteratorType type,
+      String sequenceNumber) {
+    String shardId = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
+    return streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId).shardIteratorType(type)
+        .sequenceNumber(sequenceNumber)).shardIterator();
   }
 
   private static AttributeDefinition attribute(String name) {

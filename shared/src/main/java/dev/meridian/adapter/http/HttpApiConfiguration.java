@@ -1,8 +1,8 @@
 package dev.meridian.adapter.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meridian.adapter.AwsClients;
 import dev.meridian.adapter.Wiring;
-import dev.meridian.adapter.dynamodb.DynamoDbClients;
 import dev.meridian.config.MeridianConfig;
 import java.time.Clock;
 import java.util.List;
@@ -20,6 +20,7 @@ import org.springframework.core.Ordered;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What every Meridian Spring function shares: Spring MVC (only the three auto-configurations it
@@ -40,7 +41,7 @@ public class HttpApiConfiguration implements WebMvcConfigurer, ApplicationContex
   public Wiring wiring() {
     return HttpApiFunction.injectedWiring().orElseGet(() -> {
       MeridianConfig config = MeridianConfig.fromEnvironment();
-      return new Wiring(config, DynamoDbClients.forRegion(config.region()), Clock.systemUTC());
+      return new Wiring(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()), Clock.systemUTC());
     });
   }
 

@@ -183,9 +183,10 @@ public record StockAllocation(
       throw new IllegalArgumentException(giver.region + " cannot give " + giver.productId + " to " + productId + "@" + region);
     }
     long units = 0;
-    long through = receivedThrough.getOrDefault(giver.region, 0L);
+    long seen = receivedThrough.getOrDefault(giver.region, 0L);
+    long through = seen;
     for (Transfer t : giver.outgoing.values()) {
-      if (t.toRegion().equals(region) && t.sequence() > receivedThrough.getOrDefault(giver.region, 0L)) {
+      if (t.toRegion().equals(region) && t.sequence() > seen) {
         units += t.units();
         through = Math.max(through, t.sequence());
       }

@@ -35,7 +35,7 @@ class LocalStackE2EIT extends TwoRegionStackSuite {
   private static final List<String> ALL_FUNCTIONS = List.of("CatalogFunction", "OrdersFunction", "HealthFunction",
       "PublisherFunction", "ReconcilerFunction");
   /**
-   * Past the SDK's 2 s per-attempt timeout (DynamoDbClients), so a hanging DynamoDB call is still
+   * Past the SDK's 2 s per-attempt timeout (AwsClients.API), so a hanging DynamoDB call is still
    * being retried when Lambda stops the invocation, and below its 5 s total, after which the
    * function would answer 503 itself instead of timing out.
    */

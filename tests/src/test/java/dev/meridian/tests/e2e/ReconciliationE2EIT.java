@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import dev.meridian.local.client.Api.Answer;
+import dev.meridian.tests.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,8 +72,7 @@ class ReconciliationE2EIT extends TwoRegionStackSuite {
 
   @BeforeAll
   static void up() throws Exception {
-    Path root = Path.of("").toAbsolutePath();
-    root = Files.exists(root.resolve("template.yaml")) ? root : root.getParent();
+    Path root = ExternalTool.repositoryRoot();
     for (String region : List.of(US, EU)) {
       for (String fn : List.of(PUBLISHER, RECONCILER)) {
         Path log = root.resolve(".local-stack/logs").resolve(region).resolve(fn + ".log");
@@ -81,9 +81,7 @@ class ReconciliationE2EIT extends TwoRegionStackSuite {
     }
     start("reconciliation", "active-active", false);
     // Setup, not the behaviour under test: retried while the cold functions or a busy emulator answer 503.
-    setupCall(() -> call(us, "PUT", "/products/" + STOCKED, ops, product(STOCKED, "e2e", 1200),
-        Map.of("If-None-Match", "*")), 201, 412);
-    setupCall(() -> call(us, "POST", "/products/" + STOCKED + "/stock", ops, "{\"units\":5}", Map.of()), 200);
+    StackHarness.createProductWithStock(us, ops, STOCKED, 5);
     stack.warmUp(alice);
   }
 
@@ -205,10 +203,10 @@ class ReconciliationE2EIT extends TwoRegionStackSuite {
     createAndAwaitReplica(dup);
     createAndAwaitReplica(cancelled);
     for (URI region : List.of(us, eu)) {
-      setupCall(() -> call(region, "POST", "/products/" + last + "/stock", ops, "{\"units\":1}", Map.of()), 200);
-      setupCall(() -> call(region, "POST", "/products/" + dup + "/stock", ops, "{\"units\":5}", Map.of()), 200);
+      StackHarness.restock(region, ops, last, 1);
+      StackHarness.restock(region, ops, dup, 5);
     }
-    setupCall(() -> call(us, "POST", "/products/" + cancelled + "/stock", ops, "{\"units\":5}", Map.of()), 200);
+    StackHarness.restock(us, ops, cancelled, 5);
     stocked.put(last, 2L);
     stocked.put(dup, 10L);
     stocked.put(cancelled, 5L);

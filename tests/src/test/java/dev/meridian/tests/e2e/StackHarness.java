@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.local.LocalStack;
+import dev.meridian.tests.ExternalTool;
 import dev.meridian.local.client.Api;
 import dev.meridian.local.client.Api.Answer;
 import dev.meridian.local.jwt.TokenCommand;
@@ -60,10 +61,7 @@ final class StackHarness implements AutoCloseable {
    */
   static StackHarness up(String name, String mode, boolean seed) throws Exception {
     Assumptions.assumeTrue(MotoServer.isAvailable(), () -> "moto unavailable: " + MotoServer.unavailableReason().orElse(""));
-    Path root = Path.of("").toAbsolutePath();
-    if (!Files.exists(root.resolve("template.yaml"))) {
-      root = root.getParent();
-    }
+    Path root = ExternalTool.repositoryRoot();
     Path console = root.resolve("tests/target/local-stack-console-" + name + ".log");
     Files.createDirectories(console.getParent());
     long t0 = System.nanoTime();
