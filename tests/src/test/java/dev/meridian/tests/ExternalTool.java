@@ -2,6 +2,7 @@ package dev.meridian.tests;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.meridian.testkit.RepositoryRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,12 +15,6 @@ public final class ExternalTool {
 
   private ExternalTool() {}
 
-  /** The repository root: the working directory, or its parent when Maven runs in a module. */
-  public static Path repositoryRoot() {
-    Path here = Path.of("").toAbsolutePath();
-    return here.resolve("template.yaml").toFile().exists() ? here : here.getParent();
-  }
-
   static void assumeInstalled(String command, String installHint) {
     boolean found = List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
         .anyMatch(dir -> Path.of(dir, command).toFile().canExecute());
@@ -31,7 +26,7 @@ public final class ExternalTool {
 
   static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command)
-        .directory(repositoryRoot().toFile())
+        .directory(RepositoryRoot.path().toFile())
         .redirectErrorStream(true)
         .start();
     process.getOutputStream().close();

@@ -6,12 +6,12 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Location;
-import dev.meridian.local.model.FunctionSpec;
-import dev.meridian.local.model.RegionModel;
-import dev.meridian.local.template.EvaluatedStack;
-import dev.meridian.local.template.LocalDeployment;
-import dev.meridian.local.template.Samconfig;
-import dev.meridian.local.template.TemplateResolver;
+import dev.meridian.tools.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.RegionModel;
+import dev.meridian.tools.local.template.EvaluatedStack;
+import dev.meridian.tools.local.template.LocalDeployment;
+import dev.meridian.tools.local.template.Samconfig;
+import dev.meridian.tools.local.template.TemplateResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -274,7 +274,7 @@ final class Contract {
     }
   }
 
-  static final String CONFIG = "dev.meridian.config.MeridianConfig";
+  static final String CONFIG = "dev.meridian.bootstrap.MeridianConfig";
 
   /**
    * The queue-URL variables of {@code MeridianConfig.VARIABLES} ({@code *_QUEUE_URL}) whose record

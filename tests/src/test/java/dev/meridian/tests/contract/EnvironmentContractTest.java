@@ -3,8 +3,8 @@ package dev.meridian.tests.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
-import dev.meridian.local.model.EventSourceSpec;
-import dev.meridian.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.EventSourceSpec;
+import dev.meridian.tools.local.model.FunctionSpec;
 import java.lang.reflect.InvocationTargetException;
 import java.util.HashMap;
 import java.util.List;
@@ -25,14 +25,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * MeridianConfig.VARIABLES} (every function; AWS_REGION and AWS_LAMBDA_FUNCTION_NAME are set by
  * Lambda; the {@code *_QUEUE_URL} variables are optional there: required exactly where the
  * function's code calls their accessor, see {@link Contract#queueUrlVariablesRead}, and dead
- * elsewhere) and {@code HealthPolicy.VARIABLES} (optional, with defaults; known only to
- * functions whose code reaches {@code HealthPolicy}). {@code POWERTOOLS_*} and
+ * elsewhere) and {@code HealthSettings.VARIABLES} (optional, with defaults; known only to
+ * functions whose code reaches {@code HealthSettings}). {@code POWERTOOLS_*} and
  * {@code JAVA_TOOL_OPTIONS} are read by Powertools and the JVM. Then the values themselves are fed
- * to {@code MeridianConfig.from} / {@code HealthPolicy.from}, which must accept them.
+ * to {@code MeridianConfig.from} / {@code HealthSettings.from}, which must accept them.
  */
 class EnvironmentContractTest {
   static final String CONFIG = Contract.CONFIG;
-  static final String HEALTH_POLICY = "dev.meridian.app.health.HealthPolicy";
+  static final String HEALTH_POLICY = "dev.meridian.bootstrap.HealthSettings";
   static final Set<String> SET_BY_LAMBDA = Set.of("AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME");
   static final String RECONCILE_QUEUE_URL = "RECONCILE_QUEUE_URL";
   static final String HEARTBEAT_INTERVAL_MS = "HEARTBEAT_INTERVAL_MS";
@@ -96,8 +96,8 @@ class EnvironmentContractTest {
     }
     String where = function.logicalId() + " in " + region;
     Contract.FunctionZip zip = Contract.zip(function);
-    // Guards the reachability scan the other test relies on: HealthHandler reads HealthPolicy.
-    assertThat(reachableNames(zip)).as(where + ": the bytecode scan must find HealthPolicy reachable from"
+    // Guards the reachability scan the other test relies on: HealthHandler reads HealthSettings.
+    assertThat(reachableNames(zip)).as(where + ": the bytecode scan must find HealthSettings reachable from"
         + " HealthHandler").contains(HEALTH_POLICY);
     Map<String, String> env = function.environment();
     assertThat(env).as(where + ": the health function needs " + RECONCILE_QUEUE_URL + " (the backlog probe)")

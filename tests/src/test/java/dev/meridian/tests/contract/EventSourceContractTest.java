@@ -2,12 +2,12 @@ package dev.meridian.tests.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meridian.local.model.EventSourceSpec;
-import dev.meridian.local.model.FunctionSpec;
-import dev.meridian.local.model.QueueSpec;
-import dev.meridian.local.model.RegionModel;
-import dev.meridian.local.template.EvaluatedStack;
-import dev.meridian.local.template.LocalNames;
+import dev.meridian.tools.local.model.EventSourceSpec;
+import dev.meridian.tools.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.QueueSpec;
+import dev.meridian.tools.local.model.RegionModel;
+import dev.meridian.tools.local.template.EvaluatedStack;
+import dev.meridian.tools.local.template.LocalNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

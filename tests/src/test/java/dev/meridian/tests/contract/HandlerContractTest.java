@@ -3,8 +3,8 @@ package dev.meridian.tests.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.meridian.local.model.EventSourceSpec;
-import dev.meridian.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.EventSourceSpec;
+import dev.meridian.tools.local.model.FunctionSpec;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
-import dev.meridian.local.model.FunctionSpec;
-import dev.meridian.local.model.TableSpec;
-import dev.meridian.local.template.EvaluatedStack;
+import dev.meridian.tools.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.TableSpec;
+import dev.meridian.tools.local.template.EvaluatedStack;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

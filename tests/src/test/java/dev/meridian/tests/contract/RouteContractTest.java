@@ -2,9 +2,10 @@ package dev.meridian.tests.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meridian.local.model.EventSourceSpec;
-import dev.meridian.local.model.FunctionSpec;
-import dev.meridian.local.model.HttpApiSpec;
+import dev.meridian.testkit.OpenApiRoutes;
+import dev.meridian.tools.local.model.EventSourceSpec;
+import dev.meridian.tools.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.HttpApiSpec;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RouteContractTest {
   static final String ADMIN_SCOPE = "meridian/admin";
-  static final String HEALTH_HANDLER = "dev.meridian.health.HealthHandler::handleRequest";
+  static final String HEALTH_HANDLER = "dev.meridian.function.health.HealthHandler::handleRequest";
   static final Set<String> ADMIN_ROUTES_OUTSIDE_ADMIN = Set.of("PUT /products/{id}", "POST /products/{id}/stock");
 
   static Stream<FunctionSpec> functions() {
@@ -57,23 +58,9 @@ class RouteContractTest {
     return uri.getName(1).toString();
   }
 
-  /**
-   * {@code Routes.documented(openapi.yaml, function)}, loaded from the first function zip that
-   * ships SnakeYAML (the health zip does not; the result depends only on openapi.yaml).
-   */
-  @SuppressWarnings("unchecked")
+  /** The routes openapi.yaml gives {@code function}. */
   static SortedSet<String> documented(String function) throws Exception {
-    Contract.FunctionZip zip = functions().map(Contract::zip).filter(z -> {
-      try {
-        z.load("org.yaml.snakeyaml.Yaml");
-        return true;
-      } catch (ClassNotFoundException e) {
-        return false;
-      }
-    }).findFirst().orElseThrow(() -> new AssertionError("no function zip ships SnakeYAML to run Routes.documented"));
-    Class<?> routes = zip.load("dev.meridian.adapter.http.Routes");
-    return (SortedSet<String>) routes.getMethod("documented", Path.class, String.class)
-        .invoke(null, Contract.OPENAPI, function);
+    return OpenApiRoutes.documented(Contract.OPENAPI, function);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -155,7 +142,7 @@ class RouteContractTest {
 
   /**
    * Starts the function's Spring application from its zip (as OpenApiRoutesTest does in the
-   * function module: a Wiring over a client that is never called) and asks it for its routes.
+   * function module: a ApiWiring over a client that is never called) and asks it for its routes.
    */
   @SuppressWarnings("unchecked")
   static SortedSet<String> served(Contract.FunctionZip zip, String handlerClass) throws Exception {
@@ -163,7 +150,7 @@ class RouteContractTest {
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(zip.loader);
     try {
-      Object config = zip.load("dev.meridian.config.MeridianConfig").getMethod("from", Map.class)
+      Object config = zip.load("dev.meridian.bootstrap.MeridianConfig").getMethod("from", Map.class)
           .invoke(null, Map.of("AWS_REGION", "us-east-1", "TABLE_NAME", "unused"));
       Class<?> clientType = zip.load("software.amazon.awssdk.services.dynamodb.DynamoDbClient");
       Class<?> builderType = zip.load("software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder");
@@ -177,7 +164,7 @@ class RouteContractTest {
           zip.load("software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider").getMethod("create")
               .invoke(null));
       Object client = builderType.getMethod("build").invoke(builder);
-      Class<?> wiringType = zip.load("dev.meridian.adapter.Wiring");
+      Class<?> wiringType = zip.load("dev.meridian.bootstrap.api.ApiWiring");
       Object wiring = wiringType.getConstructor(config.getClass(), clientType, Clock.class)
           .newInstance(config, client, Clock.systemUTC());
       Object handler = zip.load(handlerClass).getConstructor(wiringType).newInstance(wiring);

@@ -3,9 +3,9 @@ package dev.meridian.tests.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.meridian.local.template.EvaluatedStack;
-import dev.meridian.local.template.Samconfig;
-import dev.meridian.local.template.StackParameters;
+import dev.meridian.tools.local.template.EvaluatedStack;
+import dev.meridian.tools.local.template.Samconfig;
+import dev.meridian.tools.local.template.StackParameters;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

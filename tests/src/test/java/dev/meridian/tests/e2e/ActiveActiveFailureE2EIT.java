@@ -8,8 +8,8 @@ import static dev.meridian.tests.e2e.StackHarness.placeOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.meridian.tools.local.client.TimedHttpClient.Answer;
 import java.net.URI;
-import dev.meridian.local.client.Api.Answer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -100,7 +100,8 @@ class ActiveActiveFailureE2EIT extends TwoRegionStackSuite {
         int orderStatus = call(eu, "GET", "/orders/" + orderId, alice, null, Map.of()).status();
         return new Object[] {a, b, orderStatus};
       }, v -> v[0].equals(v[1]) && (int) v[2] == 200);
-      System.out.printf("[e2e active-active] convergence after heal: product items equal and partition-time order visible after %d ms (bound %d ms)%n",
+      System.out.printf("[e2e active-active] convergence after heal: product items equal and partition-time order visible"
+          + " after %d ms (bound %d ms)%n",
           converged.millis(), CONVERGENCE_BOUND.toMillis());
       assertThat(converged.met()).as("after heal within " + CONVERGENCE_BOUND + ": " + US + " " + converged.value()[0] + " vs "
           + EU + " " + converged.value()[1] + ", order status in " + EU + " " + converged.value()[2]).isTrue();

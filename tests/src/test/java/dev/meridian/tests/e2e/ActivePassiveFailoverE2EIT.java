@@ -8,7 +8,7 @@ import static dev.meridian.tests.e2e.StackHarness.placeOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meridian.local.client.Api.Answer;
+import dev.meridian.tools.local.client.TimedHttpClient.Answer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;

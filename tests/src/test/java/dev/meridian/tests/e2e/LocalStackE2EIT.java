@@ -7,8 +7,8 @@ import static dev.meridian.tests.e2e.StackHarness.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.meridian.tools.local.client.TimedHttpClient.Answer;
 import java.net.URI;
-import dev.meridian.local.client.Api.Answer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -9,9 +9,9 @@ import static dev.meridian.tests.e2e.StackHarness.setupCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.meridian.testkit.RepositoryRoot;
+import dev.meridian.tools.local.client.TimedHttpClient.Answer;
 import java.net.URI;
-import dev.meridian.local.client.Api.Answer;
-import dev.meridian.tests.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +72,7 @@ class ReconciliationE2EIT extends TwoRegionStackSuite {
 
   @BeforeAll
   static void up() throws Exception {
-    Path root = ExternalTool.repositoryRoot();
+    Path root = RepositoryRoot.path();
     for (String region : List.of(US, EU)) {
       for (String fn : List.of(PUBLISHER, RECONCILER)) {
         Path log = root.resolve(".local-stack/logs").resolve(region).resolve(fn + ".log");

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meridian.local.LocalStack;
-import dev.meridian.tests.ExternalTool;
-import dev.meridian.local.client.Api;
-import dev.meridian.local.client.Api.Answer;
-import dev.meridian.local.jwt.TokenCommand;
-import dev.meridian.local.moto.MotoServer;
+import dev.meridian.testkit.Polling;
+import dev.meridian.testkit.RepositoryRoot;
+import dev.meridian.testkit.emulator.MotoServer;
+import dev.meridian.tools.local.MultiRegionStack;
+import dev.meridian.tools.local.client.TimedHttpClient;
+import dev.meridian.tools.local.client.TimedHttpClient.Answer;
+import dev.meridian.tools.local.jwt.TokenCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,16 +36,16 @@ final class StackHarness implements AutoCloseable {
   static final String EU = "eu-west-1";
   /** Longer than the HTTP API's 30 s integration timeout: every call gets the gateway's own answer. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
-  private static final Api API = new Api(Duration.ofSeconds(3), CALL_TIMEOUT);
+  private static final TimedHttpClient API = new TimedHttpClient(Duration.ofSeconds(3), CALL_TIMEOUT);
   private static final Duration WARM_UP_BUDGET = Duration.ofMinutes(3);
 
-  private final LocalStack stack;
+  private final MultiRegionStack stack;
   final Path root;
   final JsonNode endpoints;
   final URI entry;
   final URI control;
 
-  private StackHarness(LocalStack stack, Path root, JsonNode endpoints) {
+  private StackHarness(MultiRegionStack stack, Path root, JsonNode endpoints) {
     this.stack = stack;
     this.root = root;
     this.endpoints = endpoints;
@@ -61,11 +62,11 @@ final class StackHarness implements AutoCloseable {
    */
   static StackHarness up(String name, String mode, boolean seed) throws Exception {
     Assumptions.assumeTrue(MotoServer.isAvailable(), () -> "moto unavailable: " + MotoServer.unavailableReason().orElse(""));
-    Path root = ExternalTool.repositoryRoot();
+    Path root = RepositoryRoot.path();
     Path console = root.resolve("tests/target/local-stack-console-" + name + ".log");
     Files.createDirectories(console.getParent());
     long t0 = System.nanoTime();
-    LocalStack stack = LocalStack.up(new LocalStack.Options(root, 2, mode, 0.1, null, 0, 0, seed,
+    MultiRegionStack stack = MultiRegionStack.up(new MultiRegionStack.Options(root, 2, mode, 0.1, null, 0, 0, seed,
         new PrintStream(Files.newOutputStream(console), true)));
     try {
       JsonNode endpoints = JSON.readTree(root.resolve(".local-stack/endpoints.json").toFile());
@@ -97,7 +98,7 @@ final class StackHarness implements AutoCloseable {
       URI api = region(name);
       for (String path : List.of("/orders", "/products?limit=1", "/health")) {
         String token = path.equals("/health") ? null : customerToken;
-        Waited<Integer> warm = await(WARM_UP_BUDGET, 500, () -> statusOrTimeout(api, path, token), s -> s == 200);
+        Polling.Waited<Integer> warm = await(WARM_UP_BUDGET, 500, () -> statusOrTimeout(api, path, token), s -> s == 200);
         assertThat(warm.met()).as(name + " GET " + path + " answered 200 within " + WARM_UP_BUDGET + " (last "
             + warm.value() + ")").isTrue();
       }
@@ -119,7 +120,7 @@ final class StackHarness implements AutoCloseable {
    * functions and a busy emulator on a loaded machine), for up to {@link #WARM_UP_BUDGET}; asserts
    * the final answer is one of {@code expected}.
    */
-  static Answer setupCall(Probe<Answer> call, Integer... expected) throws Exception {
+  static Answer setupCall(Polling.Probe<Answer> call, Integer... expected) throws Exception {
     long deadline = System.nanoTime() + WARM_UP_BUDGET.toNanos();
     Answer response = null;
     for (long pause = 500; ; pause = Math.min(pause * 2, 8_000)) {
@@ -199,7 +200,7 @@ final class StackHarness implements AutoCloseable {
     return API.control(control, path);
   }
 
-  /** {@code GET /status} of the control API (what {@code ./local/stack status --json} prints). */
+  /** {@code GET /status} of the control API (what {@code ./tools/local/stack status --json} prints). */
   JsonNode status() throws IOException, InterruptedException {
     return API.status(control);
   }
@@ -226,27 +227,9 @@ final class StackHarness implements AutoCloseable {
 
   // ------------------------------------------------------------------ waiting
 
-  interface Probe<T> {
-    T get() throws Exception;
-  }
-
-  /** The outcome of polling: the last value seen, whether it satisfied the condition, and when. */
-  record Waited<T>(T value, boolean met, long millis) {}
-
   /** Polls every {@code everyMillis} until the condition holds or {@code budget} passes. */
-  static <T> Waited<T> await(Duration budget, long everyMillis, Probe<T> probe, Predicate<T> condition) throws Exception {
-    long t0 = System.nanoTime();
-    long deadline = t0 + budget.toNanos();
-    T value;
-    while (true) {
-      value = probe.get();
-      if (condition.test(value)) {
-        return new Waited<>(value, true, (System.nanoTime() - t0) / 1_000_000);
-      }
-      if (System.nanoTime() > deadline) {
-        return new Waited<>(value, false, (System.nanoTime() - t0) / 1_000_000);
-      }
-      Thread.sleep(everyMillis);
-    }
+  static <T> Polling.Waited<T> await(Duration budget, long everyMillis, Polling.Probe<T> probe, Predicate<T> condition)
+      throws Exception {
+    return Polling.await(budget, Duration.ofMillis(everyMillis), probe, condition);
   }
 }

@@ -1,0 +1,88 @@
+package dev.meridian.bootstrap.api;
+
+import dev.meridian.adapter.dynamodb.Backoff;
+import dev.meridian.adapter.dynamodb.DynamoDbCatalogRepository;
+import dev.meridian.adapter.dynamodb.DynamoDbConflictRepository;
+import dev.meridian.adapter.dynamodb.DynamoDbControlRepository;
+import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
+import dev.meridian.adapter.http.HttpApiServices;
+import dev.meridian.application.catalog.CatalogService;
+import dev.meridian.application.control.ControlService;
+import dev.meridian.application.orders.OrderService;
+import dev.meridian.application.replication.ConflictLog;
+import dev.meridian.bootstrap.AwsClients;
+import dev.meridian.bootstrap.MeridianConfig;
+import dev.meridian.domain.clock.HybridLogicalClock;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The catalog and orders functions' composition: their use cases on the DynamoDB adapters,
+ * built once per container in the init phase (before a SnapStart snapshot) and handed to the
+ * HTTP adapter as {@link #httpServices()}.
+ */
+public final class ApiWiring {
+  private final MeridianConfig config;
+  private final HybridLogicalClock clock;
+  private final ControlService control;
+  private final CatalogService catalog;
+  private final OrderService orders;
+  private final ConflictLog conflicts;
+
+  private ApiWiring(MeridianConfig config, DynamoDbClient dynamoDb, Clock wallClock) {
+    this.config = config;
+    this.clock = config.hybridClock(wallClock);
+    this.control = new ControlService(new DynamoDbControlRepository(dynamoDb, config.tableName(), config.region()),
+        config.deployment());
+    DynamoDbCatalogRepository catalogRepository = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region());
+    this.catalog = new CatalogService(catalogRepository, clock, control);
+    this.orders = new OrderService(new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), wallClock,
+        Backoff.transactions(new SecureRandom().nextLong())),
+        catalogRepository, clock, control);
+    this.conflicts = new ConflictLog(new DynamoDbConflictRepository(dynamoDb, config.tableName()));
+  }
+
+  /** Lambda's: configuration from the process environment, the SDK client from {@link AwsClients}. */
+  public static ApiWiring fromEnvironment() {
+    MeridianConfig config = MeridianConfig.fromEnvironment();
+    return new ApiWiring(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()), Clock.systemUTC());
+  }
+
+  /** The same composition on a given environment and client (tests, the benchmark). */
+  public static ApiWiring of(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock) {
+    return new ApiWiring(MeridianConfig.from(environment), dynamoDb, wallClock);
+  }
+
+  /** What the HTTP adapter starts a Spring function on: every use case a controller may ask for. */
+  public HttpApiServices httpServices() {
+    return new HttpApiServices(config.region(), config.functionName(), List.of(control, catalog, orders, conflicts));
+  }
+
+  public MeridianConfig config() {
+    return config;
+  }
+
+  public CatalogService catalog() {
+    return catalog;
+  }
+
+  public OrderService orders() {
+    return orders;
+  }
+
+  public ControlService control() {
+    return control;
+  }
+
+  public ConflictLog conflicts() {
+    return conflicts;
+  }
+
+  /** This region's clock, as the use cases stamp writes with it. */
+  public HybridLogicalClock clock() {
+    return clock;
+  }
+}

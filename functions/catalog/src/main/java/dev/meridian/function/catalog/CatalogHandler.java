@@ -1,0 +1,39 @@
+package dev.meridian.function.catalog;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.meridian.adapter.http.HttpApiFunction;
+import dev.meridian.bootstrap.api.ApiWiring;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.SortedSet;
+
+/**
+ * The catalog function's Lambda entry point ({@code dev.meridian.function.catalog.CatalogHandler::handleRequest}),
+ * for HTTP API payload 2.0 events. Lambda creates one instance per container; the constructor
+ * starts Spring and builds the {@link ApiWiring} then, in the init phase (before a SnapStart snapshot).
+ */
+public final class CatalogHandler implements RequestStreamHandler {
+  private final HttpApiFunction function;
+
+  /** Lambda's constructor: configuration from the environment. */
+  public CatalogHandler() {
+    this(ApiWiring.fromEnvironment());
+  }
+
+  /** The same function on a given wiring (tests, the benchmark). */
+  public CatalogHandler(ApiWiring wiring) {
+    this.function = HttpApiFunction.start(CatalogApplication.class, wiring.httpServices());
+  }
+
+  @Override
+  public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+    function.handle(event, response, context);
+  }
+
+  /** The routes this function serves, {@code METHOD /path} (checked against openapi.yaml). */
+  public SortedSet<String> routes() {
+    return function.routes();
+  }
+}

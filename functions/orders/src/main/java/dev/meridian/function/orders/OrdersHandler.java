@@ -1,0 +1,40 @@
+package dev.meridian.function.orders;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.meridian.adapter.http.HttpApiFunction;
+import dev.meridian.bootstrap.api.ApiWiring;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.SortedSet;
+
+/**
+ * The orders function's Lambda entry point ({@code dev.meridian.function.orders.OrdersHandler::handleRequest}),
+ * for HTTP API payload 2.0 events: customer order routes and the admin control plane. Lambda
+ * creates one instance per container; the constructor starts Spring and builds the
+ * {@link ApiWiring} then, in the init phase (before a SnapStart snapshot).
+ */
+public final class OrdersHandler implements RequestStreamHandler {
+  private final HttpApiFunction function;
+
+  /** Lambda's constructor: configuration from the environment. */
+  public OrdersHandler() {
+    this(ApiWiring.fromEnvironment());
+  }
+
+  /** The same function on a given wiring (tests, the benchmark). */
+  public OrdersHandler(ApiWiring wiring) {
+    this.function = HttpApiFunction.start(OrdersApplication.class, wiring.httpServices());
+  }
+
+  @Override
+  public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+    function.handle(event, response, context);
+  }
+
+  /** The routes this function serves, {@code METHOD /path} (checked against openapi.yaml). */
+  public SortedSet<String> routes() {
+    return function.routes();
+  }
+}

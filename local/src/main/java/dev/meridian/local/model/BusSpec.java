@@ -1,4 +1,0 @@
-package dev.meridian.local.model;
-
-/** An EventBridge event bus. */
-public record BusSpec(String logicalId, String name) {}

@@ -1,8 +1,0 @@
-/**
- * Creates a {@link dev.meridian.local.model.RegionModel}'s resources in moto with the real AWS SDK
- * v2 clients ({@link dev.meridian.local.provision.Provisioner}) and reports what exists, with moto's
- * real queue URLs and stream ARNs substituted into the function environments ({@link
- * dev.meridian.local.provision.ProvisionedRegion}). Cross-region event-bus targets are returned,
- * not created, so the local stack can run (and partition) those links itself.
- */
-package dev.meridian.local.provision;

@@ -1,0 +1,40 @@
+package dev.meridian.tools.benchmark;
+
+import dev.meridian.testkit.RepositoryRoot;
+import dev.meridian.tools.benchmark.figures.Figures;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code tools/benchmark/run}: {@code cold-warm} (the functions' cold and warm starts against the
+ * Spring Boot baseline, in one JVM run) or {@code figures} (the local stack's start time, memory,
+ * latencies, replication lag, convergence and failover).
+ */
+public final class BenchmarkCommand {
+  static final String USAGE = String.join("\n",
+      "usage: tools/benchmark/run VERB [options]",
+      "  cold-warm [-Dmeridian.benchmark.coldStarts=5 ...]  cold and warm starts of every function and the baseline",
+      "  figures [--regions 2|3] [--out target/figures.json] [--use-running] [--phases memory,init,warm,lag,",
+      "          convergence,failover] [--samples 20] [--init-starts 5] [--lag-samples 50] [--items 1000]",
+      "                                         start a stack (or measure the running one) and measure start time,",
+      "                                         memory, init and warm durations, replication lag, convergence after",
+      "                                         a partition and failover at the default time factor (about 15 min)");
+
+  private BenchmarkCommand() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || List.of("help", "--help", "-h").contains(args[0])) {
+      System.out.println(USAGE);
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    switch (args[0]) {
+      case "cold-warm" -> ColdWarmBenchmark.main(rest.toArray(String[]::new));
+      case "figures" -> System.exit(Figures.run(RepositoryRoot.path(), rest, System.out));
+      default -> {
+        System.err.println("unknown verb " + args[0] + "\n" + USAGE);
+        System.exit(2);
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.meridian.tools.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meridian.testkit.Machine;
+import dev.meridian.tools.benchmark.BenchmarkReport.ColdSample;
+import dev.meridian.tools.benchmark.BenchmarkReport.Measured;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkReportTest {
+  private static final long MS = 1_000_000;
+  private static final BenchmarkSettings SETTINGS = new BenchmarkSettings(3, 4, 0, Path.of("out.json"));
+  private static final Machine MACHINE = new Machine(2, "Test CPU", 24.0, "OpenJDK 17", "Linux", "0.10 0.20 0.30");
+
+  private static Measured measured(String name, boolean baseline, long coldMs, long warmMs) {
+    List<ColdSample> cold = List.of(new ColdSample(coldMs * MS, (coldMs - 100) * MS, 50 * MS),
+        new ColdSample((coldMs + 1000) * MS, (coldMs + 900) * MS, 60 * MS),
+        new ColdSample((coldMs - 500) * MS, (coldMs - 600) * MS, 40 * MS));
+    List<Long> warm = List.of(warmMs * MS, warmMs * MS, warmMs * MS, 100 * warmMs * MS);
+    return new Measured(name, name + "Handler::handleRequest", "GET /" + name, 1024, baseline, cold, warm,
+        List.of(MS, MS, MS, MS));
+  }
+
+  private final BenchmarkReport report = new BenchmarkReport(SETTINGS, MACHINE, "1.00 0.50 0.25",
+      List.of(measured("hello-world", true, 4000, 2), measured("catalog", false, 3000, 6)),
+      List.of(3 * MS, 4 * MS, 5 * MS, 90 * MS));
+
+  @Test
+  void ratiosDivideByTheBaselineOfTheSameRun() {
+    Measured catalog = measured("catalog", false, 3000, 6);
+
+    assertThat(report.coldRatio(catalog)).isEqualTo(0.75);
+    assertThat(report.warmRatio(catalog)).isEqualTo(3.0);
+  }
+
+  @Test
+  void theTableHasOneRowPerFunctionTheBaselineLast() {
+    // catalog: warm 6, 6, 6, 600 ms -> 4 invocations in 0.618 s -> 6 per second for one client.
+    String[] lines = report.table().split("\n");
+
+    assertThat(lines).hasSize(4);
+    assertThat(lines[2]).isEqualTo(
+        "| catalog | `GET /catalog` | 1024 MB | 3,000 | 2,900 | 6.00 | 600.00 | 6 | 0.75× | 3.00× |");
+    assertThat(lines[3]).startsWith("| hello-world (baseline) | `GET /hello-world` | 1024 MB | 4,000 | 3,900 | 2.00 | 200.00 |")
+        .endsWith("| 1.00× | 1.00× |");
+  }
+
+  @Test
+  void theEmulatorsOwnLatencyIsReportedBesideTheTable() {
+    assertThat(report.emulatorFloor()).endsWith("4 in the same rounds): p50 4.50 ms, p99 90.00 ms");
+    assertThat(report.json().at("/emulatorGetItem/p50Ms").asDouble()).isEqualTo(4.5);
+  }
+
+  @Test
+  void coldSamplesAreListedInTheOrderMeasured() {
+    assertThat(report.coldSamples()).contains(
+        "catalog        cold (ms): 3,000 4,000 2,500; Init Duration: 2,900 3,900 2,400; first invocation: 50 60 40");
+  }
+
+  @Test
+  void jsonCarriesSettingsMachineLoadAndEveryFigure() {
+    ObjectNode json = report.json();
+
+    assertThat(json.at("/settings/coldStarts").asInt()).isEqualTo(3);
+    assertThat(json.at("/machine/loadAverageAtStart").asText()).isEqualTo("0.10 0.20 0.30");
+    assertThat(json.at("/machine/loadAverageAtEnd").asText()).isEqualTo("1.00 0.50 0.25");
+    assertThat(json.at("/functions/1/name").asText()).isEqualTo("catalog");
+    assertThat(json.at("/functions/1/cold/medianMs").asDouble()).isEqualTo(3000.0);
+    assertThat(json.at("/functions/1/cold/samples").size()).isEqualTo(3);
+    assertThat(json.at("/functions/1/warm/p50Ms").asDouble()).isEqualTo(6.0);
+    assertThat(json.at("/functions/1/warm/p99Ms").asDouble()).isEqualTo(600.0);
+    assertThat(json.at("/functions/1/warm/p50VsBaseline").asDouble()).isEqualTo(3.0);
+    assertThat(json.at("/functions/0/baseline").asBoolean()).isTrue();
+  }
+
+  @Test
+  void needsExactlyOneBaseline() {
+    assertThatThrownBy(() -> new BenchmarkReport(SETTINGS, MACHINE, "", List.of(measured("catalog", false, 1, 1)),
+        List.of(MS)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

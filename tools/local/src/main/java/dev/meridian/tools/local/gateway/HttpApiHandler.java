@@ -1,0 +1,312 @@
+package dev.meridian.tools.local.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meridian.tools.local.jwt.JwtAuthorizer;
+import dev.meridian.tools.local.lambda.Invoker;
+import dev.meridian.tools.local.model.HttpApiSpec;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * One region's HTTP API, without the socket: what API Gateway does with a request, in order.
+ *
+ * <ol>
+ *   <li>select the route ({@link RouteTable}); none → 404 {@code {"message":"Not Found"}};
+ *   <li>stage throttling, one token bucket per route (the API's {@code DefaultRouteSettings}
+ *       rate and burst apply to each route) → 429 {@code {"message":"Too Many Requests"}};
+ *   <li>read the body, at most the limit + 1 bytes (a declared {@code Content-Length} over the
+ *       limit is refused without reading) → 413 {@code application/problem+json};
+ *   <li>on a JWT route, the JWT authorizer → 401 {@code {"message":"Unauthorized"}} or 403
+ *       {@code {"message":"Forbidden"}} with a {@code www-authenticate} header;
+ *   <li>invoke the route's function with the payload format 2.0 event ({@link PayloadV2}),
+ *       waiting at most the integration timeout (30 s) → 503 when it passes;
+ *   <li>map the function's response ({@link LambdaResponses}).
+ * </ol>
+ *
+ * <p>Every answer carries {@code apigw-requestid}; every request yields one access-log line (JSON,
+ * the fields of the template's {@code AccessLogSettings} plus method, path and latency).
+ */
+public final class HttpApiHandler {
+
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+  public static final Duration DEFAULT_INTEGRATION_TIMEOUT = Duration.ofSeconds(30);
+  public static final String PAYLOAD_TOO_LARGE_TYPE = "https://meridian.dev/problems/payload-too-large";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HEADER_SOURCE = "$request.header.";
+  private static final String QUERY_SOURCE = "$request.querystring.";
+
+  /**
+   * How the API behaves.
+   *
+   * @param region             the region (access log, default domain name)
+   * @param api                apiId/region/account of the event's requestContext
+   * @param routes             the routes
+   * @param authorizer         the JWT authorizer (null only when no route uses it)
+   * @param rateLimit          steady-state requests/second per route
+   * @param burstLimit         bucket size per route
+   * @param maxBodyBytes       request bodies above this are refused with 413
+   * @param integrationTimeout how long to wait for the function before answering 503
+   * @param clock              request time
+   * @param nanoTime           latency and throttling clock
+   * @param accessLog          receives one JSON line per request
+   * @param identitySource     where the JWT authorizer reads the token ({@code $request.header.Authorization},
+   *                           or {@code $request.querystring.<name>}); null = the Authorization header
+   */
+  public record Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
+      int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
+      Consumer<String> accessLog, String identitySource) {
+
+    public Config {
+      identitySource = identitySource == null ? HttpApiSpec.DEFAULT_IDENTITY_SOURCE : identitySource;
+      if (!identitySource.startsWith(HEADER_SOURCE) && !identitySource.startsWith(QUERY_SOURCE)) {
+        throw new IllegalArgumentException("unsupported identity source " + identitySource
+            + " (expected $request.header.<name> or $request.querystring.<name>)");
+      }
+      Objects.requireNonNull(api, "api");
+      Objects.requireNonNull(routes, "routes");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(nanoTime, "nanoTime");
+      accessLog = accessLog == null ? line -> { } : accessLog;
+      if (authorizer == null && routes.routes().stream().anyMatch(r -> r.authorization() == RouteTable.Authorization.JWT)) {
+        throw new IllegalArgumentException("routes use the JWT authorizer but none was given");
+      }
+      if (maxBodyBytes < 0) {
+        throw new IllegalArgumentException("maxBodyBytes < 0");
+      }
+    }
+  }
+
+  private final Config config;
+  private final Invoker invoker;
+  private final Function<String, Executor> integrationExecutors;
+  private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+  /**
+   * @param integrationExecutors the executor for each function's invocations (by logical id), so the
+   *     integration timeout can be enforced and a function whose callers queue (its one environment
+   *     is busy) cannot take the threads another function needs; null invokes on the calling thread
+   *     and waits as long as the invoker takes
+   */
+  public HttpApiHandler(Config config, Invoker invoker, Function<String, Executor> integrationExecutors) {
+    this.config = config;
+    this.invoker = Objects.requireNonNull(invoker, "invoker");
+    this.integrationExecutors = integrationExecutors;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** Handles one request; never throws. */
+  public GatewayResponse handle(GatewayRequest request) {
+    long start = config.nanoTime().getAsLong();
+    Instant now = config.clock().instant();
+    String requestId = newRequestId();
+    Log log = new Log(requestId, now, request);
+    GatewayResponse response;
+    try {
+      response = process(request, requestId, now, log);
+    } catch (RuntimeException e) {
+      log.integrationError = "gateway error: " + e;
+      response = GatewayResponse.message(500, LambdaResponses.INTERNAL_SERVER_ERROR);
+    }
+    response = response.withHeader("apigw-requestid", requestId);
+    long latencyMs = (config.nanoTime().getAsLong() - start) / 1_000_000;
+    config.accessLog().accept(log.line(config.region(), response, latencyMs));
+    return response;
+  }
+
+  private GatewayResponse process(GatewayRequest request, String requestId, Instant now, Log log) {
+    Optional<RouteTable.Match> found = config.routes().match(request.method(), request.rawPath());
+    if (found.isEmpty()) {
+      return GatewayResponse.message(404, "Not Found");
+    }
+    RouteTable.Match match = found.get();
+    RouteTable.Route route = match.route();
+    log.routeKey = route.routeKey();
+
+    TokenBucket bucket = buckets.computeIfAbsent(route.routeKey(),
+        key -> new TokenBucket(config.rateLimit(), config.burstLimit(), config.nanoTime()));
+    if (!bucket.tryAcquire()) {
+      return GatewayResponse.message(429, "Too Many Requests");
+    }
+
+    byte[] body;
+    try {
+      body = readBody(request);
+    } catch (IOException e) {
+      log.integrationError = "request body unreadable: " + e.getMessage();
+      return GatewayResponse.message(400, "Bad Request");
+    }
+    if (body == null) {
+      return payloadTooLarge(request);
+    }
+
+    JwtAuthorizer.Allowed allowed = null;
+    if (route.authorization() == RouteTable.Authorization.JWT) {
+      JwtAuthorizer.Decision decision = config.authorizer().authorize(identity(request), route.scopes());
+      if (decision instanceof JwtAuthorizer.Denied denied) {
+        log.authorizerError = denied.description();
+        return GatewayResponse.message(denied.status(), denied.status() == 403 ? "Forbidden" : "Unauthorized")
+            .withHeader("www-authenticate", denied.wwwAuthenticate());
+      }
+      allowed = (JwtAuthorizer.Allowed) decision;
+      log.sub = allowed.subject();
+    }
+
+    ObjectNode event = PayloadV2.event(config.api(), request, match, allowed, body, requestId, now);
+    byte[] eventJson;
+    try {
+      eventJson = JSON.writeValueAsBytes(event);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+
+    long invokeStart = config.nanoTime().getAsLong();
+    LambdaResponses.Mapped mapped = invoke(route.functionLogicalId(), eventJson, log);
+    log.integrationLatencyMs = (config.nanoTime().getAsLong() - invokeStart) / 1_000_000;
+    log.integrationError = mapped.integrationError();
+    return mapped.response();
+  }
+
+  private LambdaResponses.Mapped invoke(String function, byte[] event, Log log) {
+    if (integrationExecutors == null) {
+      return map(invoker.invoke(function, event), log);
+    }
+    CompletableFuture<Invoker.InvokeResult> future;
+    try {
+      future = CompletableFuture.supplyAsync(() -> invoker.invoke(function, event), integrationExecutors.apply(function));
+    } catch (RejectedExecutionException e) {
+      return new LambdaResponses.Mapped(GatewayResponse.message(503, LambdaResponses.SERVICE_UNAVAILABLE),
+          "no capacity to invoke " + function);
+    }
+    try {
+      return map(future.get(config.integrationTimeout().toMillis(), TimeUnit.MILLISECONDS), log);
+    } catch (TimeoutException e) {
+      return new LambdaResponses.Mapped(GatewayResponse.message(503, LambdaResponses.SERVICE_UNAVAILABLE),
+          "integration timed out after " + config.integrationTimeout().toMillis() + " ms");
+    } catch (ExecutionException e) {
+      return new LambdaResponses.Mapped(GatewayResponse.message(500, LambdaResponses.INTERNAL_SERVER_ERROR),
+          "invoke failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new LambdaResponses.Mapped(GatewayResponse.message(503, LambdaResponses.SERVICE_UNAVAILABLE),
+          "interrupted while invoking " + function);
+    }
+  }
+
+  private static LambdaResponses.Mapped map(Invoker.InvokeResult result, Log log) {
+    log.integrationRequestId = result.requestId();
+    return LambdaResponses.map(result);
+  }
+
+  /** The identity source's value: the token, with or without {@code Bearer }, or null. */
+  private String identity(GatewayRequest request) {
+    String source = config.identitySource();
+    if (source.startsWith(HEADER_SOURCE)) {
+      return request.headerValue(source.substring(HEADER_SOURCE.length()));
+    }
+    return PayloadV2.queryStringParameters(request.rawQuery()).get(source.substring(QUERY_SOURCE.length()));
+  }
+
+  /** The body, or null when it is over the limit (never reading more than limit + 1 bytes). */
+  private byte[] readBody(GatewayRequest request) throws IOException {
+    String declared = request.headerValue("Content-Length");
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.strip()) > config.maxBodyBytes()) {
+          return null;
+        }
+      } catch (NumberFormatException e) {
+        // Let the read decide.
+      }
+    }
+    byte[] body = request.body().readNBytes(config.maxBodyBytes() + 1);
+    return body.length > config.maxBodyBytes() ? null : body;
+  }
+
+  private GatewayResponse payloadTooLarge(GatewayRequest request) {
+    ObjectNode problem = JSON.createObjectNode();
+    problem.put("type", PAYLOAD_TOO_LARGE_TYPE);
+    problem.put("title", "Payload Too Large");
+    problem.put("status", 413);
+    problem.put("detail", "request bodies are limited to " + config.maxBodyBytes() + " bytes");
+    problem.put("instance", request.rawPath());
+    return GatewayResponse.json(413, "application/problem+json", problem);
+  }
+
+  /** A request id in API Gateway's shape: 16 base64 characters, e.g. {@code Mc7UVioPPHcEKPA=}. */
+  static String newRequestId() {
+    byte[] bytes = new byte[11];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /** What one request's access-log line says. */
+  private static final class Log {
+    final String requestId;
+    final Instant time;
+    final GatewayRequest request;
+    String routeKey;
+    String sub;
+    String authorizerError;
+    String integrationError;
+    String integrationRequestId;
+    Long integrationLatencyMs;
+
+    Log(String requestId, Instant time, GatewayRequest request) {
+      this.requestId = requestId;
+      this.time = time;
+      this.request = request;
+    }
+
+    String line(String region, GatewayResponse response, long latencyMs) {
+      ObjectNode node = JSON.createObjectNode();
+      node.put("requestId", requestId);
+      node.put("ip", request.sourceIp());
+      node.put("requestTime", PayloadV2.formatTime(time));
+      node.put("httpMethod", request.method());
+      node.put("path", request.rawPath());
+      node.put("routeKey", dash(routeKey));
+      node.put("status", Integer.toString(response.status()));
+      node.put("responseLength", Integer.toString(response.body().length));
+      node.put("responseLatency", Long.toString(latencyMs));
+      node.put("integrationLatency", integrationLatencyMs == null ? "-" : Long.toString(integrationLatencyMs));
+      node.put("integrationError", dash(integrationError));
+      // $context.integration.requestId: for a Lambda integration, the RequestId of its REPORT line.
+      node.put("integrationRequestId", dash(integrationRequestId));
+      node.put("authorizerError", dash(authorizerError));
+      node.put("sub", dash(sub));
+      node.put("region", dash(region));
+      try {
+        return JSON.writeValueAsString(node);
+      } catch (JsonProcessingException e) {
+        return "{\"requestId\":\"" + requestId + "\"}";
+      }
+    }
+
+    private static String dash(String value) {
+      return value == null || value.isEmpty() ? "-" : value;
+    }
+  }
+}
