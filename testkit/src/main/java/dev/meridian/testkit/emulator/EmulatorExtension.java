@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The one way the {@code *IT} tests of shared and the functions get their AWS emulator: {@code
+ * The one way the product modules' {@code *IT} tests get their AWS emulator: {@code
  * @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();} then
  * {@link #emulator()}, or {@code @ExtendWith(EmulatorExtension.class)} and an {@link Emulator}
  * parameter.

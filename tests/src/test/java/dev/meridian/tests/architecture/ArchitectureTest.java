@@ -33,7 +33,8 @@ class ArchitectureTest {
   @Test
   void theImportHoldsEveryModuleAndNoTestCode() {
     for (String layer : List.of(MeridianArchitecture.DOMAIN, MeridianArchitecture.APPLICATION,
-        "dev.meridian.adapter.dynamodb..", "dev.meridian.adapter.messaging..", "dev.meridian.adapter.http..",
+        "dev.meridian.adapter.dynamodb..", "dev.meridian.adapter.messaging.events..", "dev.meridian.adapter.messaging.eventbridge..",
+        "dev.meridian.adapter.messaging.sqs..", "dev.meridian.adapter.http..",
         "dev.meridian.adapter.lambda..", MeridianArchitecture.BOOTSTRAP, "dev.meridian.function.catalog..",
         "dev.meridian.function.orders..", "dev.meridian.function.health..", "dev.meridian.function.publisher..",
         "dev.meridian.function.reconciler..", MeridianArchitecture.TESTKIT, "dev.meridian.tools.local..",

@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Location;
+import dev.meridian.testkit.RepositoryRoot;
 import dev.meridian.tools.local.model.FunctionSpec;
 import dev.meridian.tools.local.model.RegionModel;
 import dev.meridian.tools.local.template.EvaluatedStack;
@@ -43,10 +44,10 @@ import java.util.zip.ZipFile;
  * parser), and each function's deployment zip (its CodeUri) extracted once and opened both as a
  * class loader and as an ArchUnit class graph.
  *
- * <p>Tests run with the repository root as working directory (see tests/pom.xml).
+ * <p>Files are found from the repository root (testkit's RepositoryRoot), whatever the working directory.
  */
 final class Contract {
-  static final Path ROOT = Path.of("").toAbsolutePath();
+  static final Path ROOT = RepositoryRoot.path();
   static final Path TEMPLATE = ROOT.resolve("template.yaml");
   static final Path SAMCONFIG = ROOT.resolve("samconfig.toml");
   static final Path OPENAPI = ROOT.resolve("openapi.yaml");
@@ -196,18 +197,24 @@ final class Contract {
       }
     }
 
-    Path sharedJar() {
-      return jars.stream().filter(j -> j.getFileName().toString().startsWith("meridian-shared-")).findFirst()
-          .orElseThrow(() -> new AssertionError(logicalId + ": " + zip + " has no lib/meridian-shared-*.jar"));
+    /** Meridian's own jars in lib/: the core, adapters and bootstrap the function is built on. */
+    List<Path> meridianJars() {
+      List<Path> own = jars.stream().filter(j -> j.getFileName().toString().startsWith("meridian-")).toList();
+      if (own.isEmpty()) {
+        throw new AssertionError(logicalId + ": " + zip + " has no lib/meridian-*.jar");
+      }
+      return own;
     }
 
-    /** The classes the function ships at the zip root plus those of meridian-shared (lib/). */
+    /** The classes the function ships at the zip root plus those of Meridian's own jars (lib/). */
     synchronized JavaClasses classes() {
       if (classes == null) {
         try {
           Set<Location> locations = new LinkedHashSet<>();
           locations.add(Location.of(root));
-          locations.add(Location.of(new JarFile(sharedJar().toFile())));
+          for (Path jar : meridianJars()) {
+            locations.add(Location.of(new JarFile(jar.toFile())));
+          }
           // Only the zip's own bytecode matters (calls name their target owner even when it is not
           // imported); resolving the SDK and Spring from the test class path only costs time.
           com.tngtech.archunit.ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);

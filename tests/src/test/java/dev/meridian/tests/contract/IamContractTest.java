@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The actions are DERIVED FROM THE BYTECODE in the function's zip with ArchUnit: calls (and
  * method references) to {@code DynamoDbClient} / {@code SqsClient} / {@code EventBridgeClient}
  * from the {@code dev.meridian} classes reachable from the function's own classes, its zip root
- * plus {@code lib/meridian-shared-*.jar} (class-level reachability; see {@link
+ * plus Meridian's own jars in {@code lib/} ({@code meridian-*.jar}) (class-level reachability; see {@link
  * Contract.FunctionZip#reachable()}: an over-approximation, which errs on the safe side).
  * {@code transactWriteItems} maps to the item actions of the {@code TransactWriteItem} builders the
  * same classes use (put/update/conditionCheck/delete); without any, to all four.

@@ -150,8 +150,6 @@ class RouteContractTest {
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(zip.loader);
     try {
-      Object config = zip.load("dev.meridian.bootstrap.MeridianConfig").getMethod("from", Map.class)
-          .invoke(null, Map.of("AWS_REGION", "us-east-1", "TABLE_NAME", "unused"));
       Class<?> clientType = zip.load("software.amazon.awssdk.services.dynamodb.DynamoDbClient");
       Class<?> builderType = zip.load("software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder");
       Class<?> regionType = zip.load("software.amazon.awssdk.regions.Region");
@@ -165,8 +163,8 @@ class RouteContractTest {
               .invoke(null));
       Object client = builderType.getMethod("build").invoke(builder);
       Class<?> wiringType = zip.load("dev.meridian.bootstrap.api.ApiWiring");
-      Object wiring = wiringType.getConstructor(config.getClass(), clientType, Clock.class)
-          .newInstance(config, client, Clock.systemUTC());
+      Object wiring = wiringType.getMethod("of", Map.class, clientType, Clock.class)
+          .invoke(null, Map.of("AWS_REGION", "us-east-1", "TABLE_NAME", "unused"), client, Clock.systemUTC());
       Object handler = zip.load(handlerClass).getConstructor(wiringType).newInstance(wiring);
       return new TreeSet<>((Set<String>) handler.getClass().getMethod("routes").invoke(handler));
     } catch (InvocationTargetException e) {

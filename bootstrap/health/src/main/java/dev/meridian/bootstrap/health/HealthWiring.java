@@ -2,7 +2,7 @@ package dev.meridian.bootstrap.health;
 
 import dev.meridian.adapter.dynamodb.DynamoDbControlRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbHeartbeatRepository;
-import dev.meridian.adapter.messaging.SqsBacklogProbe;
+import dev.meridian.adapter.messaging.sqs.SqsBacklogProbe;
 import dev.meridian.application.control.ControlService;
 import dev.meridian.application.health.BacklogProbe;
 import dev.meridian.application.health.HealthPolicy;

@@ -12,7 +12,7 @@ import dev.meridian.application.StoreUnavailableException;
 import dev.meridian.application.replication.PublishService;
 import dev.meridian.application.replication.StoredChange;
 import dev.meridian.application.replication.UnreadableChangeException;
-import dev.meridian.bootstrap.events.PublisherWiring;
+import dev.meridian.bootstrap.publisher.PublisherWiring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

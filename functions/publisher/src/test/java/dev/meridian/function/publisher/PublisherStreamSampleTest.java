@@ -9,7 +9,7 @@ import dev.meridian.application.StoreUnavailableException;
 import dev.meridian.application.replication.ChangeEvent;
 import dev.meridian.application.replication.ChangePublisher;
 import dev.meridian.bootstrap.MeridianConfig;
-import dev.meridian.bootstrap.events.PublisherWiring;
+import dev.meridian.bootstrap.publisher.PublisherWiring;
 import dev.meridian.testkit.SampleEvent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * {@code events/publisher-stream.json} through the real handler in {@value #ORIGIN}
  * with the bus replaced: the region's three writes are published, the replicated write and the
  * heartbeat are not, and every failure comes back as a batch item failure naming exactly the
- * records that must be retried, in stream order (README, "Publisher failure cases").
+ * records that must be retried, in stream order (docs/data-and-events.md, "Publisher failure cases").
  */
 class PublisherStreamSampleTest {
   /** The region whose stream the sample is (it also holds one replicated write of eu-west-1's). */

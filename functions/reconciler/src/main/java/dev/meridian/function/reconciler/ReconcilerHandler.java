@@ -13,7 +13,7 @@ import dev.meridian.application.StoreUnavailableException;
 import dev.meridian.application.replication.ChangeEvent;
 import dev.meridian.application.replication.ReconcileService;
 import dev.meridian.application.replication.UnreadableChangeException;
-import dev.meridian.bootstrap.events.ReconcilerWiring;
+import dev.meridian.bootstrap.reconciler.ReconcilerWiring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

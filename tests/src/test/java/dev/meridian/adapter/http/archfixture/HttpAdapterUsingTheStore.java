@@ -4,7 +4,7 @@ import dev.meridian.adapter.dynamodb.TableDesign;
 
 /** Breaks the architecture on purpose (ArchitectureRulesTest): one adapter using another. */
 public final class HttpAdapterUsingTheStore {
-  public String key() {
-    return TableDesign.SK;
+  public Object table() {
+    return TableDesign.createTableRequest("meridian");
   }
 }

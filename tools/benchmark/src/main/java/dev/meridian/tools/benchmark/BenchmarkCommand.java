@@ -13,7 +13,8 @@ import java.util.List;
 public final class BenchmarkCommand {
   static final String USAGE = String.join("\n",
       "usage: tools/benchmark/run VERB [options]",
-      "  cold-warm [-Dmeridian.benchmark.coldStarts=5 ...]  cold and warm starts of every function and the baseline",
+      "  cold-warm                              cold and warm starts of every function and the baseline; counts as",
+      "                                         JVM options: MERIDIAN_BENCHMARK_OPTS='-Dmeridian.benchmark.coldStarts=5'",
       "  figures [--regions 2|3] [--out target/figures.json] [--use-running] [--phases memory,init,warm,lag,",
       "          convergence,failover] [--samples 20] [--init-starts 5] [--lag-samples 50] [--items 1000]",
       "                                         start a stack (or measure the running one) and measure start time,",
@@ -29,7 +30,7 @@ public final class BenchmarkCommand {
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
     switch (args[0]) {
-      case "cold-warm" -> ColdWarmBenchmark.main(rest.toArray(String[]::new));
+      case "cold-warm" -> ColdWarmBenchmark.main(new String[0]);
       case "figures" -> System.exit(Figures.run(RepositoryRoot.path(), rest, System.out));
       default -> {
         System.err.println("unknown verb " + args[0] + "\n" + USAGE);

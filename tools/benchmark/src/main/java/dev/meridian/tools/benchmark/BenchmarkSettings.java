@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * How much the benchmark measures, from system properties (the {@code benchmark} profile of tests/pom.xml
+ * How much the benchmark measures, from system properties (the {@code benchmark} profile of tools/benchmark/pom.xml
  * passes them on; defaults in brackets): {@value #COLD_STARTS} [5] cold starts per function, {@value
  * #WARM_INVOCATIONS} [1000] measured warm invocations per function after {@value #WARM_UP} [100] unmeasured
  * ones, results to {@value #OUTPUT} [target/cold-warm-benchmark.json, relative to the working directory].

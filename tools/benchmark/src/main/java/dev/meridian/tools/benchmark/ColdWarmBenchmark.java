@@ -58,7 +58,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
  * </ul>
  *
  * Every response is checked (status, and for the baseline the body): a figure of an error path would mean
- * nothing. Run: {@code ./mvnw -B -Pbenchmark -pl tests -am verify} (see {@link BenchmarkSettings} for the counts).
+ * nothing. Run: {@code ./mvnw -B -Pbenchmark -pl tools/benchmark -am verify} (see {@link BenchmarkSettings} for the counts).
  */
 public final class ColdWarmBenchmark {
 
@@ -387,7 +387,7 @@ public final class ColdWarmBenchmark {
     List<String> missing = FUNCTION_ZIPS.stream().filter(zip -> !Files.isRegularFile(root.resolve(zip))).toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException("missing " + missing + " under " + root
-          + ": build them first (./mvnw -B -Pbenchmark -pl tests -am verify builds and runs)");
+          + ": build them first (./mvnw -B -Pbenchmark -pl tools/benchmark -am verify builds and runs)");
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.Map;
  * A monthly cost estimate for one mode at a stated traffic level, from the drill's measured usage
  * per acknowledged order (client requests, Lambda invocations per function, replicated item writes,
  * cross-region events) and the prices and assumptions in {@code cost-model.json}
- * (documented in {@code drill/cost-model.md}). Health checks and their invocations are per region
+ * (documented in {@code tools/drill/cost-model.md}). Health checks and their invocations are per region
  * and month, independent of traffic.
  */
 final class CostModel {

@@ -26,7 +26,7 @@ public final class DrillCommand {
       "  drill --scenario NAME     run one scenario; exit 0 when every verification holds, 1 when one fails",
       "  compare --scenario NAME   the same workload in active-active, then active-passive (each on its own stack),",
       "                            side by side, with a monthly cost estimate per mode",
-      "  list                      the scenarios in drill/scenarios",
+      "  list                      the scenarios in tools/drill/scenarios",
       "options:",
       "  --mode active-active|active-passive   (drill; default active-active)",
       "  --regions 2|3 --time-factor F          the stack the drill starts (default 2 regions, time factor 1)",

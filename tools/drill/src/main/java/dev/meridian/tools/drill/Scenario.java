@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * A drill scenario, read from {@code drill/scenarios/<name>.yaml}: the phases warm-up, steady,
+ * A drill scenario, read from {@code tools/drill/scenarios/<name>.yaml}: the phases warm-up, steady,
  * fault, recovery, drain and convergence-wait in that order, each with a length and the fault
  * actions to run at offsets into it, plus optional workload overrides.
  *
@@ -68,7 +68,7 @@ public record Scenario(String name, String description, List<String> modes, List
     return phases.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
   }
 
-  /** The scenarios shipped in {@code drill/scenarios}. */
+  /** The scenarios shipped in {@code tools/drill/scenarios}. */
   static List<String> available(Path root) throws IOException {
     try (Stream<Path> files = Files.list(root.resolve("tools/drill/scenarios"))) {
       return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml"))

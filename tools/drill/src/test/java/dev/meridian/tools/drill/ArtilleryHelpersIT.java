@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Artillery scenario's placement rule (drill/artillery/region-outage.js), run by Node as
+ * The Artillery scenario's placement rule (tools/drill/artillery/region-outage.js), run by Node as
  * Artillery calls it: the placement loop's body runs once, then {@code retryPlacement} decides on
  * each further attempt from the status {@code recordPlacementStatus} kept. An earlier version read
  * a status Artillery never provides and placed every order again until a request timed out.

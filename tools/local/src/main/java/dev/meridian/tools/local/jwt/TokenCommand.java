@@ -1,5 +1,6 @@
 package dev.meridian.tools.local.jwt;
 
+import dev.meridian.testkit.RepositoryRoot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class TokenCommand {
     String sub = null;
     List<String> scopes = new ArrayList<>();
     Duration ttl = DEFAULT_TTL;
-    Path dir = Path.of(DEFAULT_DIR);
+    Path dir = RepositoryRoot.file(DEFAULT_DIR);
     String issuer = null;
     String audience = null;
     try {

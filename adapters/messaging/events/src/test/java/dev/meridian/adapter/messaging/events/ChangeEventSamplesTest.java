@@ -1,0 +1,154 @@
+package dev.meridian.adapter.messaging.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meridian.adapter.dynamodb.StoredChanges;
+import dev.meridian.adapter.dynamodb.StreamImages;
+import dev.meridian.application.replication.Change;
+import dev.meridian.application.replication.ChangeEvent;
+import dev.meridian.application.replication.PublishService;
+import dev.meridian.application.replication.StoredChange;
+import dev.meridian.domain.clock.HybridLogicalClock;
+import dev.meridian.domain.stock.Transfer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The change-event samples in {@code events/} (reconciler SQS events, the publisher's stream
+ * event) are exactly what the code emits for {@link SampleChangeEvents}'s story, valid against
+ * their schemas, and decode back to the story; the malformed ones are refused naming why.
+ *
+ * <p>After a deliberate change of the wire form, regenerate them:
+ * {@code ./mvnw -B -pl adapters/messaging/events -am test -Dtest=ChangeEventSamplesTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dmeridian.events.regenerate=true}.
+ */
+class ChangeEventSamplesTest {
+  private static final String REGENERATE = "meridian.events.regenerate";
+
+  private static JsonNode read(String name) throws IOException {
+    return SampleChangeEvents.JSON.readTree(Files.readString(SampleChangeEvents.file(name)));
+  }
+
+  @Test
+  void theSamplesAreWhatTheCodeEmits() throws IOException {
+    Map<String, ObjectNode> generated = SampleChangeEvents.files();
+    if (Boolean.getBoolean(REGENERATE)) {
+      SampleChangeEvents.write(generated);
+      System.out.println("rewrote " + generated.keySet() + " in " + SampleChangeEvents.file("x").getParent());
+    }
+    for (Map.Entry<String, ObjectNode> file : generated.entrySet()) {
+      assertThat(Files.readString(SampleChangeEvents.file(file.getKey())))
+          .as("events/%s.json differs from what the code emits; if the change is deliberate, rerun with -D%s=true",
+              file.getKey(), REGENERATE)
+          .isEqualTo(SampleChangeEvents.render(file.getValue()));
+    }
+  }
+
+  @Test
+  void eachReconcilerSampleIsValidAndDecodesToTheStorysEvent() throws IOException {
+    List<ChangeEvent> story = SampleChangeEvents.originEvents(SampleChangeEvents.story());
+    for (ChangeEventJson.DetailType type : ChangeEventJson.DetailType.values()) {
+      String name = "reconciler-" + type.entity + "-changed";
+      JsonNode sqs = read(name);
+      assertThat(sqs.path("Records")).as(name).hasSize(1);
+      String body = sqs.path("Records").get(0).path("body").asText();
+      JsonNode event = SampleChangeEvents.parse(body);
+      assertThat(ChangeEventSchemas.detailTypeOf(event)).as(name).isEqualTo(type);
+      assertThat(ChangeEventSchemas.violations(type, event)).as(name).isEmpty();
+      ChangeEvent expected = story.stream().filter(e -> e.entity().equals(type.entity)).findFirst().orElseThrow();
+      assertThat(ChangeEventJson.fromEventBridgeEvent(body)).as(name).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void theOrderSampleCarriesADuplicateReservationAndItsConflict() throws IOException {
+    JsonNode state = bodyOf("reconciler-order-changed").at("/detail/state");
+    assertThat(state.path("reservations").has(SampleChangeEvents.ORIGIN)).isTrue();
+    assertThat(state.path("reservations").has(SampleChangeEvents.RECEIVER)).isTrue();
+    assertThat(state.path("conflicts").findValuesAsText("rule")).containsExactly("earliest-reservation-stands");
+  }
+
+  @Test
+  void theAllocationSampleGivesUnitsToTheRegionWhoseQueueDeliversIt() throws IOException {
+    JsonNode record = read("reconciler-allocation-changed").path("Records").get(0);
+    String receivingRegion = record.path("awsRegion").asText();
+    ChangeEvent event = ChangeEventJson.fromEventBridgeEvent(record.path("body").asText());
+    assertThat(event.originRegion()).isNotEqualTo(receivingRegion);
+    List<Transfer> transfers = List.copyOf(((Change.AllocationChange) event.change()).allocation().outgoing().values());
+    assertThat(transfers).singleElement().satisfies(t -> {
+      assertThat(t.toRegion()).isEqualTo(receivingRegion);
+      assertThat(t.units()).isEqualTo(20);
+    });
+  }
+
+  @Test
+  void theMalformedSamplesAreRefusedNamingTheProblem() throws IOException {
+    List<String> bodies = SampleChangeEvents.bodies(read("reconciler-malformed"));
+    List<String> reasons = List.of("not JSON", "schemaVersion 2 is not supported", "entity invoice is not a change event type");
+    assertThat(bodies).hasSameSizeAs(reasons);
+    for (int i = 0; i < bodies.size(); i++) {
+      String body = bodies.get(i);
+      assertThatThrownBy(() -> ChangeEventJson.fromEventBridgeEvent(body)).as(body)
+          .isInstanceOf(MalformedEventException.class).hasMessageContaining(reasons.get(i));
+    }
+    JsonNode futureVersion = SampleChangeEvents.parse(bodies.get(1));
+    assertThat(ChangeEventSchemas.violations(ChangeEventSchemas.detailTypeOf(futureVersion), futureVersion)).isNotEmpty();
+    JsonNode unknownEntity = SampleChangeEvents.parse(bodies.get(2));
+    for (ChangeEventJson.DetailType type : ChangeEventJson.DetailType.values()) {
+      assertThat(ChangeEventSchemas.violations(type, unknownEntity)).as(type.label).isNotEmpty();
+    }
+  }
+
+  /**
+   * The stream sample through the publisher's decoding and use case in {@value SampleChangeEvents#ORIGIN}:
+   * its product, order and allocation writes are published as valid events; the order that
+   * {@value SampleChangeEvents#RECEIVER} wrote (replicated here) is skipped; the heartbeat is no change event.
+   */
+  @Test
+  void thePublisherSamplePublishesThisRegionsWritesOnly() throws IOException {
+    JsonNode stream = read("publisher-stream");
+    List<StoredChange> changes = new ArrayList<>();
+    List<String> entities = new ArrayList<>();
+    for (JsonNode record : stream.path("Records")) {
+      JsonNode image = record.path("dynamodb").path("NewImage");
+      entities.add(image.path("entity").path("S").asText());
+      StoredChanges.of(record.path("dynamodb").path("SequenceNumber").asText(), StreamImages.read(image))
+          .ifPresent(changes::add);
+    }
+    assertThat(entities).containsExactly("product", "order", "order", "allocation", "heartbeat");
+    assertThat(changes).as("the heartbeat is not a change event").hasSize(4);
+
+    List<ChangeEvent> published = new ArrayList<>();
+    PublishService publisher = new PublishService(HybridLogicalClock.system(SampleChangeEvents.ORIGIN), events -> {
+      published.addAll(events);
+      return List.of();
+    });
+    PublishService.Report report = publisher.publish(changes);
+
+    assertThat(report.published()).isEqualTo(3);
+    assertThat(report.skipped()).as("the write replicated from " + SampleChangeEvents.RECEIVER).isEqualTo(1);
+    assertThat(report.failedPositions()).isEmpty();
+    SampleChangeEvents.Story story = SampleChangeEvents.story();
+    assertThat(published).extracting(ChangeEvent::eventId).containsExactly(
+        "us-east-1/product/cup/2", "us-east-1/order/" + story.placedInOrigin().id() + "/1", "us-east-1/allocation/cup@us-east-1/3");
+    assertThat(published).extracting(ChangeEvent::change).containsExactly(new Change.ProductChange(story.productRepriced()),
+        new Change.OrderChange(story.placedInOrigin()), new Change.AllocationChange(story.allocationGiven()));
+    for (ChangeEvent event : published) {
+      ObjectNode wire = SampleChangeEvents.eventBridgeEvent(event);
+      ChangeEventJson.DetailType type = ChangeEventJson.DetailType.ofEntity(event.entity());
+      assertThat(ChangeEventSchemas.violations(type, wire)).as(event.eventId()).isEmpty();
+      assertThat(ChangeEventJson.fromEventBridgeEvent(wire.toString())).isEqualTo(event);
+    }
+  }
+
+  private static JsonNode bodyOf(String name) throws IOException {
+    return SampleChangeEvents.parse(read(name).path("Records").get(0).path("body").asText());
+  }
+}
