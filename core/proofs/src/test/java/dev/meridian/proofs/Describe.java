@@ -6,10 +6,12 @@ import dev.meridian.application.replication.ChangeEvent;
 import dev.meridian.domain.clock.HlcStamp;
 import dev.meridian.domain.common.Conflict;
 import dev.meridian.domain.order.Order;
+import dev.meridian.domain.order.PendingDemand;
 import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.LwwRegister;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.testkit.memory.HoldItem;
 import dev.meridian.testkit.memory.InMemoryOrderRepository;
 import java.util.stream.Collectors;
 
@@ -28,6 +30,9 @@ final class Describe {
     if (change instanceof Change.ProductChange p) {
       return state(p.product());
     }
+    if (change instanceof Change.HoldChange h) {
+      return "hold of " + h.orderId() + " " + reservation(h.hold());
+    }
     return state(((Change.AllocationChange) change).allocation());
   }
 
@@ -44,11 +49,18 @@ final class Describe {
           + ", price " + register(p.price());
     }
     if (value instanceof StockAllocation a) {
-      return "allocation " + a.productId() + "@" + a.region() + " r" + a.revision() + " available " + a.available()
-          + " reserved " + a.reserved() + " given " + a.given() + " (settled " + a.settled() + ") received "
-          + a.received() + " through " + a.receivedThrough() + " holds " + a.holds()
+      return "shard " + a.productId() + "@" + a.region() + "#" + a.shard() + " r" + a.revision() + " available " + a.available()
+          + " reserved " + a.reserved() + " sold " + a.sold() + " moved " + a.movedIn() + "/" + a.movedOut()
+          + (a.isHead() ? " of " + a.shards() + " given " + a.given() + " (settled " + a.settled() + ") received "
+              + a.received() + " through " + a.receivedThrough() + " pending " + a.pending() : "")
           + (a.outgoing().isEmpty() ? "" : " gave " + a.outgoing().values().stream()
               .map(t -> t.units() + "->" + t.toRegion() + "#" + t.sequence()).collect(Collectors.joining(", ", "[", "]")));
+    }
+    if (value instanceof HoldItem h) {
+      return "hold of " + h.orderId() + " " + reservation(h.hold());
+    }
+    if (value instanceof PendingDemand d) {
+      return "demand of " + d.orderId() + "@" + d.region() + " " + d.state() + " " + d.units();
     }
     if (value instanceof Conflict c) {
       return "conflict record " + conflict(c);
@@ -74,7 +86,7 @@ final class Describe {
   }
 
   private static String reservation(Reservation r) {
-    return r.region() + ":" + r.state() + "@" + stamp(r.reservedAt()) + r.units();
+    return r.region() + ":" + r.state() + "@" + stamp(r.reservedAt()) + r.takenFrom();
   }
 
   private static String conflict(Conflict c) {

@@ -13,6 +13,7 @@ import dev.meridian.testkit.memory.InMemoryCatalogRepository;
 import dev.meridian.testkit.memory.ReplicaTable;
 import dev.meridian.testkit.memory.TableKeys;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +62,7 @@ class IfMatchAcrossRegionsTest {
   }
 
   private CatalogService service(ReplicaTable table) {
-    return new CatalogService(new InMemoryCatalogRepository(table),
+    return new CatalogService(new InMemoryCatalogRepository(table, List.of(table.region())),
         new HybridLogicalClock(table.region(), () -> now, Duration.ofMinutes(1)), OPEN);
   }
 }

@@ -99,14 +99,15 @@ class MergeLawsTest {
     history.add(s);
     for (int i = 0; i < 30; i++) {
       try {
-        s = switch (random.nextInt(5)) {
+        s = switch (random.nextInt(6)) {
           case 0 -> s.restock(1 + random.nextInt(10));
-          case 1 -> s.reserve("o-" + random.nextInt(8), 1 + random.nextInt(4));
-          case 2 -> s.release("o-" + random.nextInt(8));
-          case 3 -> s.commit("o-" + random.nextInt(8));
+          case 1 -> s.reserve(1 + random.nextInt(4));
+          case 2 -> s.release(1 + random.nextInt(2));
+          case 3 -> s.commit(1 + random.nextInt(2));
+          case 4 -> random.nextBoolean() ? s.awaitStock(1 + random.nextInt(3)) : s.stopAwaiting(1);
           default -> s.give("us-east-1", 1 + random.nextInt(3));
         };
-      } catch (InsufficientStockException expected) {
+      } catch (InsufficientStockException | IllegalArgumentException | IllegalStateException expected) {
         continue;
       }
       history.add(s);

@@ -5,14 +5,17 @@ import dev.meridian.domain.common.Conflict;
 import dev.meridian.domain.order.Order;
 import dev.meridian.domain.order.OrderId;
 import dev.meridian.domain.order.OrderStatus;
+import dev.meridian.domain.order.PendingDemand;
 import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.LwwRegister;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
+import dev.meridian.domain.stock.RegionStock;
 import dev.meridian.domain.stock.StockAllocation;
 import dev.meridian.proofs.ProtocolSimulation.CancelAck;
 import dev.meridian.proofs.ProtocolSimulation.PlacedAck;
 import dev.meridian.proofs.ProtocolSimulation.RegisterWrite;
+import dev.meridian.testkit.memory.HoldItem;
 import dev.meridian.testkit.memory.ReplicaTable.Item;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,17 +43,16 @@ final class ProtocolInvariants {
   private ProtocolInvariants() {}
 
   /**
-   * Stock is conserved at every moment: per product, the units on hand in every region's own
-   * allocation plus the units in flight equal the units restocked. (Negative counters cannot
-   * even be constructed: {@link StockAllocation} refuses them.)
+   * Stock is conserved at every moment: per product, the units on hand in every shard of every
+   * region's own stock plus the units in flight equal the units restocked. (Negative counters
+   * cannot even be constructed: {@link StockAllocation} refuses them.)
    */
   static void requireStockConserved(ProtocolSimulation sim) {
     Map<ProductId, Long> inFlight = sim.unitsInFlight();
     for (ProductId product : ProtocolSimulation.PRODUCTS) {
       long onHand = 0;
       for (String region : ProtocolSimulation.REGIONS) {
-        StockAllocation own = sim.ownAllocation(region, product);
-        onHand += own == null ? 0 : own.onHand();
+        onHand += sim.ownStock(region, product).onHand();
       }
       long flying = inFlight.getOrDefault(product, 0L);
       long restocked = sim.restocked.getOrDefault(product, 0L);
@@ -71,7 +73,7 @@ final class ProtocolInvariants {
     SortedMap<String, Object> expected = replicatedState(reference);
     Set<Conflict> referenceLog = conflictLog(reference);
 
-    // Every replica converges to the same state for every order, product and allocation (versions may differ).
+    // Every replica converges to the same state for every order, hold, demand, product and shard (versions may differ).
     for (SimulatedRegion region : sim.regions.values()) {
       SortedMap<String, Object> actual = replicatedState(region);
       Set<String> keys = new TreeSet<>(expected.keySet());
@@ -88,16 +90,28 @@ final class ProtocolInvariants {
     }
 
     Map<OrderId, Order> orders = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
+    Map<OrderId, List<Reservation>> holds = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
     Map<ProductId, Product> products = new TreeMap<>();
-    List<StockAllocation> allocations = new ArrayList<>();
+    List<StockAllocation> shards = new ArrayList<>();
+    List<PendingDemand> demands = new ArrayList<>();
     expected.values().forEach(value -> {
       if (value instanceof Order o) {
         orders.put(o.id(), o);
+      } else if (value instanceof HoldItem h) {
+        holds.computeIfAbsent(h.orderId(), k -> new ArrayList<>()).add(h.hold());
       } else if (value instanceof Product p) {
         products.put(p.id(), p);
       } else if (value instanceof StockAllocation a) {
-        allocations.add(a);
+        shards.add(a);
+      } else if (value instanceof PendingDemand d) {
+        demands.add(d);
       }
+    });
+    holds.forEach((id, hs) -> {
+      if (!orders.containsKey(id)) {
+        throw new Violation("holds " + hs + " of " + id + " have no order", id.value());
+      }
+      orders.put(id, orders.get(id).withReservations(hs));
     });
 
     for (ProductId product : sim.created) {
@@ -131,10 +145,16 @@ final class ProtocolInvariants {
         throw new Violation("order " + pending + " accepted pending stock was neither confirmed nor cancelled", pending.value());
       }
     }
-    for (StockAllocation allocation : allocations) {
-      if (!allocation.pending().isEmpty()) {
-        throw new Violation("allocation " + allocation.productId() + "@" + allocation.region() + " still has pending demand "
-            + allocation.pending(), allocation.productId().value());
+    for (StockAllocation shard : shards) {
+      if (shard.pending() != 0) {
+        throw new Violation("stock " + shard.productId() + "@" + shard.region() + " still counts " + shard.pending()
+            + " units of pending demand", shard.productId().value());
+      }
+    }
+    for (PendingDemand demand : demands) {
+      if (demand.isWaiting()) {
+        throw new Violation("the demand of " + demand.orderId() + " in " + demand.region() + " is still waiting",
+            demand.orderId().value());
       }
     }
     for (CancelAck ack : sim.cancelAcks) {
@@ -172,7 +192,8 @@ final class ProtocolInvariants {
         }
       }
       for (Reservation r : active) {
-        r.units().forEach((product, units) -> heldByReservations.put(product + "@" + r.region() + "#" + id, (long) units));
+        r.takenFrom().forEach((product, takes) -> takes.forEach((shard, units) ->
+            heldByReservations.merge(product + "@" + r.region() + "#" + shard, units, Long::sum)));
       }
       for (Conflict c : order.conflicts()) {
         if (!referenceLog.contains(c)) {
@@ -181,19 +202,21 @@ final class ProtocolInvariants {
       }
     }
 
-    // Zero oversold units: every hold backs an active reservation and every active reservation is held.
-    Map<String, Long> heldByAllocations = new TreeMap<>();
-    for (StockAllocation a : allocations) {
-      a.holds().forEach((orderId, units) -> heldByAllocations.put(a.productId() + "@" + a.region() + "#" + orderId, units));
+    // Zero oversold units: every shard's reserved units are exactly the units active holds took from it.
+    Map<String, Long> reservedByShards = new TreeMap<>();
+    for (StockAllocation a : shards) {
+      if (a.reserved() != 0) {
+        reservedByShards.put(a.productId() + "@" + a.region() + "#" + a.shard(), a.reserved());
+      }
     }
-    if (!heldByAllocations.equals(heldByReservations)) {
-      Set<String> differing = new TreeSet<>(heldByAllocations.keySet());
+    if (!reservedByShards.equals(heldByReservations)) {
+      Set<String> differing = new TreeSet<>(reservedByShards.keySet());
       differing.addAll(heldByReservations.keySet());
-      differing.removeIf(k -> Objects.equals(heldByAllocations.get(k), heldByReservations.get(k)));
+      differing.removeIf(k -> Objects.equals(reservedByShards.get(k), heldByReservations.get(k)));
       String first = differing.iterator().next();
-      throw new Violation("holds differ from active reservations at " + differing + ": held by allocations "
-          + heldByAllocations.get(first) + ", by the order " + heldByReservations.get(first) + " (" + first + ")",
-          first.substring(first.indexOf('#') + 1));
+      throw new Violation("reserved units differ from active holds at " + differing + ": reserved in the shard "
+          + reservedByShards.get(first) + ", held by orders " + heldByReservations.get(first) + " (" + first + ")",
+          first.substring(0, first.indexOf('@')));
     }
 
     // Conserved and nothing left in flight.
@@ -206,10 +229,10 @@ final class ProtocolInvariants {
     // The transfer ledgers are bounded: once every transfer is received, every one has settled.
     for (String region : sim.regions.keySet()) {
       for (ProductId product : ProtocolSimulation.PRODUCTS) {
-        StockAllocation own = sim.ownAllocation(region, product);
-        if (own != null && !own.outgoing().isEmpty()) {
-          throw new Violation(own.outgoing().size() + " received transfers of " + product + "@" + region
-              + " never settled: " + own.outgoing().keySet(), product.value());
+        RegionStock own = sim.ownStock(region, product);
+        if (!own.shards().isEmpty() && !own.head().outgoing().isEmpty()) {
+          throw new Violation(own.head().outgoing().size() + " received transfers of " + product + "@" + region
+              + " never settled: " + own.head().outgoing().keySet(), product.value());
         }
       }
     }
@@ -242,11 +265,12 @@ final class ProtocolInvariants {
     }
   }
 
-  /** Orders, products and allocations by key, as the replica holds them (without versions). */
+  /** Orders, holds, demands, products and stock shards by key, as the replica holds them (without versions). */
   private static SortedMap<String, Object> replicatedState(SimulatedRegion region) {
     SortedMap<String, Object> state = new TreeMap<>();
     for (Item item : region.table.items()) {
-      if (item.value() instanceof Order || item.value() instanceof Product || item.value() instanceof StockAllocation) {
+      if (item.value() instanceof Order || item.value() instanceof HoldItem || item.value() instanceof PendingDemand
+          || item.value() instanceof Product || item.value() instanceof StockAllocation) {
         state.put(item.key(), item.value());
       }
     }

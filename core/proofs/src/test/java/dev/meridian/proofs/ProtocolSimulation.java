@@ -15,14 +15,18 @@ import dev.meridian.domain.order.CustomerId;
 import dev.meridian.domain.order.IdempotencyKey;
 import dev.meridian.domain.order.Order;
 import dev.meridian.domain.order.OrderId;
+import dev.meridian.domain.order.PendingDemand;
 import dev.meridian.domain.order.PlaceOrder;
 import dev.meridian.domain.product.LwwRegister;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
+import dev.meridian.domain.stock.RegionStock;
 import dev.meridian.domain.stock.StockAllocation;
 import dev.meridian.domain.stock.Transfer;
 import dev.meridian.proofs.Trace.Kind;
+import dev.meridian.testkit.memory.HoldItem;
+import dev.meridian.testkit.memory.ReplicaTable;
 import dev.meridian.testkit.memory.ReplicaTable.Item;
 import dev.meridian.testkit.memory.TableKeys;
 import java.util.ArrayList;
@@ -118,6 +122,7 @@ final class ProtocolSimulation {
     long conflictsRecorded;
     long productConflicts;
     long duplicateReservations;
+    long reshards;
 
     void add(Stats o) {
       clientRequests += o.clientRequests;
@@ -145,6 +150,7 @@ final class ProtocolSimulation {
       conflictsRecorded += o.conflictsRecorded;
       productConflicts += o.productConflicts;
       duplicateReservations += o.duplicateReservations;
+      reshards += o.reshards;
     }
   }
 
@@ -208,7 +214,8 @@ final class ProtocolSimulation {
       long skew = random.nextInt(41) - 20;
       pendingReplication.put(name, new LinkedHashSet<>());
       regions.put(name, new SimulatedRegion(name, () -> now + skew,
-          (item, local) -> changed(name, item, local), read -> interleaveReplication(name, read), events -> publish(name, events)));
+          (item, local) -> changed(name, item, local), read -> interleaveReplication(name, read), events -> publish(name, events),
+          () -> random.nextInt(StockAllocation.MAX_SHARDS)));
     }
   }
 
@@ -294,8 +301,10 @@ final class ProtocolSimulation {
         at(t, () -> editProduct(region, randomProduct()));
       } else if (kind < 76) {
         at(t, () -> restock(region, randomProduct()));
-      } else if (kind < 88) {
+      } else if (kind < 84) {
         at(t, () -> transfer(region, randomProduct()));
+      } else if (kind < 88) {
+        at(t, () -> reshard(region, randomProduct()));
       } else {
         at(t, () -> lastUnitsEverywhere(randomProduct()));
       }
@@ -463,24 +472,37 @@ final class ProtocolSimulation {
     client(region, () -> "cancel " + command.orderId() + " (placed in " + holder + ") -> " + outcome.getClass().getSimpleName());
   }
 
-  /** What a transfer policy will do: give units of this region's own allocation to another region. */
+  /** What a transfer policy will do: give units of this region's own stock to another region. */
   private void transfer(String region, ProductId product) {
     if (unavailable(region, "transfer " + product)) {
       return;
     }
     SimulatedRegion r = regions.get(region);
-    Optional<StockAllocation> own = r.replicaStore.allocation(product, region);
-    if (own.isEmpty() || own.get().available() == 0) {
+    RegionStock own = r.catalogRepository.stock(product, region);
+    if (own.available() == 0) {
       client(region, () -> "transfer " + product + ": nothing available to give");
       return;
     }
     String to = otherRegion(region);
-    long units = 1 + random.nextInt((int) Math.min(3, own.get().available()));
-    boolean written = r.replicaStore.writeAllocation(own.get().give(to, units), own.get().revision());
+    long units = 1 + random.nextInt((int) Math.min(3, own.available()));
+    boolean written = r.catalogRepository.writeStock(own.give(to, units).changedSince(own));
     if (written) {
       stats.transfers++;
     }
     client(region, () -> "give " + units + " x " + product + " to " + to + " -> " + (written ? "written" : "refused"));
+  }
+
+  /** An operator splits (or merges) a region's stock of a product over another number of shards. */
+  private void reshard(String region, ProductId product) {
+    if (unavailable(region, "reshard " + product)) {
+      return;
+    }
+    int count = 1 + random.nextInt(4);
+    CatalogService.ReshardOutcome outcome = regions.get(region).catalog.reshard(product, count);
+    if (outcome instanceof CatalogService.Resharded) {
+      stats.reshards++;
+    }
+    client(region, () -> "reshard " + product + " over " + count + " -> " + outcome.getClass().getSimpleName());
   }
 
   /** Every region (two or three) sells its last units of a product at the same moment; one key also lands twice. */
@@ -490,8 +512,7 @@ final class ProtocolSimulation {
     List<String> sellers = shuffled.subList(0, 2 + random.nextInt(2));
     PlaceOrder twice = null;
     for (String region : sellers) {
-      Item own = regions.get(region).table.peek(TableKeys.allocation(product, region));
-      long available = own == null ? 0 : ((StockAllocation) own.value()).available();
+      long available = ownStock(region, product).available();
       int quantity = (int) Math.max(1, Math.min(3, available));
       PlaceOrder command = new PlaceOrder(randomCustomer(), new IdempotencyKey("k" + (++uniqueValues)),
           List.of(new PlaceOrder.Line(product.value(), quantity)));
@@ -571,7 +592,7 @@ final class ProtocolSimulation {
 
   private void sweepTick() {
     sweep();
-    boolean pendingDemand = regions.values().stream().anyMatch(r -> !r.replicaStore.allocationsWithPendingOrders(r.name).isEmpty());
+    boolean pendingDemand = regions.values().stream().anyMatch(r -> !r.replicaStore.waitingDemands(r.name).isEmpty());
     if (!agenda.isEmpty() || pendingDemand) {
       at(now + SWEEP_EVERY_MILLIS, this::sweepTick);
     }
@@ -629,10 +650,15 @@ final class ProtocolSimulation {
       schedulePublish(r);
     }
     if (local) {
+      if (item.value() instanceof HoldItem h && !h.hold().region().equals(region)
+          || item.value() instanceof PendingDemand d && !d.region().equals(region)) {
+        throw new ProtocolInvariants.Violation(region + " wrote another region's " + item.key()
+            + ": holds and demands have one writer, their region", idOf(item.value()));
+      }
       if (item.value() instanceof StockAllocation a) {
         if (!a.region().equals(region)) {
-          throw new ProtocolInvariants.Violation(region + " wrote the allocation of " + a.region()
-              + ": an allocation has one writer, its region", a.productId().value());
+          throw new ProtocolInvariants.Violation(region + " wrote a stock shard of " + a.region()
+              + ": a region's stock has one writer, that region", a.productId().value());
         }
         allocationWritten = true;
       }
@@ -655,6 +681,9 @@ final class ProtocolSimulation {
     }
     if (value instanceof StockAllocation a) {
       return new Change.AllocationChange(a);
+    }
+    if (value instanceof HoldItem h) {
+      return new Change.HoldChange(h.orderId(), h.hold());
     }
     return null;
   }
@@ -869,13 +898,13 @@ final class ProtocolSimulation {
     Map<ProductId, Long> inFlight = new TreeMap<>();
     for (SimulatedRegion giver : regions.values()) {
       for (ProductId product : PRODUCTS) {
-        StockAllocation own = ownAllocation(giver.name, product);
-        if (own == null) {
+        RegionStock own = ownStock(giver.name, product);
+        if (own.shards().isEmpty()) {
           continue;
         }
-        for (Transfer t : own.outgoing().values()) {
-          StockAllocation receiver = ownAllocation(t.toRegion(), product);
-          if (receiver == null || !receiver.hasReceived(t)) {
+        for (Transfer t : own.head().outgoing().values()) {
+          RegionStock receiver = ownStock(t.toRegion(), product);
+          if (receiver.shards().isEmpty() || !receiver.head().hasReceived(t)) {
             inFlight.merge(product, t.units(), Long::sum);
           }
         }
@@ -884,9 +913,28 @@ final class ProtocolSimulation {
     return inFlight;
   }
 
-  /** A region's allocation as its own replica holds it: the only copy that region writes. */
-  StockAllocation ownAllocation(String region, ProductId product) {
-    Item item = regions.get(region).table.peek(TableKeys.allocation(product, region));
-    return item == null ? null : (StockAllocation) item.value();
+  /**
+   * A region's stock as its own replica holds it (the only copy that region writes), read without
+   * the interleaving a use case's read gets.
+   */
+  RegionStock ownStock(String region, ProductId product) {
+    ReplicaTable table = regions.get(region).table;
+    List<StockAllocation> shards = new ArrayList<>();
+    Item head = table.peek(TableKeys.shard(product, region, StockAllocation.HEAD));
+    if (head != null) {
+      StockAllocation h = (StockAllocation) head.value();
+      shards.add(h);
+      for (int number = 1; number < h.shardsEver(); number++) {
+        Item shard = table.peek(TableKeys.shard(product, region, number));
+        if (shard != null) {
+          shards.add((StockAllocation) shard.value());
+        }
+      }
+    }
+    return RegionStock.of(product, region, shards);
+  }
+
+  private static String idOf(Object value) {
+    return value instanceof HoldItem h ? h.orderId().value() : ((PendingDemand) value).orderId().value();
   }
 }

@@ -39,14 +39,14 @@ class ProtocolSimulationTest {
             + "a read and its write, %d stale ones dropped); %d conflicts recorded (%d product, %d orders with "
             + "duplicate reservations); %d transfers (%d units received); %d holds released by reconcilers, %d "
             + "cancels from another region; %d partitions, %d lost regions; %d orders answered 202 (%d confirmed by a "
-            + "transfer, %d by a sweep, %d cancelled at the timeout), %d units given by the transfer rule%n",
+            + "transfer, %d by a sweep, %d cancelled at the timeout), %d units given by the transfer rule; %d reshards%n",
         histories, firstSeed, firstSeed + histories - 1, seconds, total.clientRequests, total.eventsPublished,
         total.eventsDelivered, total.duplicateEvents, total.refusedByBus, total.contentionRetries, total.replicatedWrites,
         total.silentOverwrites, total.interleavedReplications, total.staleReplicationsDropped, total.conflictsRecorded,
         total.productConflicts, total.duplicateReservations, total.transfers, total.transferUnitsReceived,
         total.holdsReleasedByReconciler, total.remoteCancels, total.partitions, total.regionFailures,
         total.pendingPlacements, total.pendingConfirmedByTransfer, total.pendingConfirmedBySweep, total.pendingCancelled,
-        total.transferUnitsGiven);
+        total.transferUnitsGiven, total.reshards);
     // The generator must reach the hard cases, or the invariants above prove little.
     if (histories >= 200) {
       assertThat(total.duplicateReservations).as("orders reserved in two regions").isPositive();
@@ -62,6 +62,7 @@ class ProtocolSimulationTest {
       assertThat(total.pendingConfirmedByTransfer).as("pending orders confirmed by a transfer").isPositive();
       assertThat(total.pendingCancelled).as("pending orders cancelled at the timeout").isPositive();
       assertThat(total.transferUnitsGiven).as("units given by the transfer rule").isPositive();
+      assertThat(total.reshards).as("stock resharded while orders and transfers run").isPositive();
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,19 +47,19 @@ final class SimulatedRegion {
   boolean publishScheduled;
 
   SimulatedRegion(String name, LongSupplier wallClock, ReplicaTable.Observer observer, Consumer<String> afterRead,
-      ChangePublisher bus) {
+      ChangePublisher bus, IntSupplier shardStart) {
     this.name = name;
     this.wallClock = wallClock;
     this.clock = new HybridLogicalClock(name, wallClock, Duration.ofMinutes(1));
     this.table = new ReplicaTable(name, wallClock, observer, afterRead);
     this.orderRepository = new InMemoryOrderRepository(table, wallClock);
-    this.catalogRepository = new InMemoryCatalogRepository(table);
+    this.catalogRepository = new InMemoryCatalogRepository(table, ProtocolSimulation.REGIONS);
     this.replicaStore = new InMemoryReplicaStore(table);
     this.conflicts = new InMemoryConflictRepository(table);
-    this.orders = new OrderService(orderRepository, catalogRepository, clock, ACTIVE_ACTIVE);
+    this.orders = new OrderService(orderRepository, catalogRepository, clock, ACTIVE_ACTIVE, shardStart);
     this.catalog = new CatalogService(catalogRepository, clock, ACTIVE_ACTIVE);
     this.reconciler = new ReconcileService(clock, ProtocolSimulation.STOCK_POLICY, orderRepository, catalogRepository,
-        replicaStore);
+        replicaStore, shardStart);
     this.publisher = new PublishService(clock, bus);
   }
 }

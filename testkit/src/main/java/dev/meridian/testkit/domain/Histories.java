@@ -11,7 +11,7 @@ import dev.meridian.domain.order.PlaceOrder;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
-import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.domain.stock.RegionStock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,16 +107,17 @@ public final class Histories {
     return new PlaceOrder(new CustomerId(customer), new IdempotencyKey(key), lines);
   }
 
-  /** Places the same key in {@code region}, reserving from an allocation large enough. */
+  /** Places the same key in {@code region}, reserving from a stock large enough, split over random shards. */
   public Order placeIn(String region, PlaceOrder command) {
     tick();
     Map<ProductId, Product> catalog = Map.of(
         ProductId.of("cup"), catalogEntry("cup", "EUR", region),
         ProductId.of("mug"), catalogEntry("mug", "EUR", region));
-    Map<ProductId, StockAllocation> stock = Map.of(
-        ProductId.of("cup"), StockAllocation.empty(ProductId.of("cup"), region).restock(1000),
-        ProductId.of("mug"), StockAllocation.empty(ProductId.of("mug"), region).restock(1000));
-    OrderPlacement.Decision decision = OrderPlacement.decide(command, catalog, stock, Map.of(), region, clock(region).now());
+    Map<ProductId, RegionStock> stock = Map.of(
+        ProductId.of("cup"), RegionStock.empty(ProductId.of("cup"), region).reshard(1 + random.nextInt(4)).restock(1000),
+        ProductId.of("mug"), RegionStock.empty(ProductId.of("mug"), region).reshard(1 + random.nextInt(4)).restock(1000));
+    OrderPlacement.Decision decision = OrderPlacement.decide(command, catalog, stock, Map.of(), region, clock(region).now(),
+        () -> random.nextInt(8));
     return ((OrderPlacement.Reserved) decision).order();
   }
 

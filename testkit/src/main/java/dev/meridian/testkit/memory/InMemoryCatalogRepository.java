@@ -6,6 +6,7 @@ import dev.meridian.application.catalog.CatalogRepository;
 import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
+import dev.meridian.domain.stock.RegionStock;
 import dev.meridian.domain.stock.StockAllocation;
 import dev.meridian.testkit.memory.ReplicaTable.Item;
 import dev.meridian.testkit.memory.ReplicaTable.Op;
@@ -21,28 +22,79 @@ public final class InMemoryCatalogRepository implements CatalogRepository {
   private static final String CURSOR = "products:";
 
   private final ReplicaTable table;
+  private final List<String> regions;
   /** The stored product the last successful replace wrote over: what the simulator checks an If-Match against. */
   public Product lastOverwritten;
 
-  public InMemoryCatalogRepository(ReplicaTable table) {
+  /** @param regions every region of the deployment: whose stock {@link #find} reads */
+  public InMemoryCatalogRepository(ReplicaTable table, List<String> regions) {
     this.table = table;
+    this.regions = List.copyOf(regions);
   }
 
   @Override
   public Optional<CatalogEntry> find(ProductId id) {
-    // One query of the product's partition, as the DynamoDB adapter reads it.
-    Product product = null;
-    long version = 0;
-    List<StockAllocation> allocations = new ArrayList<>();
-    for (Item item : table.query(TableKeys.productPartition(id))) {
-      if (item.value() instanceof Product p) {
-        product = p;
-        version = item.version();
-      } else if (item.value() instanceof StockAllocation a) {
-        allocations.add(a);
+    Item item = table.read(TableKeys.product(id));
+    if (item == null) {
+      return Optional.empty();
+    }
+    List<RegionStock> stock = new ArrayList<>();
+    regions.forEach(r -> stock.add(stock(id, r)));
+    return Optional.of(new CatalogEntry((Product) item.value(), item.version(), stock));
+  }
+
+  /** The head, then the shards it says exist, as the DynamoDB adapter reads them. */
+  @Override
+  public RegionStock stock(ProductId id, String region) {
+    Item head = table.read(TableKeys.shard(id, region, StockAllocation.HEAD));
+    List<StockAllocation> shards = new ArrayList<>();
+    if (head != null) {
+      StockAllocation h = (StockAllocation) head.value();
+      shards.add(h);
+      for (int number = 1; number < h.shardsEver(); number++) {
+        Item shard = table.read(TableKeys.shard(id, region, number));
+        if (shard != null) {
+          shards.add((StockAllocation) shard.value());
+        }
       }
     }
-    return product == null ? Optional.empty() : Optional.of(new CatalogEntry(product, version, allocations));
+    return RegionStock.of(id, region, shards);
+  }
+
+  @Override
+  public Optional<Product> productForSale(ProductId id) {
+    Item item = table.read(TableKeys.product(id));
+    return item == null ? Optional.empty() : Optional.of((Product) item.value());
+  }
+
+  @Override
+  public Optional<RegionStock> stockOnOneShard(ProductId id, String region, int start) {
+    Item head = table.read(TableKeys.shard(id, region, StockAllocation.HEAD));
+    if (head == null) {
+      return Optional.empty();
+    }
+    StockAllocation h = (StockAllocation) head.value();
+    int picked = Math.floorMod(start, h.shards());
+    if (picked == StockAllocation.HEAD) {
+      return Optional.of(RegionStock.of(id, region, List.of(h)));
+    }
+    Item shard = table.read(TableKeys.shard(id, region, picked));
+    return Optional.of(RegionStock.of(id, region, shard == null ? List.of(h) : List.of(h, (StockAllocation) shard.value())));
+  }
+
+  @Override
+  public RegionStock stockWith(StockAllocation newer) {
+    RegionStock seen = stock(newer.productId(), newer.region());
+    List<StockAllocation> shards = new ArrayList<>(seen.all());
+    if (newer.isHead()) {
+      for (int number = Math.max(1, seen.shardsEver()); number < newer.shardsEver(); number++) {
+        Item shard = table.read(TableKeys.shard(newer.productId(), newer.region(), number));
+        if (shard != null) {
+          shards.add((StockAllocation) shard.value());
+        }
+      }
+    }
+    return RegionStock.merged(shards, newer);
   }
 
   @Override
@@ -95,27 +147,28 @@ public final class InMemoryCatalogRepository implements CatalogRepository {
   }
 
   @Override
-  public Optional<StockAllocation> restock(ProductId id, String allocationRegion, long units) {
-    // An atomic add that creates the allocation when absent, in one transaction with a check that the product exists.
-    int failed = table.transact(List.of(
-        Op.check(TableKeys.product(id), ReplicaTable.PRESENT),
-        new Op(TableKeys.allocation(id, allocationRegion), ReplicaTable.ALWAYS, current -> {
-          StockAllocation before = current == null
-              ? StockAllocation.empty(id, allocationRegion)
-              : (StockAllocation) current.value();
-          StockAllocation after = before.restock(units);
-          return new Put(after, after.revision(), table.region());
-        })));
-    if (failed == 0) {
-      return Optional.empty();
-    }
-    return find(id).flatMap(entry -> entry.allocations().stream()
-        .filter(a -> a.region().equals(allocationRegion)).findFirst());
+  public boolean restock(ProductId id, List<RegionStock.Take> additions) {
+    ShardOps shards = new ShardOps();
+    additions.forEach(take -> shards.add(id, table.region(), take.shard(), s -> s.restock(take.units())));
+    List<Op> ops = new ArrayList<>();
+    ops.add(Op.check(TableKeys.product(id), ReplicaTable.PRESENT));
+    ops.addAll(shards.ops(table.region()));
+    return table.transact(ops) != 0;
   }
 
   @Override
-  public void ensureAllocation(ProductId id, String allocationRegion) {
-    table.transact(List.of(new Op(TableKeys.allocation(id, allocationRegion), ReplicaTable.ABSENT,
-        current -> new Put(StockAllocation.empty(id, allocationRegion), 0, table.region()))));
+  public boolean writeStock(List<RegionStock.ShardWrite> writes) {
+    List<Op> ops = new ArrayList<>();
+    for (RegionStock.ShardWrite write : writes) {
+      StockAllocation next = write.next();
+      if (!next.region().equals(table.region())) {
+        throw new IllegalArgumentException("a region writes only its own shards, not " + next.region() + "'s");
+      }
+      Predicate<Item> unchanged = write.expectedRevision() == 0 ? ReplicaTable.ABSENT
+          : ReplicaTable.versionIs(write.expectedRevision());
+      ops.add(new Op(TableKeys.shard(next.productId(), next.region(), next.shard()), unchanged,
+          current -> new Put(next, next.revision(), table.region())));
+    }
+    return table.transact(ops) < 0;
   }
 }

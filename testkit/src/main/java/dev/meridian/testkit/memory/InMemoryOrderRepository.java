@@ -3,30 +3,32 @@ package dev.meridian.testkit.memory;
 import dev.meridian.application.Page;
 import dev.meridian.application.Versioned;
 import dev.meridian.application.orders.OrderRepository;
+import dev.meridian.application.orders.OrderWrite;
 import dev.meridian.application.orders.Refusal;
+import dev.meridian.domain.common.Conflict;
 import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.order.CustomerId;
 import dev.meridian.domain.order.Order;
 import dev.meridian.domain.order.OrderId;
+import dev.meridian.domain.order.PendingDemand;
 import dev.meridian.domain.order.Reservation;
-import dev.meridian.domain.product.ProductId;
-import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.domain.order.ReservationState;
 import dev.meridian.testkit.memory.ReplicaTable.Item;
 import dev.meridian.testkit.memory.ReplicaTable.Op;
 import dev.meridian.testkit.memory.ReplicaTable.Put;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
- * {@link OrderRepository} on one in-memory replica, with the DynamoDB adapter's transactions:
- * a placement puts the order only if absent and holds each line's units in the home region's
- * allocation only if available and not yet held for the order; an update is conditional on the
- * order's version and, when releasing, on each hold being exactly the reserved units.
+ * {@link OrderRepository} on one in-memory replica, with the DynamoDB adapter's reads and
+ * transactions: {@link #find} reads the order's partition (the order and every region's hold);
+ * {@link #write} puts the order only if absent or at its expected version, moves this region's hold
+ * or demand only from the state it starts from, and changes each shard's counters only if they
+ * cover the change.
  */
 public final class InMemoryOrderRepository implements OrderRepository {
   private static final String CURSOR = "orders:";
@@ -44,8 +46,17 @@ public final class InMemoryOrderRepository implements OrderRepository {
 
   @Override
   public Optional<Versioned<Order>> find(OrderId id) {
-    Item item = table.read(TableKeys.order(id));
-    return item == null ? Optional.empty() : Optional.of(new Versioned<>((Order) item.value(), item.version()));
+    Item orderItem = null;
+    List<Reservation> holds = new ArrayList<>();
+    for (Item item : table.query(TableKeys.orderPartition(id))) {
+      if (item.value() instanceof Order) {
+        orderItem = item;
+      } else if (item.value() instanceof HoldItem hold) {
+        holds.add(hold.hold());
+      }
+    }
+    return orderItem == null ? Optional.empty()
+        : Optional.of(new Versioned<>(((Order) orderItem.value()).withReservations(holds), orderItem.version()));
   }
 
   @Override
@@ -65,7 +76,10 @@ public final class InMemoryOrderRepository implements OrderRepository {
       }
     }
     mine.sort(newestFirst);
-    List<Versioned<Order>> page = mine.subList(0, Math.min(limit, mine.size()));
+    List<Versioned<Order>> page = new ArrayList<>();
+    for (Versioned<Order> listed : mine.subList(0, Math.min(limit, mine.size()))) {
+      page.add(find(listed.value().id()).orElse(listed));
+    }
     return new Page<>(page, mine.size() > limit
         ? Optional.of(CURSOR + position(page.get(page.size() - 1).value()))
         : Optional.empty());
@@ -76,33 +90,53 @@ public final class InMemoryOrderRepository implements OrderRepository {
   }
 
   @Override
-  public PlaceWrite place(Order order) {
+  public Optional<PendingDemand> findDemand(OrderId id) {
+    Item item = table.read(TableKeys.demand(id, table.region()));
+    return item == null ? Optional.empty() : Optional.of((PendingDemand) item.value());
+  }
+
+  @Override
+  public WriteResult write(OrderWrite write) {
     List<Op> ops = new ArrayList<>();
-    ops.add(new Op(TableKeys.order(order.id()), ReplicaTable.ABSENT, current -> new Put(order, 1, table.region())));
-    List<ProductId> lineProducts = new ArrayList<>();
-    Reservation home = order.reservations().get(order.body().homeRegion());
-    if (home != null) {
-      home.units().forEach((productId, units) -> {
-        lineProducts.add(productId);
-        ops.add(new Op(TableKeys.allocation(productId, home.region()),
-            item -> item != null && allocation(item).available() >= units && !allocation(item).holds(order.id().value()),
-            item -> written(allocation(item).reserve(order.id().value(), units))));
-      });
-    } else if (order.currentStatus() == dev.meridian.domain.order.OrderStatus.PENDING_STOCK) {
-      java.util.SortedMap<ProductId, Long> demand = new java.util.TreeMap<>();
-      order.body().lines().forEach(l -> demand.merge(l.productId(), (long) l.quantity(), Long::sum));
-      demand.forEach((productId, units) -> {
-        lineProducts.add(productId);
-        ops.add(new Op(TableKeys.allocation(productId, order.body().homeRegion()),
-            item -> item != null && !allocation(item).pending().containsKey(order.id().value()),
-            item -> written(allocation(item).awaitStock(order.id().value(), units))));
-      });
+    List<WriteResult> onFailure = new ArrayList<>();
+    Order order = write.order().itemState();
+    Predicate<Item> orderCondition = write.expectedVersion() == 0 ? ReplicaTable.ABSENT
+        : ReplicaTable.versionIs(write.expectedVersion());
+    ops.add(new Op(TableKeys.order(order.id()), orderCondition, current -> new Put(order, write.newVersion(), table.region())));
+    onFailure.add(WriteResult.ORDER_CHANGED);
+    ShardOps shards = new ShardOps();
+    write.hold().ifPresent(move -> {
+      Reservation to = move.to();
+      Predicate<Item> from = move.from().isEmpty() ? ReplicaTable.ABSENT
+          : item -> item != null && ((HoldItem) item.value()).hold().isActive();
+      ops.add(new Op(TableKeys.hold(order.id(), to.region()), from, current -> new Put(new HoldItem(order.id(),
+          current == null ? to : ((HoldItem) current.value()).hold().withState(to.state())),
+          current == null ? 1 : current.version() + 1, table.region())));
+      onFailure.add(WriteResult.MOVE_CHANGED);
+      to.takenFrom().forEach((product, byShard) -> byShard.forEach((shard, units) -> shards.add(product, to.region(), shard,
+          move.from().isEmpty() ? s -> s.reserve(units)
+              : to.state() == ReservationState.RELEASED ? s -> s.release(units) : s -> s.commit(units))));
+    });
+    write.demand().ifPresent(move -> {
+      PendingDemand to = move.to();
+      Predicate<Item> from = move.from().isEmpty() ? ReplicaTable.ABSENT
+          : item -> item != null && ((PendingDemand) item.value()).isWaiting();
+      ops.add(new Op(TableKeys.demand(to.orderId(), to.region()), from,
+          current -> new Put(to, current == null ? 1 : current.version() + 1, table.region())));
+      onFailure.add(WriteResult.MOVE_CHANGED);
+      to.units().forEach((product, units) -> shards.add(product, to.region(), 0,
+          move.from().isEmpty() ? s -> s.awaitStock(units) : s -> s.stopAwaiting(units)));
+    });
+    for (Op op : shards.ops(table.region())) {
+      ops.add(op);
+      onFailure.add(WriteResult.STOCK_SHORT);
+    }
+    for (Conflict conflict : write.conflicts()) {
+      ops.add(new Op(TableKeys.conflict(conflict), ReplicaTable.ALWAYS, current -> new Put(conflict, 1, table.region())));
+      onFailure.add(WriteResult.ORDER_CHANGED);
     }
     int failed = table.transact(ops);
-    if (failed < 0) {
-      return new Written(1);
-    }
-    return failed == 0 ? new AlreadyExists() : new OutOfStock(lineProducts.get(failed - 1));
+    return failed < 0 ? WriteResult.WRITTEN : onFailure.get(failed);
   }
 
   @Override
@@ -120,38 +154,5 @@ public final class InMemoryOrderRepository implements OrderRepository {
   public void recordRefusal(OrderId id, Refusal refusal) {
     RefusalRecord stored = new RefusalRecord(refusal, wallClock.getAsLong() + REFUSAL_TTL.toMillis());
     table.transact(List.of(new Op(TableKeys.refusal(id), ReplicaTable.ALWAYS, current -> new Put(stored, 1, table.region()))));
-  }
-
-  @Override
-  public OptionalLong update(Order order, long expectedVersion, Optional<String> releaseHoldsIn) {
-    List<Op> ops = new ArrayList<>();
-    ops.add(new Op(TableKeys.order(order.id()), ReplicaTable.versionIs(expectedVersion),
-        current -> new Put(order, expectedVersion + 1, table.region())));
-    releaseHoldsIn.ifPresent(holdRegion -> {
-      Reservation held = order.reservations().get(holdRegion);
-      if (held == null) {
-        throw new IllegalArgumentException("order " + order.id() + " has no reservation in " + holdRegion);
-      }
-      held.units().forEach((productId, units) -> ops.add(releaseOp(table, order.id(), productId, holdRegion, units)));
-    });
-    return table.transact(ops) < 0 ? OptionalLong.of(expectedVersion + 1) : OptionalLong.empty();
-  }
-
-  /** Returns an order's held units, only if the allocation holds exactly those units for it. */
-  public static Op releaseOp(ReplicaTable table, OrderId orderId, ProductId productId, String region, long units) {
-    return new Op(TableKeys.allocation(productId, region),
-        item -> item != null && Objects.equals(allocation(item).holds().get(orderId.value()), units),
-        item -> {
-          StockAllocation released = allocation(item).release(orderId.value());
-          return new Put(released, released.revision(), table.region());
-        });
-  }
-
-  private Put written(StockAllocation allocation) {
-    return new Put(allocation, allocation.revision(), table.region());
-  }
-
-  private static StockAllocation allocation(Item item) {
-    return (StockAllocation) item.value();
   }
 }

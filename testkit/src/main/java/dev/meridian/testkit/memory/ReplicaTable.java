@@ -1,5 +1,6 @@
 package dev.meridian.testkit.memory;
 
+import dev.meridian.application.orders.OrderRepository;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -31,7 +32,7 @@ import java.util.function.Predicate;
  * local writes the replication to every other replica.
  */
 public final class ReplicaTable {
-  private static final int MAX_TRANSACTION_ITEMS = 100;
+  public static final int MAX_TRANSACTION_ITEMS = OrderRepository.MAX_ITEMS_PER_WRITE;
 
   /** Told of every change to this replica. */
   public interface Observer {

@@ -9,32 +9,38 @@ public final class TableKeys {
   public static final String CONFLICTS = "CONFLICTS|";
   public static final String ORDERS = "ORDER#";
   public static final String PRODUCTS = "PRODUCT#";
+  public static final String STOCK = "STOCK#";
 
   private TableKeys() {}
 
-  /** The partition of a product: the product item and every region's allocation. */
-  public static String productPartition(ProductId id) {
-    return PRODUCTS + id.value() + "|";
-  }
-
   public static String product(ProductId id) {
-    return productPartition(id) + "PRODUCT";
+    return PRODUCTS + id.value() + "|PRODUCT";
   }
 
-  public static String allocationPrefix(ProductId id) {
-    return productPartition(id) + "ALLOCATION#";
+  /** A shard: a partition of its own. */
+  public static String shard(ProductId id, String region, int shard) {
+    return STOCK + id.value() + "#" + region + "#" + shard + "|STOCK";
   }
 
-  public static String allocation(ProductId id, String region) {
-    return allocationPrefix(id) + region;
+  /** The partition of an order: the order item, every region's hold and demand, the refusal of its key. */
+  public static String orderPartition(OrderId id) {
+    return ORDERS + id.value() + "|";
   }
 
   public static String order(OrderId id) {
-    return ORDERS + id.value() + "|ORDER";
+    return orderPartition(id) + "ORDER";
+  }
+
+  public static String hold(OrderId id, String region) {
+    return orderPartition(id) + "HOLD#" + region;
+  }
+
+  public static String demand(OrderId id, String region) {
+    return orderPartition(id) + "DEMAND#" + region;
   }
 
   public static String refusal(OrderId id) {
-    return ORDERS + id.value() + "|REFUSAL";
+    return orderPartition(id) + "REFUSAL";
   }
 
   /** Sorted by when the conflict became observable, then id: two regions recording one conflict write one key. */

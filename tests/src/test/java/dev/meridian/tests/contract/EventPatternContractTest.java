@@ -35,8 +35,8 @@ class EventPatternContractTest {
   static final String FORWARD = "ForwardToPeersRule";
   static final String QUEUE = "QueueRemoteChangesRule";
   static final String RECONCILE_QUEUE = "ReconcileQueue";
-  static final List<String> SAMPLES = List.of("reconciler-order-changed", "reconciler-product-changed",
-      "reconciler-allocation-changed");
+  static final List<String> SAMPLES = List.of("reconciler-order-changed", "reconciler-hold-changed",
+      "reconciler-product-changed", "reconciler-allocation-changed");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, Machine> MACHINES = new HashMap<>();
 

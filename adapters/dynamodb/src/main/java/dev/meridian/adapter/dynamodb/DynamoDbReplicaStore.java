@@ -6,19 +6,18 @@ import static dev.meridian.adapter.dynamodb.Attr.s;
 import dev.meridian.application.replication.ReplicaStore;
 import dev.meridian.domain.common.Conflict;
 import dev.meridian.domain.order.Order;
-import dev.meridian.domain.order.Reservation;
+import dev.meridian.domain.order.PendingDemand;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
-import dev.meridian.domain.stock.StockAllocation;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -34,74 +33,16 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * leaves one record.
  */
 public final class DynamoDbReplicaStore implements ReplicaStore {
-  /** TransactWriteItems takes at most 100 items; a merge writes the order, its holds and its conflicts. */
-  private static final int MAX_TRANSACTION_ITEMS = 100;
-
   private final DynamoDbClient dynamoDb;
   private final String table;
   private final String region;
+  private final StockMigration migration;
 
   public DynamoDbReplicaStore(DynamoDbClient dynamoDb, String table, String region) {
     this.dynamoDb = dynamoDb;
     this.table = table;
     this.region = region;
-  }
-
-  @Override
-  public Optional<StockAllocation> allocation(ProductId productId, String allocationRegion) {
-    return GuardedCalls.guard("read allocation", () -> {
-      Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder()
-          .tableName(table).key(Items.allocationKey(productId, allocationRegion)).consistentRead(true).build()).item();
-      return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.allocation(item));
-    });
-  }
-
-  @Override
-  public List<StockAllocation> allocations(ProductId productId) {
-    return GuardedCalls.guard("read allocations", () -> dynamoDb.query(QueryRequest.builder()
-            .tableName(table)
-            .keyConditionExpression("pk = :pk AND begins_with(sk, :allocations)")
-            .expressionAttributeValues(Map.of(":pk", s(Items.PRODUCT_PREFIX + productId.value()),
-                ":allocations", s(Items.ALLOCATION_PREFIX)))
-            .consistentRead(true)
-            .build())
-        .items().stream().map(Items::allocation).toList());
-  }
-
-  @Override
-  public List<StockAllocation> allocationsWithPendingOrders(String allocationRegion) {
-    return GuardedCalls.guard("find pending orders", () -> {
-      List<StockAllocation> found = new ArrayList<>();
-      Map<String, AttributeValue> start = null;
-      do {
-        QueryRequest.Builder query = QueryRequest.builder()
-            .tableName(table)
-            .indexName(TableDesign.GSI1)
-            .keyConditionExpression("gsi1pk = :pk")
-            .filterExpression("size(pending) > :zero")
-            .expressionAttributeValues(Map.of(":pk", s(Items.allocationsIndexKey(allocationRegion)), ":zero", n(0)));
-        if (start != null) {
-          query.exclusiveStartKey(start);
-        }
-        QueryResponse response = dynamoDb.query(query.build());
-        response.items().forEach(item -> found.add(Items.allocation(item)));
-        start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
-      } while (start != null);
-      return found;
-    });
-  }
-
-  @Override
-  public boolean writeOrderAndAllocations(Order order, long expectedVersion, long newVersion, List<StockAllocation> next) {
-    List<TransactWriteItem> items = new ArrayList<>();
-    items.add(versionedPut(Items.order(order, newVersion, region), expectedVersion));
-    for (StockAllocation allocation : next) {
-      if (!allocation.region().equals(region)) {
-        throw new IllegalArgumentException("a region writes only its own allocations, not " + allocation.region() + "'s");
-      }
-      items.add(versionedPut(Items.allocation(allocation, region), allocation.revision() - 1));
-    }
-    return transact("write order and allocations", items);
+    this.migration = new StockMigration(dynamoDb, table, region);
   }
 
   @Override
@@ -127,71 +68,17 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
   }
 
   @Override
-  public boolean writeOrder(Order merged, long expectedVersion, long newVersion, Collection<Conflict> conflicts,
-      boolean releaseLocalHolds) {
-    List<TransactWriteItem> items = new ArrayList<>();
-    items.add(versionedPut(Items.order(merged, newVersion, region), expectedVersion));
-    if (releaseLocalHolds) {
-      Reservation mine = merged.reservations().get(region);
-      if (mine == null) {
-        throw new IllegalArgumentException("order " + merged.id() + " has no reservation in " + region);
-      }
-      mine.units().forEach((productId, units) ->
-          items.add(TransactWriteItem.builder().update(Holds.release(table, merged.id(), productId, region, region, units)).build()));
-    }
-    conflicts.forEach(c -> items.add(recordOf(c)));
-    return transact("merge order", items);
-  }
-
-  @Override
   public boolean writeProduct(Product merged, long expectedVersion, long newVersion, Collection<Conflict> conflicts) {
     List<TransactWriteItem> items = new ArrayList<>();
-    items.add(versionedPut(Items.product(merged, newVersion, region), expectedVersion));
-    conflicts.forEach(c -> items.add(recordOf(c)));
-    return transact("merge product", items);
-  }
-
-  @Override
-  public boolean writeAllocation(StockAllocation next, long expectedRevision) {
-    if (!next.region().equals(region)) {
-      throw new IllegalArgumentException("a region writes only its own allocation, not " + next.region() + "'s");
-    }
-    return GuardedCalls.guard("write allocation", () -> {
-      PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(Items.allocation(next, region));
-      if (expectedRevision == 0) {
-        // None yet, or the empty one a pending placement created (revision 0).
-        put.conditionExpression("attribute_not_exists(pk) OR version = :zero").expressionAttributeValues(Map.of(":zero", n(0)));
-      } else {
-        put.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected", n(expectedRevision)));
-      }
-      try {
-        dynamoDb.putItem(put.build());
-        return true;
-      } catch (ConditionalCheckFailedException changed) {
-        return false;
-      }
-    });
-  }
-
-  private TransactWriteItem versionedPut(Map<String, AttributeValue> item, long expectedVersion) {
-    return TransactWriteItem.builder().put(Put.builder()
+    items.add(TransactWriteItem.builder().put(Put.builder()
         .tableName(table)
-        .item(item)
+        .item(Items.product(merged, newVersion, region))
         .conditionExpression("version = :expected")
         .expressionAttributeValues(Map.of(":expected", n(expectedVersion)))
-        .build()).build();
-  }
-
-  private TransactWriteItem recordOf(Conflict conflict) {
-    return TransactWriteItem.builder().put(Put.builder()
-        .tableName(table).item(Items.conflictRecord(conflict, region)).build()).build();
-  }
-
-  private boolean transact(String what, List<TransactWriteItem> items) {
-    if (items.size() > MAX_TRANSACTION_ITEMS) {
-      throw new IllegalArgumentException(what + " needs " + items.size() + " items, more than one transaction takes");
-    }
-    return GuardedCalls.guard(what, () -> {
+        .build()).build());
+    conflicts.forEach(c -> items.add(TransactWriteItem.builder().put(Put.builder()
+        .tableName(table).item(Items.conflictRecord(c, region)).build()).build()));
+    return GuardedCalls.guard("merge product", () -> {
       try {
         dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
         return true;
@@ -200,5 +87,54 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
         return false;
       }
     });
+  }
+
+  @Override
+  public List<PendingDemand> waitingDemands(String demandRegion) {
+    return GuardedCalls.guard("find pending orders", () -> {
+      if (demandRegion.equals(region)) {
+        migrateLegacyAllocations();
+      }
+      List<PendingDemand> found = new ArrayList<>();
+      for (int bucket = 0; bucket < Items.DEMAND_BUCKETS; bucket++) {
+        // The index lags the table: a demand that left WAITING may still be listed, so filter by state.
+        forEachIndexed(Items.demandsIndexKey(demandRegion, bucket), item -> {
+          PendingDemand demand = Items.demand(item);
+          if (demand.isWaiting()) {
+            found.add(demand);
+          }
+        });
+      }
+      found.sort(Comparator.comparing(PendingDemand::placedAt).thenComparing(d -> d.orderId().value()));
+      return found;
+    });
+  }
+
+  /**
+   * Migrates the old-shape allocations this region still has (they are in the old index, one
+   * partition per region), so that the orders their {@code pending} maps hold are demand items the
+   * sweep finds. Once none is left, this is one query that returns nothing.
+   */
+  private void migrateLegacyAllocations() {
+    forEachIndexed(Items.LEGACY_ALLOCATIONS_INDEX_PREFIX + region,
+        item -> migration.migrate(ProductId.of(Attr.str(item, "productId"))));
+  }
+
+  /** Every item of one index partition, page by page. */
+  private void forEachIndexed(String indexKey, Consumer<Map<String, AttributeValue>> action) {
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryRequest.Builder query = QueryRequest.builder()
+          .tableName(table)
+          .indexName(TableDesign.GSI1)
+          .keyConditionExpression("gsi1pk = :pk")
+          .expressionAttributeValues(Map.of(":pk", s(indexKey)));
+      if (start != null) {
+        query.exclusiveStartKey(start);
+      }
+      QueryResponse response = dynamoDb.query(query.build());
+      response.items().forEach(action);
+      start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+    } while (start != null);
   }
 }

@@ -26,6 +26,7 @@ import dev.meridian.domain.order.OrderBody;
 import dev.meridian.domain.order.OrderId;
 import dev.meridian.domain.order.OrderLine;
 import dev.meridian.domain.order.OrderStatus;
+import dev.meridian.domain.order.PendingDemand;
 import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.order.ReservationState;
 import dev.meridian.domain.order.StatusEntry;
@@ -53,7 +54,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class Items {
   public static final String PRODUCT_PREFIX = "PRODUCT#";
   public static final String PRODUCT_SK = "PRODUCT";
-  public static final String ALLOCATION_PREFIX = "ALLOCATION#";
+  /** Before shards: one allocation per region in the product's partition (read for migration only). */
+  public static final String LEGACY_ALLOCATION_PREFIX = "ALLOCATION#";
+  /** The index key every old-shape allocation of a region carried (one index partition per region). */
+  public static final String LEGACY_ALLOCATIONS_INDEX_PREFIX = "ALLOCATIONS#";
+  public static final String STOCK_PREFIX = "STOCK#";
+  public static final String STOCK_SK = "STOCK";
+  public static final String HOLD_PREFIX = "HOLD#";
+  public static final String DEMAND_PREFIX = "DEMAND#";
+  public static final String HOLD_ENTITY = "hold";
+  public static final String DEMAND_ENTITY = "demand";
+  public static final String ALLOCATION_ENTITY = "allocation";
+  /** Waiting demands spread over this many index partitions (the sweep reads them all). */
+  public static final int DEMAND_BUCKETS = 8;
   public static final String ORDER_PREFIX = "ORDER#";
   public static final String ORDER_SK = "ORDER";
   public static final String REFUSAL_SK = "REFUSAL";
@@ -71,8 +84,22 @@ public final class Items {
     return key(PRODUCT_PREFIX + id.value(), PRODUCT_SK);
   }
 
-  public static Map<String, AttributeValue> allocationKey(ProductId id, String region) {
-    return key(PRODUCT_PREFIX + id.value(), ALLOCATION_PREFIX + region);
+  /** Before shards: a region's one allocation, in the product's partition. */
+  public static Map<String, AttributeValue> legacyAllocationKey(ProductId id, String region) {
+    return key(PRODUCT_PREFIX + id.value(), LEGACY_ALLOCATION_PREFIX + region);
+  }
+
+  /** A shard: its own partition, so a hot product's writes spread over as many partitions as it has shards. */
+  public static Map<String, AttributeValue> shardKey(ProductId id, String region, int shard) {
+    return key(STOCK_PREFIX + id.value() + "#" + region + "#" + shard, STOCK_SK);
+  }
+
+  public static Map<String, AttributeValue> holdKey(OrderId id, String region) {
+    return key(ORDER_PREFIX + id.value(), HOLD_PREFIX + region);
+  }
+
+  public static Map<String, AttributeValue> demandKey(OrderId id, String region) {
+    return key(ORDER_PREFIX + id.value(), DEMAND_PREFIX + region);
   }
 
   public static Map<String, AttributeValue> orderKey(OrderId id) {
@@ -151,56 +178,150 @@ public final class Items {
     return Money.of(num(m, "amount"), str(m, "currency"));
   }
 
-  // ------------------------------------------------------------------ allocations
+  // ------------------------------------------------------------------ stock shards
 
-  /** gsi1 partition of a region's allocations (the pending-stock sweep reads it). */
-  public static String allocationsIndexKey(String region) {
-    return "ALLOCATIONS#" + region;
-  }
-
-  public static Map<String, AttributeValue> allocation(StockAllocation a, String originRegion) {
-    Map<String, AttributeValue> item = allocationKey(a.productId(), a.region());
-    item.put(ENTITY, s("allocation"));
-    item.put(GSI1_PK, s(allocationsIndexKey(a.region())));
-    item.put(GSI1_SK, s(a.productId().value()));
-    item.put("productId", s(a.productId().value()));
-    item.put("region", s(a.region()));
-    item.put("available", n(a.available()));
-    item.put("reserved", n(a.reserved()));
-    item.put("sold", n(a.sold()));
-    item.put("restocked", n(a.restocked()));
-    item.put("received", n(a.received()));
-    item.put("given", n(a.given()));
-    item.put("settled", n(a.settled()));
-    item.put("holds", m(mapValues(a.holds(), Attr::n)));
-    item.put("receivedThrough", m(mapValues(a.receivedThrough(), Attr::n)));
-    item.put("pending", m(mapValues(a.pending(), Attr::n)));
-    item.put("outgoing", m(mapValues(a.outgoing(), t -> m(Map.of(
-        "toRegion", s(t.toRegion()), "units", n(t.units()))))));
+  /** A shard item. No index key: every shard's writes land on its own partition only. */
+  public static Map<String, AttributeValue> shard(StockAllocation a, String originRegion) {
+    Map<String, AttributeValue> item = shardKey(a.productId(), a.region(), a.shard());
+    item.put(ENTITY, s(ALLOCATION_ENTITY));
+    item.putAll(shardState(a));
     item.put(VERSION, n(a.revision()));
     item.put(ORIGIN_REGION, s(originRegion));
     return item;
   }
 
+  private static Map<String, AttributeValue> shardState(StockAllocation a) {
+    Map<String, AttributeValue> state = new HashMap<>();
+    state.put("productId", s(a.productId().value()));
+    state.put("region", s(a.region()));
+    state.put("shard", n(a.shard()));
+    state.put("shards", n(a.shards()));
+    state.put("shardsEver", n(a.shardsEver()));
+    state.put("available", n(a.available()));
+    state.put("reserved", n(a.reserved()));
+    state.put("sold", n(a.sold()));
+    state.put("restocked", n(a.restocked()));
+    state.put("received", n(a.received()));
+    state.put("given", n(a.given()));
+    state.put("settled", n(a.settled()));
+    state.put("movedIn", n(a.movedIn()));
+    state.put("movedOut", n(a.movedOut()));
+    state.put("pending", n(a.pending()));
+    state.put("receivedThrough", m(mapValues(a.receivedThrough(), Attr::n)));
+    state.put("outgoing", m(mapValues(a.outgoing(), t -> m(Map.of("toRegion", s(t.toRegion()), "units", n(t.units()))))));
+    return state;
+  }
+
+  /**
+   * A shard, or an allocation written before shards existed (a legacy item, or an event of a region
+   * not yet upgraded): that one is its region's head, its pending orders counted, its per-order
+   * holds left out (their units are counted in {@code reserved}; migration moves them to holds).
+   */
   public static StockAllocation allocation(Map<String, AttributeValue> item) {
     ProductId productId = ProductId.of(str(item, "productId"));
     String region = str(item, "region");
-    SortedMap<String, Long> holds = new TreeMap<>();
-    Attr.map(item, "holds").forEach((k, v) -> holds.put(k, Long.parseLong(v.n())));
+    boolean legacy = !item.containsKey("shard");
     SortedMap<String, Long> receivedThrough = new TreeMap<>();
     Attr.map(item, "receivedThrough").forEach((k, v) -> receivedThrough.put(k, Long.parseLong(v.n())));
-    SortedMap<String, Long> pending = new TreeMap<>();
-    Attr.map(item, "pending").forEach((k, v) -> pending.put(k, Long.parseLong(v.n())));
     SortedMap<String, Transfer> outgoing = new TreeMap<>();
     Attr.map(item, "outgoing").forEach((k, v) -> outgoing.put(k,
         new Transfer(k, productId, region, str(v.m(), "toRegion"), num(v.m(), "units"))));
+    long pending = legacy ? Attr.map(item, "pending").values().stream().mapToLong(v -> Long.parseLong(v.n())).sum()
+        + (item.containsKey("migratedPending") ? num(item, "migratedPending") : 0)
+        : num(item, "pending");
+    int shard = legacy ? StockAllocation.HEAD : (int) num(item, "shard");
     try {
-      return new StockAllocation(productId, region, num(item, "available"), num(item, "reserved"), num(item, "sold"),
-          num(item, "restocked"), num(item, "received"), num(item, "given"), num(item, "settled"), num(item, VERSION),
-          holds, outgoing, receivedThrough, pending);
+      return new StockAllocation(productId, region, shard, legacy ? 1 : (int) num(item, "shards"),
+          legacy ? 1 : (int) num(item, "shardsEver"), num(item, "available"), num(item, "reserved"), num(item, "sold"),
+          num(item, "restocked"), num(item, "received"), num(item, "given"), num(item, "settled"),
+          legacy ? 0 : num(item, "movedIn"), legacy ? 0 : num(item, "movedOut"), pending, num(item, VERSION), outgoing,
+          receivedThrough);
     } catch (IllegalStateException e) {
-      throw new CorruptItemException("allocation " + productId + "@" + region + " breaks an invariant: " + e.getMessage());
+      throw new CorruptItemException("allocation " + productId + "@" + region + "#" + shard + " breaks an invariant: "
+          + e.getMessage());
     }
+  }
+
+  // ------------------------------------------------------------------ holds and demands
+
+  /** A region's hold of an order, written by that region alone. */
+  public static Map<String, AttributeValue> hold(OrderId orderId, Reservation r, long version, String originRegion) {
+    Map<String, AttributeValue> item = holdKey(orderId, r.region());
+    item.put(ENTITY, s(HOLD_ENTITY));
+    item.put("orderId", s(orderId.value()));
+    item.putAll(holdState(r));
+    item.put(VERSION, n(version));
+    item.put(ORIGIN_REGION, s(originRegion));
+    return item;
+  }
+
+  private static Map<String, AttributeValue> holdState(Reservation r) {
+    Map<String, AttributeValue> takenFrom = new LinkedHashMap<>();
+    r.takenFrom().forEach((product, shards) -> {
+      Map<String, AttributeValue> byShard = new LinkedHashMap<>();
+      shards.forEach((shard, units) -> byShard.put(Integer.toString(shard), n(units)));
+      takenFrom.put(product.value(), m(byShard));
+    });
+    Map<String, AttributeValue> state = new HashMap<>();
+    state.put("region", s(r.region()));
+    state.put("reservedAt", s(r.reservedAt().encode()));
+    state.put("fingerprint", s(r.fingerprint()));
+    state.put("bodyPlacedAt", s(r.bodyPlacedAt().encode()));
+    state.put("takenFrom", m(takenFrom));
+    state.put("state", s(r.state().name()));
+    return state;
+  }
+
+  public static OrderId holdOrderId(Map<String, AttributeValue> item) {
+    return new OrderId(str(item, "orderId"));
+  }
+
+  public static Reservation hold(Map<String, AttributeValue> item) {
+    SortedMap<ProductId, SortedMap<Integer, Long>> takenFrom = new TreeMap<>();
+    Attr.map(item, "takenFrom").forEach((product, shards) -> {
+      SortedMap<Integer, Long> byShard = new TreeMap<>();
+      shards.m().forEach((shard, units) -> byShard.put(Integer.parseInt(shard), Long.parseLong(units.n())));
+      takenFrom.put(ProductId.of(product), byShard);
+    });
+    return new Reservation(str(item, "region"), HlcStamp.decode(str(item, "reservedAt")), str(item, "fingerprint"),
+        HlcStamp.decode(str(item, "bodyPlacedAt")), takenFrom, ReservationState.valueOf(str(item, "state")));
+  }
+
+  /** The index partition of a waiting demand: spread over {@link #DEMAND_BUCKETS} per region. */
+  public static String demandsIndexKey(String region, int bucket) {
+    return "DEMANDS#" + region + "#" + bucket;
+  }
+
+  public static int demandBucket(OrderId id) {
+    return Math.floorMod(id.value().hashCode(), DEMAND_BUCKETS);
+  }
+
+  /** A region's pending demand of an order; in the sweep's index while it waits. */
+  public static Map<String, AttributeValue> demand(PendingDemand d, long version, String originRegion) {
+    Map<String, AttributeValue> item = demandKey(d.orderId(), d.region());
+    item.put(ENTITY, s(DEMAND_ENTITY));
+    item.put("orderId", s(d.orderId().value()));
+    item.put("region", s(d.region()));
+    Map<String, AttributeValue> units = new LinkedHashMap<>();
+    d.units().forEach((p, q) -> units.put(p.value(), n(q)));
+    item.put("units", m(units));
+    item.put("fingerprint", s(d.fingerprint()));
+    item.put("placedAt", s(d.placedAt().encode()));
+    item.put("state", s(d.state().name()));
+    if (d.isWaiting()) {
+      item.put(GSI1_PK, s(demandsIndexKey(d.region(), demandBucket(d.orderId()))));
+      item.put(GSI1_SK, s(d.placedAt().encode() + "#" + d.orderId().value()));
+    }
+    item.put(VERSION, n(version));
+    item.put(ORIGIN_REGION, s(originRegion));
+    return item;
+  }
+
+  public static PendingDemand demand(Map<String, AttributeValue> item) {
+    SortedMap<ProductId, Integer> units = new TreeMap<>();
+    Attr.map(item, "units").forEach((p, q) -> units.put(ProductId.of(p), Integer.parseInt(q.n())));
+    return new PendingDemand(new OrderId(str(item, "orderId")), str(item, "region"), units, str(item, "fingerprint"),
+        HlcStamp.decode(str(item, "placedAt")), PendingDemand.State.valueOf(str(item, "state")));
   }
 
   // ------------------------------------------------------------------ orders
@@ -226,14 +347,6 @@ public final class Items {
     item.put("placedAt", s(b.placedAt().encode()));
     item.put("initialStatus", s(b.initialStatus().name()));
     item.put("status", m(Map.of("value", s(o.status().status().name()), "stamp", s(o.status().stamp().encode()))));
-    Map<String, AttributeValue> reservations = new LinkedHashMap<>();
-    o.reservations().forEach((region, r) -> {
-      Map<String, AttributeValue> units = new LinkedHashMap<>();
-      r.units().forEach((p, q) -> units.put(p.value(), n(q)));
-      reservations.put(region, m(Map.of("reservedAt", s(r.reservedAt().encode()), "fingerprint", s(r.fingerprint()),
-          "units", m(units), "state", s(r.state().name()))));
-    });
-    item.put("reservations", m(reservations));
     List<AttributeValue> conflicts = new ArrayList<>();
     for (Conflict c : o.conflicts()) {
       conflicts.add(conflict(c));
@@ -255,12 +368,20 @@ public final class Items {
         lines, money(Attr.map(item, "total")), str(item, "homeRegion"), str(item, "fingerprint"),
         HlcStamp.decode(str(item, "placedAt")), OrderStatus.valueOf(str(item, "initialStatus")));
     Map<String, AttributeValue> status = Attr.map(item, "status");
+    // Written before holds were items of their own: each region's reservation on the order item,
+    // its units taken from what is now that region's head shard.
     SortedMap<String, Reservation> reservations = new TreeMap<>();
     Attr.map(item, "reservations").forEach((region, v) -> {
-      SortedMap<ProductId, Integer> units = new TreeMap<>();
-      Attr.map(v.m(), "units").forEach((p, q) -> units.put(ProductId.of(p), Integer.parseInt(q.n())));
-      reservations.put(region, new Reservation(region, HlcStamp.decode(str(v.m(), "reservedAt")),
-          str(v.m(), "fingerprint"), units, ReservationState.valueOf(str(v.m(), "state"))));
+      SortedMap<ProductId, SortedMap<Integer, Long>> takenFrom = new TreeMap<>();
+      Attr.map(v.m(), "units").forEach((p, q) -> takenFrom.put(ProductId.of(p),
+          new TreeMap<>(Map.of(StockAllocation.HEAD, Long.parseLong(q.n())))));
+      HlcStamp reservedAt = HlcStamp.decode(str(v.m(), "reservedAt"));
+      String fingerprint = str(v.m(), "fingerprint");
+      // The old reservation did not say when its body was placed: the order's own body's time when
+      // it was made for that body, else its own time (no earlier than its body's, so it never wins wrongly).
+      HlcStamp bodyPlacedAt = fingerprint.equals(body.fingerprint()) ? body.placedAt() : reservedAt;
+      reservations.put(region, new Reservation(region, reservedAt, fingerprint, bodyPlacedAt, takenFrom,
+          ReservationState.valueOf(str(v.m(), "state"))));
     });
     TreeSet<Conflict> conflicts = new TreeSet<>();
     for (AttributeValue v : Attr.list(item, "conflicts")) {

@@ -11,15 +11,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Reads a table item (a stream record's new image, or an event's state) as a replicated entity.
- * Only orders, products and allocations replicate through events; control, heartbeat, refusal and
- * conflict items travel by global-table replication alone.
+ * Only orders, holds, products and stock shards replicate through events; pending demands,
+ * control, heartbeat, refusal and conflict items travel by global-table replication alone.
  */
 public final class StoredChanges {
   private StoredChanges() {}
 
   /** The entity names that change events carry. */
   public static boolean isPublished(String entity) {
-    return Order.ENTITY.equals(entity) || Product.ENTITY.equals(entity) || Change.AllocationChange.ENTITY.equals(entity);
+    return Order.ENTITY.equals(entity) || Change.HoldChange.ENTITY.equals(entity) || Product.ENTITY.equals(entity)
+        || Change.AllocationChange.ENTITY.equals(entity);
   }
 
   /**
@@ -40,6 +41,7 @@ public final class StoredChanges {
     try {
       return switch (entity) {
         case Order.ENTITY -> new Change.OrderChange(Items.order(attributes));
+        case Change.HoldChange.ENTITY -> new Change.HoldChange(Items.holdOrderId(attributes), Items.hold(attributes));
         case Product.ENTITY -> new Change.ProductChange(Items.product(attributes));
         case Change.AllocationChange.ENTITY -> new Change.AllocationChange(Items.allocation(attributes));
         default -> throw new CorruptItemException("entity " + entity + " is not published");
@@ -65,14 +67,12 @@ public final class StoredChanges {
 
   /** The attributes of a published entity's item without keys and bookkeeping: an event's {@code state}. */
   public static Map<String, AttributeValue> stateOf(Change change, long version, String originRegion) {
-    Map<String, AttributeValue> item;
-    if (change instanceof Change.OrderChange o) {
-      item = Items.order(o.order(), version, originRegion);
-    } else if (change instanceof Change.ProductChange p) {
-      item = Items.product(p.product(), version, originRegion);
-    } else {
-      item = Items.allocation(((Change.AllocationChange) change).allocation(), originRegion);
-    }
+    Map<String, AttributeValue> item = switch (change) {
+      case Change.OrderChange o -> Items.order(o.order(), version, originRegion);
+      case Change.HoldChange h -> Items.hold(h.orderId(), h.hold(), version, originRegion);
+      case Change.ProductChange p -> Items.product(p.product(), version, originRegion);
+      case Change.AllocationChange a -> Items.shard(a.allocation(), originRegion);
+    };
     for (String bookkeeping : new String[] {TableDesign.PK, TableDesign.SK, TableDesign.GSI1_PK, TableDesign.GSI1_SK,
         TableDesign.VERSION, TableDesign.ORIGIN_REGION, TableDesign.ENTITY}) {
       item.remove(bookkeeping);

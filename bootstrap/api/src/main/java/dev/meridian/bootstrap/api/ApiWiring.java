@@ -12,6 +12,7 @@ import dev.meridian.application.orders.OrderService;
 import dev.meridian.application.replication.ConflictLog;
 import dev.meridian.bootstrap.AwsClients;
 import dev.meridian.bootstrap.MeridianConfig;
+import dev.meridian.bootstrap.ShardStarts;
 import dev.meridian.domain.clock.HybridLogicalClock;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -37,11 +38,12 @@ public final class ApiWiring {
     this.clock = config.hybridClock(wallClock);
     this.control = new ControlService(new DynamoDbControlRepository(dynamoDb, config.tableName(), config.region()),
         config.deployment());
-    DynamoDbCatalogRepository catalogRepository = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region());
+    DynamoDbCatalogRepository catalogRepository = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region(),
+        config.allRegions());
     this.catalog = new CatalogService(catalogRepository, clock, control);
-    this.orders = new OrderService(new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), wallClock,
-        Backoff.transactions(new SecureRandom().nextLong())),
-        catalogRepository, clock, control);
+    this.orders = new OrderService(new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), config.allRegions(),
+        wallClock, Backoff.transactions(new SecureRandom().nextLong())),
+        catalogRepository, clock, control, new ShardStarts());
     this.conflicts = new ConflictLog(new DynamoDbConflictRepository(dynamoDb, config.tableName()));
   }
 

@@ -24,6 +24,7 @@ import dev.meridian.domain.order.PlaceOrder;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
+import dev.meridian.domain.stock.RegionStock;
 import dev.meridian.domain.stock.StockAllocation;
 import dev.meridian.testkit.emulator.Emulator;
 import dev.meridian.testkit.emulator.EmulatorExtension;
@@ -41,8 +42,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /**
@@ -102,7 +107,8 @@ class DynamoDbAdaptersIT {
 
     Product mine = read.product().apply(new UpsertProduct(CUP, "Cup", "A cup", Money.of(300, "EUR"), true),
         new HlcStamp(read.product().latestStamp().physicalMillis() + 2, 0, "us-east-1"));
-    DynamoDbCatalogRepository repository = new DynamoDbCatalogRepository(dynamoDb, table, "us-east-1");
+    DynamoDbCatalogRepository repository = new DynamoDbCatalogRepository(dynamoDb, table, "us-east-1",
+        List.of("us-east-1", "eu-west-1"));
     assertThat(repository.replace(mine, read)).as("the fields changed under the same version").isEmpty();
     assertThat(us.catalog().get(CUP).orElseThrow().product()).isEqualTo(elsewhere);
     assertThat(repository.replace(mine, us.catalog().get(CUP).orElseThrow())).as("the fields as stored").isPresent();
@@ -134,7 +140,7 @@ class DynamoDbAdaptersIT {
     ApiWiring eu = region("eu-west-1", "active-active");
     eu.catalog().restock(CUP, 4);
     CatalogEntry entry = us.catalog().get(CUP).orElseThrow();
-    assertThat(entry.allocations()).extracting(StockAllocation::region, StockAllocation::available)
+    assertThat(entry.stock()).filteredOn(stock -> !stock.shards().isEmpty()).extracting(RegionStock::region, RegionStock::available)
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("us-east-1", 8L), org.assertj.core.groups.Tuple.tuple("eu-west-1", 4L));
     assertThat(entry.totalAvailable()).isEqualTo(12);
     assertThat(us.catalog().restock(ProductId.of("teapot"), 1)).isInstanceOf(CatalogService.UnknownProduct.class);
@@ -148,9 +154,9 @@ class DynamoDbAdaptersIT {
     assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(OrderService.Placed.class));
     assertThat(outcomes.stream().map(o -> ((OrderService.Placed) o).order().id()).distinct()).hasSize(1);
     assertThat(outcomes.stream().filter(o -> !((OrderService.Placed) o).replayed())).hasSize(1);
-    StockAllocation allocation = localAllocation(us);
-    assertThat(allocation.reserved()).isEqualTo(2);
-    assertThat(allocation.available()).isEqualTo(48);
+    RegionStock stock = localStock(us);
+    assertThat(stock.reserved()).isEqualTo(2);
+    assertThat(stock.available()).isEqualTo(48);
   }
 
   @Test
@@ -160,10 +166,146 @@ class DynamoDbAdaptersIT {
     List<OrderService.PlaceOutcome> outcomes = concurrently(20, i -> us.orders().place(order("k-" + i, 1)));
     assertThat(outcomes.stream().filter(o -> o instanceof OrderService.Placed)).hasSize(5);
     assertThat(outcomes.stream().filter(o -> o instanceof OrderService.Refused)).hasSize(15);
-    StockAllocation allocation = localAllocation(us);
-    assertThat(allocation.available()).isZero();
-    assertThat(allocation.reserved()).isEqualTo(5);
-    assertThat(allocation.holds()).hasSize(5);
+    RegionStock stock = localStock(us);
+    assertThat(stock.available()).isZero();
+    assertThat(stock.reserved()).isEqualTo(5);
+    assertThat(activeHoldsTaken(us, outcomes)).as("units held by the placed orders' hold items, per shard")
+        .isEqualTo(Map.of(StockAllocation.HEAD, 5L));
+  }
+
+  @Test
+  void aProductSplitOverShardsSellsEveryUnitExactlyOnceUnderConcurrency() throws Exception {
+    ApiWiring us = region("us-east-1", "active-active");
+    seedCup(us, 0);
+    assertThat(us.catalog().reshard(CUP, 4)).isInstanceOf(CatalogService.Resharded.class);
+    us.catalog().restock(CUP, 8);
+    assertThat(localStock(us).all()).extracting(StockAllocation::available).containsExactly(2L, 2L, 2L, 2L);
+
+    List<OrderService.PlaceOutcome> outcomes = concurrently(20, i -> us.orders().place(order("k-" + i, 1)));
+
+    assertThat(outcomes.stream().filter(o -> o instanceof OrderService.Placed)).hasSize(8);
+    assertThat(outcomes.stream().filter(o -> o instanceof OrderService.Refused)).hasSize(12);
+    RegionStock stock = localStock(us);
+    assertThat(stock.available()).isZero();
+    Map<Integer, Long> reservedPerShard = new HashMap<>();
+    stock.all().forEach(shard -> reservedPerShard.put(shard.shard(), shard.reserved()));
+    assertThat(activeHoldsTaken(us, outcomes)).isEqualTo(reservedPerShard);
+    assertThat(reservedPerShard).containsOnlyKeys(0, 1, 2, 3).allSatisfy((shard, units) -> assertThat(units).isEqualTo(2));
+  }
+
+  @Test
+  void aPlacementOfAHotProductReadsOneOfItsShardsNotAllOfThem(Emulator emulator) {
+    ApiWiring us = region("us-east-1", "active-active");
+    seedCup(us, 0);
+    us.catalog().reshard(CUP, 10);
+    us.catalog().restock(CUP, 100);
+    List<String> stockReads = new ArrayList<>();
+    ExecutionInterceptor recorder = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        switch (context.request()) {
+          case GetItemRequest get when get.key().get(TableDesign.PK).s().startsWith("STOCK#") ->
+              stockReads.add("GetItem " + get.key().get(TableDesign.PK).s());
+          case BatchGetItemRequest batch -> stockReads.add("BatchGetItem " + batch.requestItems().get(table).keys().size() + " keys");
+          default -> { }
+        }
+      }
+    };
+    DynamoDbClient recorded = emulator.configure(DynamoDbClient.builder(), "us-east-1")
+        .overrideConfiguration(c -> c.addExecutionInterceptor(recorder)).build();
+    Map<String, String> env = new HashMap<>(Map.of("AWS_REGION", "us-east-1", "TABLE_NAME", table,
+        "PEER_REGIONS", "us-east-1,eu-west-1"));
+    ApiWiring placing = ApiWiring.of(env, recorded, Clock.systemUTC());
+    assertThat(placing.orders().place(order("first", 1))).isInstanceOf(OrderService.Placed.class);
+    stockReads.clear();
+
+    assertThat(placing.orders().place(order("second", 1))).isInstanceOf(OrderService.Placed.class);
+
+    assertThat(stockReads).as("one shard read: the head and the product as this instance read them a moment ago")
+        .singleElement().asString().startsWith("GetItem STOCK#cup#us-east-1#");
+    assertThat(localStock(us).reserved()).isEqualTo(2);
+    assertThat(localStock(us).available()).isEqualTo(98);
+  }
+
+  @Test
+  void reshardingMovesAvailableUnitsAndNeverCreatesOrLosesOne() {
+    ApiWiring us = region("us-east-1", "active-active");
+    seedCup(us, 10);
+    us.orders().place(order("k1", 3));
+    us.catalog().reshard(CUP, 5);
+    us.orders().place(order("k2", 2));
+    RegionStock spread = localStock(us);
+    assertThat(spread.shardsInUse()).isEqualTo(5);
+    assertThat(spread.available() + spread.reserved()).isEqualTo(10);
+
+    assertThat(us.catalog().reshard(CUP, 1)).isInstanceOf(CatalogService.Resharded.class);
+    RegionStock merged = localStock(us);
+    assertThat(merged.shardsInUse()).isEqualTo(1);
+    assertThat(merged.shardsEver()).as("retired shards stay readable: their held units return there").isEqualTo(5);
+    assertThat(merged.available()).isEqualTo(5);
+    assertThat(merged.reserved()).isEqualTo(5);
+    assertThat(merged.head().available()).as("every available unit moved into the shard in use").isEqualTo(5);
+    assertThatThrownBy(() -> us.catalog().reshard(CUP, StockAllocation.MAX_SHARDS + 1))
+        .isInstanceOfSatisfying(ValidationException.class,
+            e -> assertThat(e.errors()).extracting(f -> f.field()).containsExactly("shards"));
+  }
+
+  @Test
+  void anOrderTakesUnitsFromSeveralShardsWhenNoSingleShardHasThem() {
+    ApiWiring us = region("us-east-1", "active-active");
+    seedCup(us, 0);
+    us.catalog().reshard(CUP, 3);
+    us.catalog().restock(CUP, 3);
+    Order order = ((OrderService.Placed) us.orders().place(order("k1", 3))).order();
+    assertThat(order.standingReservation().orElseThrow().takenFrom().get(CUP)).containsOnlyKeys(0, 1, 2);
+    assertThat(localStock(us).available()).isZero();
+    us.orders().cancel(new CancelOrder(order.id(), ALICE));
+    assertThat(localStock(us).all()).extracting(StockAllocation::available).containsExactly(1L, 1L, 1L);
+  }
+
+  @Test
+  void aFiftyLineOrderOverShardedProductsIsPlacedInOneTransaction() {
+    ApiWiring us = region("us-east-1", "active-active");
+    List<PlaceOrder.Line> lines = new ArrayList<>();
+    for (int i = 0; i < PlaceOrder.MAX_LINES; i++) {
+      ProductId id = ProductId.of("item-" + i);
+      us.catalog().upsert(new UpsertProduct(id, "Item " + i, "One of fifty", Money.of(100, "EUR"), true),
+          new CatalogService.IfAbsent());
+      us.catalog().reshard(id, 2);
+      us.catalog().restock(id, 2);
+      lines.add(new PlaceOrder.Line(id.value(), 2));
+    }
+    // Two units of each, one in each shard: taken as they lie, every line needs both shards, 100 shard
+    // writes plus the order and its hold, over the 100 actions of one transaction. The units of each
+    // product are first moved into one shard, then the order is placed in one transaction of 52 items.
+    OrderService.PlaceOutcome placed = us.orders().place(new PlaceOrder(ALICE, new IdempotencyKey("fifty"), lines));
+    assertThat(placed).isInstanceOf(OrderService.Placed.class);
+    Order order = ((OrderService.Placed) placed).order();
+    Map<String, AttributeValue> hold = item("ORDER#" + order.id().value(), "HOLD#us-east-1");
+    assertThat(hold.get("takenFrom").m()).hasSize(PlaceOrder.MAX_LINES)
+        .allSatisfy((product, shards) -> assertThat(shards.m()).as(product + " from one shard").hasSize(1));
+    assertThat(item("ORDER#" + order.id().value(), "ORDER")).doesNotContainKey("reservations");
+    for (int i = 0; i < PlaceOrder.MAX_LINES; i++) {
+      RegionStock stock = us.catalog().get(ProductId.of("item-" + i)).orElseThrow().stockIn("us-east-1").orElseThrow();
+      assertThat(stock.reserved()).isEqualTo(2);
+      assertThat(stock.available()).isZero();
+    }
+    assertThat(us.orders().cancel(new CancelOrder(order.id(), ALICE))).isInstanceOf(OrderService.Cancelled.class);
+    assertThat(us.catalog().get(ProductId.of("item-7")).orElseThrow().stockIn("us-east-1").orElseThrow().available())
+        .as("released where it was taken from, in one transaction too").isEqualTo(2);
+  }
+
+  @Test
+  void theStockItemsKeepCountersOnlyAndNoSharedIndexKey() {
+    ApiWiring us = region("us-east-1", "active-active");
+    seedCup(us, 100);
+    for (int i = 0; i < 10; i++) {
+      us.orders().place(order("k" + i, 1));
+    }
+    Map<String, AttributeValue> head = item("STOCK#cup#us-east-1#0", "STOCK");
+    assertThat(head).doesNotContainKeys("holds", "gsi1pk", "gsi1sk");
+    assertThat(head.get("reserved").n()).isEqualTo("10");
+    assertThat(head.get("pending").n()).as("pending demand is a counter here, its orders items of their own").isEqualTo("0");
   }
 
   @Test
@@ -192,9 +334,10 @@ class DynamoDbAdaptersIT {
     assertThat(cancelled).isInstanceOfSatisfying(OrderService.Cancelled.class,
         c -> assertThat(c.order().currentStatus()).isEqualTo(OrderStatus.CANCELLED));
     assertThat(us.orders().cancel(new CancelOrder(order.id(), ALICE))).isInstanceOf(OrderService.Cancelled.class);
-    StockAllocation allocation = localAllocation(us);
-    assertThat(allocation.available()).isEqualTo(3);
-    assertThat(allocation.reserved()).isZero();
+    RegionStock stock = localStock(us);
+    assertThat(stock.available()).isEqualTo(3);
+    assertThat(stock.reserved()).isZero();
+    assertThat(item("ORDER#" + order.id().value(), "HOLD#us-east-1").get("state").s()).isEqualTo("RELEASED");
     Versioned<Order> stored = us.orders().get(order.id(), ALICE).orElseThrow();
     assertThat(stored.version()).isEqualTo(2);
   }
@@ -211,6 +354,8 @@ class DynamoDbAdaptersIT {
     do {
       Page<Versioned<Order>> page = us.orders().list(ALICE, cursor, 2);
       page.items().forEach(o -> seen.add(o.value().id().value()));
+      assertThat(page.items()).as("each listed order with its hold, read from the hold items")
+          .allSatisfy(o -> assertThat(o.value().standingReservation()).hasValueSatisfying(r -> assertThat(r.isActive()).isTrue()));
       cursor = page.nextCursor().orElse(null);
     } while (cursor != null);
     assertThat(seen).hasSize(5).doesNotHaveDuplicates();
@@ -249,9 +394,22 @@ class DynamoDbAdaptersIT {
     assertThatThrownBy(() -> w.catalog().get(CUP)).isInstanceOf(dev.meridian.application.StoreUnavailableException.class);
   }
 
-  private StockAllocation localAllocation(ApiWiring w) {
-    return w.catalog().get(CUP).orElseThrow().allocations().stream()
-        .filter(a -> a.region().equals(w.config().region())).findFirst().orElseThrow();
+  private RegionStock localStock(ApiWiring w) {
+    return w.catalog().get(CUP).orElseThrow().stockIn(w.config().region()).orElseThrow();
+  }
+
+  /** Per shard, the units the active holds of the placed orders took from it, read from the hold items. */
+  private Map<Integer, Long> activeHoldsTaken(ApiWiring w, List<OrderService.PlaceOutcome> outcomes) {
+    Map<Integer, Long> taken = new HashMap<>();
+    for (OrderService.PlaceOutcome outcome : outcomes) {
+      if (outcome instanceof OrderService.Placed placed) {
+        Map<String, AttributeValue> hold = item("ORDER#" + placed.order().id().value(), "HOLD#" + w.config().region());
+        assertThat(hold.get("state").s()).isEqualTo("RESERVED");
+        hold.get("takenFrom").m().get("cup").m().forEach((shard, units) ->
+            taken.merge(Integer.parseInt(shard), Long.parseLong(units.n()), Long::sum));
+      }
+    }
+    return taken;
   }
 
   private Map<String, AttributeValue> item(String pk, String sk) {

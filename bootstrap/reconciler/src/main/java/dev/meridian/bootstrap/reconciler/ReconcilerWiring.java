@@ -11,6 +11,7 @@ import dev.meridian.application.replication.DeadLetters;
 import dev.meridian.application.replication.ReconcileService;
 import dev.meridian.bootstrap.AwsClients;
 import dev.meridian.bootstrap.MeridianConfig;
+import dev.meridian.bootstrap.ShardStarts;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -38,11 +39,12 @@ public final class ReconcilerWiring {
         MeridianConfig.RECONCILE_DEAD_LETTER_QUEUE_URL + " must name the dead-letter queue: malformed events go there"));
     this.config = config;
     this.events = new EventBridgeChangeEvents(config.region());
-    DynamoDbCatalogRepository catalog = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region());
+    DynamoDbCatalogRepository catalog = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region(),
+        config.allRegions());
     this.reconcile = new ReconcileService(config.hybridClock(wallClock), config.stockPolicy(),
-        new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), wallClock,
+        new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), config.allRegions(), wallClock,
             Backoff.transactions(new SecureRandom().nextLong())), catalog,
-        new DynamoDbReplicaStore(dynamoDb, config.tableName(), config.region()));
+        new DynamoDbReplicaStore(dynamoDb, config.tableName(), config.region()), new ShardStarts());
     this.deadLetters = new SqsDeadLetters(sqs, deadLetterQueue);
     this.metrics = metrics;
     this.wallClock = wallClock;

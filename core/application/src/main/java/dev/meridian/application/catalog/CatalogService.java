@@ -8,6 +8,9 @@ import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
+import dev.meridian.domain.stock.RegionStock;
+import dev.meridian.domain.stock.StockAllocation;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -57,7 +60,18 @@ public final class CatalogService {
 
   public record RestockRefused(String reason) implements RestockOutcome {}
 
+  /** What a change of this region's shard count did. */
+  public sealed interface ReshardOutcome permits Resharded, UnknownProductToReshard, ReshardRefused {}
+
+  public record Resharded(CatalogEntry entry) implements ReshardOutcome {}
+
+  public record UnknownProductToReshard() implements ReshardOutcome {}
+
+  /** 503: this region does not take writes now, or concurrent writes kept changing the shards. */
+  public record ReshardRefused(String reason) implements ReshardOutcome {}
+
   public static final long MAX_RESTOCK_UNITS = 1_000_000;
+  private static final int MAX_ATTEMPTS = 5;
 
   private final CatalogRepository repository;
   private final HybridLogicalClock clock;
@@ -125,9 +139,36 @@ public final class CatalogService {
     if (refusal.isPresent()) {
       return new RestockRefused(refusal.get());
     }
-    if (repository.restock(id, clock.region(), units).isEmpty()) {
+    RegionStock stock = repository.stock(id, clock.region());
+    if (!repository.restock(id, stock.spread(units))) {
       return new UnknownProduct();
     }
     return new Restocked(repository.find(id).orElseThrow());
+  }
+
+  /**
+   * Splits this region's stock of a product into {@code shards} shards (1 to
+   * {@link StockAllocation#MAX_SHARDS}), moving available units evenly over them; held units stay
+   * where their holds took them from. Units only move, so none is created or lost.
+   */
+  public ReshardOutcome reshard(ProductId id, int shards) {
+    if (shards < 1 || shards > StockAllocation.MAX_SHARDS) {
+      throw ValidationException.of("shards", "must be between 1 and " + StockAllocation.MAX_SHARDS);
+    }
+    Optional<String> refusal = writeGate.refusal();
+    if (refusal.isPresent()) {
+      return new ReshardRefused(refusal.get());
+    }
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (repository.find(id).isEmpty()) {
+        return new UnknownProductToReshard();
+      }
+      RegionStock before = repository.stock(id, clock.region());
+      List<RegionStock.ShardWrite> writes = before.reshard(shards).changedSince(before);
+      if (writes.isEmpty() || repository.writeStock(writes)) {
+        return new Resharded(repository.find(id).orElseThrow());
+      }
+    }
+    return new ReshardRefused("the shards of " + id + " kept changing during " + MAX_ATTEMPTS + " attempts; retry");
   }
 }

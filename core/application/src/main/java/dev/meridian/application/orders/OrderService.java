@@ -4,7 +4,6 @@ import dev.meridian.application.Page;
 import dev.meridian.application.UseCase;
 import dev.meridian.application.Versioned;
 import dev.meridian.application.WriteGate;
-import dev.meridian.application.catalog.CatalogEntry;
 import dev.meridian.application.catalog.CatalogRepository;
 import dev.meridian.domain.clock.HybridLogicalClock;
 import dev.meridian.domain.common.ValidationException;
@@ -14,14 +13,17 @@ import dev.meridian.domain.order.Order;
 import dev.meridian.domain.order.OrderId;
 import dev.meridian.domain.order.OrderPlacement;
 import dev.meridian.domain.order.OrderStateException;
+import dev.meridian.domain.order.PendingDemand;
 import dev.meridian.domain.order.PlaceOrder;
 import dev.meridian.domain.order.Reservation;
+import dev.meridian.domain.order.ReservationState;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
-import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.domain.stock.RegionStock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /** Order use cases: idempotent placement, reading one's own orders, cancellation. */
 @UseCase
@@ -63,14 +65,28 @@ public final class OrderService {
   private final CatalogRepository catalog;
   private final HybridLogicalClock clock;
   private final WriteGate writeGate;
+  private final IntSupplier shardStart;
 
-  public OrderService(OrderRepository orders, CatalogRepository catalog, HybridLogicalClock clock, WriteGate writeGate) {
+  /**
+   * @param shardStart where a placement starts looking for a shard that has its units: random, so
+   *                   the placements of one hot product spread over its shards
+   */
+  public OrderService(OrderRepository orders, CatalogRepository catalog, HybridLogicalClock clock, WriteGate writeGate,
+      IntSupplier shardStart) {
     this.orders = orders;
     this.catalog = catalog;
     this.clock = clock;
     this.writeGate = writeGate;
+    this.shardStart = shardStart;
   }
 
+  /**
+   * Places an order in one transaction of a fixed number of small items, however popular its
+   * products: the order (only if absent), this region's hold (only if absent) and, per product, the
+   * shards the hold takes its units from (each only if it has them); or, pending stock, the order,
+   * its pending demand and the products' head shards counting it. A shard that sold out between
+   * the read and the write is read again and another tried.
+   */
   public PlaceOutcome place(PlaceOrder command) {
     Optional<PlaceOutcome> earlier = replay(command);
     if (earlier.isPresent()) {
@@ -80,41 +96,92 @@ public final class OrderService {
     if (refusal.isPresent()) {
       return new WritesRefused(refusal.get());
     }
+    OrderPlacement.Refused shortage = null;
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      OrderPlacement.Decision decision = attempt == 0
+          ? decideOnOneShard(command).<OrderPlacement.Decision>map(reserved -> reserved).orElseGet(() -> decide(command))
+          : decide(command);
+      switch (decision) {
+        case OrderPlacement.Reserved reserved -> {
+          Reservation hold = reserved.order().reservations().get(clock.region());
+          OrderWrite write = OrderWrite.of(reserved.order(), 0, 1).withHold(new OrderWrite.HoldMove(Optional.empty(), hold));
+          if (!WideHolds.fit(write)) {
+            WideHolds.gather(catalog, hold);
+            continue;
+          }
+          switch (orders.write(write)) {
+            case WRITTEN -> {
+              return new Placed(reserved.order(), false);
+            }
+            case ORDER_CHANGED, MOVE_CHANGED -> {
+              return placedMeanwhile(command);
+            }
+            case STOCK_SHORT -> shortage = new OrderPlacement.Refused(OrderPlacement.Reason.OUT_OF_STOCK,
+                reserved.order().units().firstKey(), "the shards of this order's products sold out in " + clock.region()
+                + " while ordering");
+          }
+        }
+        case OrderPlacement.PendingStock pending -> {
+          OrderWrite write = OrderWrite.of(pending.order(), 0, 1)
+              .withDemand(new OrderWrite.DemandMove(Optional.empty(), PendingDemand.of(pending.order())));
+          return switch (orders.write(write)) {
+            case WRITTEN -> new PendingStock(pending.order(), false);
+            case ORDER_CHANGED, MOVE_CHANGED, STOCK_SHORT -> placedMeanwhile(command);
+          };
+        }
+        case OrderPlacement.Refused refused -> {
+          return refuse(command, new Refusal(command.fingerprint(), refused.reason(),
+              refused.productId() == null ? null : refused.productId().value(), refused.detail()));
+        }
+      }
+    }
+    return refuse(command, new Refusal(command.fingerprint(), shortage.reason(), shortage.productId().value(), shortage.detail()));
+  }
+
+  /**
+   * The first try of a placement, from one shard per product picked at random (the product and the
+   * shard count as this instance recently read them): reads one stock item per product instead of
+   * every shard of every region, so a hot product's shards each see a share of its reads. Empty
+   * when a picked shard cannot cover its line (the full read decides then, 202 and 409 included).
+   */
+  private Optional<OrderPlacement.Reserved> decideOnOneShard(PlaceOrder command) {
+    int start = shardStart.getAsInt();
     Map<ProductId, Product> products = new HashMap<>();
-    Map<ProductId, StockAllocation> local = new HashMap<>();
+    Map<ProductId, RegionStock> picked = new HashMap<>();
+    for (PlaceOrder.Line line : command.lines()) {
+      Optional<Product> product = catalog.productForSale(line.product());
+      Optional<RegionStock> stock = catalog.stockOnOneShard(line.product(), clock.region(), start);
+      if (product.isEmpty() || stock.isEmpty()) {
+        return Optional.empty();
+      }
+      products.put(line.product(), product.get());
+      picked.put(line.product(), stock.get());
+    }
+    OrderPlacement.Decision decision = OrderPlacement.decide(command, products, picked, Map.of(), clock.region(), clock.now(),
+        () -> start);
+    if (!(decision instanceof OrderPlacement.Reserved reserved)) {
+      return Optional.empty();
+    }
+    Reservation hold = reserved.order().reservations().get(clock.region());
+    boolean onePickedShardEach = hold.takenFrom().entrySet().stream().allMatch(taken -> taken.getValue().size() == 1
+        && taken.getValue().firstKey() == Math.floorMod(start, picked.get(taken.getKey()).head().shards()));
+    return onePickedShardEach ? Optional.of(reserved) : Optional.empty();
+  }
+
+  private OrderPlacement.Decision decide(PlaceOrder command) {
+    Map<ProductId, Product> products = new HashMap<>();
+    Map<ProductId, RegionStock> local = new HashMap<>();
     Map<ProductId, Long> globalFree = new HashMap<>();
     for (PlaceOrder.Line line : command.lines()) {
       catalog.find(line.product()).ifPresent(entry -> {
         products.put(line.product(), entry.product());
-        localAllocation(entry).ifPresent(a -> local.put(line.product(), a));
+        entry.stockIn(clock.region()).ifPresent(stock -> local.put(line.product(), stock));
         // Units free everywhere as this replica sees them: what transfers could still bring here.
-        globalFree.put(line.product(), entry.allocations().stream()
-            .mapToLong(a -> Math.max(0, a.available() - a.pendingUnits())).sum());
+        globalFree.put(line.product(), entry.stock().stream()
+            .mapToLong(stock -> Math.max(0, stock.available() - stock.pending())).sum());
       });
     }
-    OrderPlacement.Decision decision = OrderPlacement.decide(command, products, local, globalFree, clock.region(), clock.now());
-    return switch (decision) {
-      case OrderPlacement.Reserved reserved -> switch (orders.place(reserved.order())) {
-        case OrderRepository.Written written -> new Placed(reserved.order(), false);
-        case OrderRepository.OutOfStock out -> refuse(command, new Refusal(command.fingerprint(),
-            OrderPlacement.Reason.OUT_OF_STOCK, out.productId().value(),
-            "product " + out.productId() + " sold out in " + clock.region() + " while ordering"));
-        case OrderRepository.AlreadyExists exists -> placedMeanwhile(command);
-      };
-      case OrderPlacement.PendingStock pending -> {
-        // The pending demand is recorded on this region's allocations, which must exist to carry it.
-        pending.order().body().lines().stream().map(l -> l.productId()).distinct()
-            .filter(p -> !local.containsKey(p)).forEach(p -> catalog.ensureAllocation(p, clock.region()));
-        yield switch (orders.place(pending.order())) {
-          case OrderRepository.Written written -> new PendingStock(pending.order(), false);
-          case OrderRepository.AlreadyExists exists -> placedMeanwhile(command);
-          case OrderRepository.OutOfStock out -> throw new IllegalStateException(
-              "a pending placement takes no units, yet " + out.productId() + " was out of stock");
-        };
-      }
-      case OrderPlacement.Refused refused -> refuse(command, new Refusal(command.fingerprint(), refused.reason(),
-          refused.productId() == null ? null : refused.productId().value(), refused.detail()));
-    };
+    return OrderPlacement.decide(command, products, local, globalFree, clock.region(), clock.now(), shardStart);
   }
 
   /** A concurrent request with the same key placed the order first: its answer, replayed. */
@@ -169,9 +236,9 @@ public final class OrderService {
   }
 
   /**
-   * Cancels the caller's order; cancelling again answers the cancelled order. Units held in
-   * this region are released in the same transaction; units held in another region are released
-   * there when the cancellation reaches it.
+   * Cancels the caller's order; cancelling again answers the cancelled order. This region's hold is
+   * released, or its pending demand ended, in the same transaction; a hold in another region is
+   * released there when the cancellation reaches it.
    */
   public CancelOutcome cancel(CancelOrder command) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -193,17 +260,21 @@ public final class OrderService {
       if (refusal.isPresent()) {
         return new CancelRefused(refusal.get());
       }
+      long version = found.get().version();
+      Order toWrite = cancelled.releaseReservation(clock.region());
+      OrderWrite write = OrderWrite.of(toWrite, version, version + 1);
       Reservation mine = cancelled.reservations().get(clock.region());
-      boolean releaseHere = mine != null && mine.isActive();
-      Order toWrite = releaseHere ? cancelled.releaseReservation(clock.region()) : cancelled;
-      if (orders.update(toWrite, found.get().version(), releaseHere ? Optional.of(clock.region()) : Optional.empty()).isPresent()) {
+      if (mine != null && mine.isActive()) {
+        write = write.withHold(new OrderWrite.HoldMove(Optional.of(mine), mine.withState(ReservationState.RELEASED)));
+      }
+      Optional<PendingDemand> demand = orders.findDemand(command.orderId()).filter(PendingDemand::isWaiting);
+      if (demand.isPresent()) {
+        write = write.withDemand(new OrderWrite.DemandMove(demand, demand.get().with(PendingDemand.State.ENDED)));
+      }
+      if (orders.write(write) == OrderRepository.WriteResult.WRITTEN) {
         return new Cancelled(toWrite);
       }
     }
     return new CancelRefused("order " + command.orderId() + " changed during " + MAX_ATTEMPTS + " attempts to cancel it; retry");
-  }
-
-  private Optional<StockAllocation> localAllocation(CatalogEntry entry) {
-    return entry.allocations().stream().filter(a -> a.region().equals(clock.region())).findFirst();
   }
 }

@@ -5,17 +5,26 @@ import dev.meridian.application.Versioned;
 import dev.meridian.application.catalog.CatalogEntry;
 import dev.meridian.application.catalog.CatalogRepository;
 import dev.meridian.application.orders.OrderRepository;
+import dev.meridian.application.orders.OrderWrite;
+import dev.meridian.application.orders.WideHolds;
 import dev.meridian.domain.clock.HybridLogicalClock;
 import dev.meridian.domain.common.Conflict;
 import dev.meridian.domain.order.Order;
 import dev.meridian.domain.order.OrderId;
+import dev.meridian.domain.order.PendingDemand;
 import dev.meridian.domain.order.Reservation;
+import dev.meridian.domain.order.ReservationState;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
+import dev.meridian.domain.stock.RegionStock;
 import dev.meridian.domain.stock.StockAllocation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.IntSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The reconciler's use case: bring one remote change into this region's replica.
@@ -30,22 +39,25 @@ import java.util.Optional;
  *       stamped with this region's write time, so it can replicate over a newer write of the
  *       origin's that is still in flight; that write's own event then arrives here and merges
  *       over the copy, so nothing is lost (the protocol simulation stamps copies the same way).</li>
- *   <li><b>This region's holds</b>: whenever the merged order says this region must release its
- *       reservation (the order was cancelled elsewhere, or another region's reservation stands),
- *       the same write returns the held units. This is decided on every event, even one already
- *       contained: global-table replication may have delivered the remote state first.</li>
- *   <li><b>Transfers</b>: a remote allocation whose outgoing ledger names this region gives
- *       units here; each transfer is received once (every one the giver's state lists, together),
- *       then this region's orders pending that product are confirmed while units last (oldest
- *       first). A remote allocation that shows transfers of this region's as received settles
- *       them: they leave this region's ledger, so the ledgers stay bounded.</li>
- *   <li><b>Giving</b> ({@link StockPolicy}): a remote allocation is also that region's ask. Its
- *       deficit is what its pending orders wait for plus the low-water mark, minus what it has
- *       available and what is already in flight to it (every region's outgoing transfers to it
- *       that it has not yet received, as this replica sees them). Each peer gives its share of
- *       the deficit, in proportion to what it can give: units above its own pending needs and,
- *       unless the asker has pending orders, above its own low-water mark. Stale views can
- *       make two peers give for the same deficit; the surplus is never lost, only moved.</li>
+ *   <li><b>This region's hold</b>: whenever the merged order says this region must release its
+ *       hold (the order was cancelled elsewhere, or another region's hold stands), the same
+ *       transaction moves the hold to RELEASED (only if it is still RESERVED) and gives its units
+ *       back to the shards they came from. This is decided on every order or hold event, even one
+ *       already contained: global-table replication may have delivered the remote state first.
+ *       Another region's hold is never written here: its region alone writes it.</li>
+ *   <li><b>Transfers</b>: a remote head shard whose outgoing ledger names this region gives units
+ *       here; each transfer is received once (every one the giver's head lists, together), then
+ *       this region's orders pending that product are confirmed while units last (oldest first).
+ *       A remote head that shows transfers of this region's as received settles them: they leave
+ *       this region's ledger, so the ledgers stay bounded.</li>
+ *   <li><b>Giving</b> ({@link StockPolicy}): a remote shard is also that region's ask. Its deficit
+ *       is what its pending orders wait for (its head counts them) plus the low-water mark, minus
+ *       what it has available over its shards and what is already in flight to it (every region's
+ *       outgoing transfers to it that it has not yet received, as this replica sees them). Each
+ *       peer gives its share of the deficit, in proportion to what it can give: units above its
+ *       own pending needs and, unless the asker has pending orders, above its own low-water mark.
+ *       Stale views can make two peers give for the same deficit; the surplus is never lost, only
+ *       moved.</li>
  * </ul>
  * {@link #sweep} (on the reconciler's schedule) confirms pending orders that local units now
  * cover (after a restock), and cancels those older than {@link StockPolicy#pendingTimeout()}.
@@ -61,7 +73,7 @@ public final class ReconcileService {
     COPIED,
     /** The merge was written (and conflicts, if any, recorded). */
     MERGED,
-    /** Only this region's now-superseded reservation was released. */
+    /** Only this region's now-superseded hold was released. */
     RELEASED,
     /** The local state already contained the remote one: nothing written. */
     CONTAINED,
@@ -71,15 +83,15 @@ public final class ReconcileService {
     GAVE,
     /** Transfers this region gave that the event's region has received were dropped from its ledger. */
     SETTLED,
-    /** Nothing in the event concerns this region (an allocation with no transfer to it). */
+    /** Nothing in the event concerns this region (a shard with no transfer to it and no ask). */
     NOT_ADDRESSED
   }
 
   /**
    * @param conflicts     conflicts newly recorded by this region
-   * @param unitsReceived units added to this region's allocation by transfers
+   * @param unitsReceived units added to this region's stock by transfers
    * @param unitsGiven    units this region gave to the event's region
-   * @param releasedHold  true when this region returned its held units for the order
+   * @param releasedHold  true when this region released its hold of the order
    * @param confirmed     pending orders confirmed with units received
    */
   public record Outcome(Action action, List<Conflict> conflicts, long unitsReceived, long unitsGiven,
@@ -93,12 +105,12 @@ public final class ReconcileService {
     }
   }
 
-  /** What a sweep of this region's pending orders did. */
+  /** What a sweep of this region's pending demands did. */
   public record SweepReport(int confirmed, int cancelled, int stillPending) {}
 
   private enum PendingResult { CONFIRMED, CANCELLED, DROPPED, WAITING }
 
-  /** The event kept losing races with local writes; the caller should retry it later. */
+  /** The event kept losing races with local writes, or needs a state not here yet; the caller should retry it later. */
   public static final class ContentionException extends RuntimeException {
     ContentionException(String message) {
       super(message);
@@ -111,81 +123,106 @@ public final class ReconcileService {
   private final OrderRepository orders;
   private final CatalogRepository catalog;
   private final ReplicaStore replica;
+  private final IntSupplier shardStart;
 
   public ReconcileService(HybridLogicalClock clock, StockPolicy policy, OrderRepository orders, CatalogRepository catalog,
-      ReplicaStore replica) {
+      ReplicaStore replica, IntSupplier shardStart) {
     this.region = clock.region();
     this.clock = clock;
     this.policy = policy;
     this.orders = orders;
     this.catalog = catalog;
     this.replica = replica;
+    this.shardStart = shardStart;
   }
 
   /**
    * @throws IllegalArgumentException when the event claims to come from this region (the template's
    *     rule only queues remote events, so this is a wiring fault worth a dead letter)
-   * @throws ContentionException when local writes kept changing the item
+   * @throws ContentionException when local writes kept changing the item, or a hold arrived before its order
    */
   public Outcome apply(ChangeEvent event) {
     if (event.originRegion().equals(region)) {
       throw new IllegalArgumentException("event " + event.eventId() + " originated in this region");
     }
-    Change change = event.change();
-    if (change instanceof Change.OrderChange order) {
-      return applyOrder(event, order.order());
-    }
-    if (change instanceof Change.ProductChange product) {
-      return applyProduct(event, product.product());
-    }
-    return applyAllocation(((Change.AllocationChange) change).allocation());
+    return switch (event.change()) {
+      case Change.OrderChange order -> applyOrder(event, order.order());
+      case Change.HoldChange hold -> applyHold(hold.orderId(), hold.hold());
+      case Change.ProductChange product -> applyProduct(event, product.product());
+      case Change.AllocationChange allocation -> applyAllocation(allocation.allocation());
+    };
   }
 
   private Outcome applyOrder(ChangeEvent event, Order remote) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<Versioned<Order>> stored = orders.find(remote.id());
       if (stored.isEmpty()) {
-        if (replica.copyOrder(remote, event.version(), event.originRegion())) {
+        if (replica.copyOrder(remote.itemState(), event.version(), event.originRegion())) {
           return Outcome.of(Action.COPIED);
         }
         continue;
       }
-      Order local = stored.get().value();
       // reconcile, not merge: a remote write that loses every field still adds its conflict records.
-      Order merged = local.reconcile(remote);
-      boolean contained = merged.equals(local);
-      boolean release = merged.actionFor(region) == Order.ReservationAction.RELEASE && holdsHere(merged);
-      if (contained && !release) {
-        return Outcome.of(Action.CONTAINED);
-      }
-      Order toWrite = release ? merged.releaseReservation(region) : merged;
-      List<Conflict> found = new ArrayList<>(toWrite.conflicts());
-      found.removeAll(local.conflicts());
-      long newVersion = Math.max(stored.get().version(), event.version()) + 1;
-      if (replica.writeOrder(toWrite, stored.get().version(), newVersion, found, release)) {
-        return new Outcome(contained ? Action.RELEASED : Action.MERGED, found, 0, 0, release, 0);
+      Optional<Outcome> done = settle(stored.get(), remote, Math.max(stored.get().version(), event.version()) + 1);
+      if (done.isPresent()) {
+        return done.get();
       }
     }
     throw new ContentionException("order " + remote.id() + " changed during " + MAX_ATTEMPTS + " attempts to merge it");
   }
 
   /**
-   * True when this region's allocations still hold the units of its reservation. A reservation
-   * marked active without the holds is a stale copy (replication overwrote a newer local state):
-   * the region's own later write will arrive and advance it, so nothing is released twice.
+   * Another region's hold: which of the order's holds stands may have changed. The remote state
+   * counts as far as it is newer than this replica's copy of it (global tables may not have
+   * brought it yet), and is never written here.
    */
-  private boolean holdsHere(Order order) {
-    Reservation mine = order.reservations().get(region);
-    if (mine == null || !mine.isActive()) {
-      return false;
-    }
-    for (ProductId productId : mine.units().keySet()) {
-      Optional<StockAllocation> allocation = replica.allocation(productId, region);
-      if (allocation.isEmpty() || !allocation.get().holds(order.id().value())) {
-        return false;
+  private Outcome applyHold(OrderId orderId, Reservation remote) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Optional<Versioned<Order>> stored = orders.find(orderId);
+      if (stored.isEmpty()) {
+        throw new ContentionException("hold of " + orderId + " in " + remote.region() + " arrived before its order");
+      }
+      Order local = stored.get().value();
+      Optional<Outcome> done = settle(stored.get(), local.withReservation(remote), stored.get().version() + 1);
+      if (done.isPresent()) {
+        // The event is the only news of the remote hold until replication brings its item: a demand
+        // waiting here for an order that hold now backs must end now, or a later sweep, blind to
+        // the hold, would confirm a second one.
+        Optional<PendingDemand> waiting = orders.findDemand(orderId).filter(PendingDemand::isWaiting);
+        if (remote.isActive() && waiting.isPresent()) {
+          settlePending(waiting.get(), false, Optional.of(remote));
+        }
+        return done.get();
       }
     }
-    return true;
+    throw new ContentionException("order " + orderId + " changed during " + MAX_ATTEMPTS + " attempts to apply a hold");
+  }
+
+  /**
+   * Brings {@code remote} (another region's view of the order) into the stored order: the merge and
+   * the conflicts it reveals, and this region's hold released when another stands or the order is
+   * cancelled. Empty when a concurrent write changed something (read again).
+   */
+  private Optional<Outcome> settle(Versioned<Order> stored, Order remote, long newVersion) {
+    Order local = stored.value();
+    Order merged = local.reconcile(remote);
+    Reservation mine = local.reservations().get(region);
+    boolean release = mine != null && mine.isActive() && merged.actionFor(region) == Order.ReservationAction.RELEASE;
+    boolean itemContained = merged.itemState().equals(local.itemState());
+    if (itemContained && !release) {
+      return Optional.of(Outcome.of(Action.CONTAINED));
+    }
+    Order toWrite = release ? merged.releaseReservation(region) : merged;
+    List<Conflict> found = new ArrayList<>(toWrite.conflicts());
+    found.removeAll(local.conflicts());
+    OrderWrite write = OrderWrite.of(toWrite, stored.version(), newVersion).withConflicts(found);
+    if (release) {
+      write = write.withHold(new OrderWrite.HoldMove(Optional.of(mine), mine.withState(ReservationState.RELEASED)));
+    }
+    if (orders.write(write) != OrderRepository.WriteResult.WRITTEN) {
+      return Optional.empty();
+    }
+    return Optional.of(new Outcome(itemContained ? Action.RELEASED : Action.MERGED, found, 0, 0, release, 0));
   }
 
   private Outcome applyProduct(ChangeEvent event, Product remote) {
@@ -213,106 +250,110 @@ public final class ReconcileService {
   }
 
   private Outcome applyAllocation(StockAllocation remote) {
-    long received = receiveTransfers(remote);
-    if (received > 0) {
-      int confirmed = confirmPending(remote.productId());
-      return new Outcome(Action.RECEIVED, List.of(), received, 0, false, confirmed);
+    if (remote.isHead()) {
+      long received = receiveTransfers(remote);
+      if (received > 0) {
+        int confirmed = confirmPending(remote.productId());
+        return new Outcome(Action.RECEIVED, List.of(), received, 0, false, confirmed);
+      }
     }
     long given = giveTo(remote);
     if (given > 0) {
       return new Outcome(Action.GAVE, List.of(), 0, given, false, 0);
     }
-    if (settleWith(remote)) {
+    if (remote.isHead() && settleWith(remote)) {
       return Outcome.of(Action.SETTLED);
     }
     return Outcome.of(remote.outgoing().values().stream().anyMatch(t -> t.toRegion().equals(region))
         ? Action.CONTAINED : Action.NOT_ADDRESSED);
   }
 
-  private long receiveTransfers(StockAllocation remote) {
-    if (remote.outgoing().values().stream().noneMatch(t -> t.toRegion().equals(region))) {
-      return 0;
-    }
+  /** Writes {@code change(stock)} of this region's stock, conditional on what was read; retried on contention. */
+  private boolean changeOwnStock(ProductId productId, UnaryOperator<RegionStock> change, String what) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      StockAllocation current = replica.allocation(remote.productId(), region)
-          .orElseGet(() -> StockAllocation.empty(remote.productId(), region));
-      StockAllocation next = current.receiveFrom(remote);
-      long units = next.received() - current.received();
-      if (units == 0 || replica.writeAllocation(next, current.revision())) {
-        return units;
-      }
-    }
-    throw new ContentionException("allocation " + remote.productId() + "@" + region + " changed during "
-        + MAX_ATTEMPTS + " attempts to receive transfers");
-  }
-
-  /** Drops from this region's ledger the transfers {@code receiver} shows as received; true when it wrote. */
-  private boolean settleWith(StockAllocation receiver) {
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Optional<StockAllocation> mine = replica.allocation(receiver.productId(), region);
-      if (mine.isEmpty()) {
+      RegionStock before = catalog.stock(productId, region);
+      List<RegionStock.ShardWrite> writes = change.apply(before).changedSince(before);
+      if (writes.isEmpty()) {
         return false;
       }
-      StockAllocation settled = mine.get().settleWith(receiver);
-      if (settled == mine.get()) {
-        return false;
-      }
-      if (replica.writeAllocation(settled, mine.get().revision())) {
+      if (catalog.writeStock(writes)) {
         return true;
       }
     }
-    throw new ContentionException("allocation " + receiver.productId() + "@" + region + " changed during "
-        + MAX_ATTEMPTS + " attempts to settle transfers");
+    throw new ContentionException("stock " + productId + "@" + region + " changed during " + MAX_ATTEMPTS + " attempts to " + what);
   }
 
-  /** This region's share of {@code asker}'s deficit, given now; 0 when there is none to give. */
-  private long giveTo(StockAllocation asker) {
+  private long receiveTransfers(StockAllocation giverHead) {
+    if (giverHead.outgoing().values().stream().noneMatch(t -> t.toRegion().equals(region))) {
+      return 0;
+    }
+    long[] units = {0};
+    changeOwnStock(giverHead.productId(), stock -> {
+      StockAllocation next = stock.head().receiveFrom(giverHead);
+      units[0] = next.received() - stock.head().received();
+      return stock.with(next);
+    }, "receive transfers");
+    return units[0];
+  }
+
+  /** Drops from this region's ledger the transfers {@code receiverHead} shows as received; true when it wrote. */
+  private boolean settleWith(StockAllocation receiverHead) {
+    if (catalog.stock(receiverHead.productId(), region).shards().isEmpty()) {
+      return false;
+    }
+    return changeOwnStock(receiverHead.productId(), stock -> stock.with(stock.head().settleWith(receiverHead)),
+        "settle transfers");
+  }
+
+  /** This region's share of the deficit of the region {@code shard} belongs to, given now; 0 when there is none to give. */
+  private long giveTo(StockAllocation shard) {
+    String asker = shard.region();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      List<StockAllocation> all = replica.allocations(asker.productId());
-      Optional<StockAllocation> mine = all.stream().filter(a -> a.region().equals(region)).findFirst();
-      if (mine.isEmpty()) {
+      Optional<CatalogEntry> entry = catalog.find(shard.productId());
+      if (entry.isEmpty()) {
         return 0;
       }
-      long inFlight = 0;
-      for (StockAllocation giver : all) {
-        if (giver.region().equals(asker.region())) {
-          continue;
-        }
-        inFlight += asker.inFlightFrom(giver);
+      List<RegionStock> all = entry.get().stock();
+      RegionStock mine = entry.get().stockIn(region).orElse(RegionStock.empty(shard.productId(), region));
+      if (mine.shards().isEmpty()) {
+        return 0;
       }
-      long deficit = asker.pendingUnits() + policy.lowWaterMark() - asker.available() - inFlight;
+      // The event may be newer than the replica: the asker as the event shows it.
+      RegionStock askerNow = catalog.stockWith(shard);
+      long inFlight = 0;
+      for (RegionStock giver : all) {
+        if (!giver.region().equals(asker)) {
+          inFlight += askerNow.head().inFlightFrom(giver.head());
+        }
+      }
+      long deficit = askerNow.pending() + policy.lowWaterMark() - askerNow.available() - inFlight;
       if (deficit <= 0) {
         return 0;
       }
-      boolean forOrders = asker.pendingUnits() > 0;
-      long total = all.stream().filter(a -> !a.region().equals(asker.region()))
-          .mapToLong(a -> giveable(a, forOrders)).sum();
-      long mayGive = giveable(mine.get(), forOrders);
+      boolean forOrders = askerNow.pending() > 0;
+      long total = all.stream().filter(s -> !s.region().equals(asker)).mapToLong(s -> giveable(s, forOrders)).sum();
+      long mayGive = giveable(mine, forOrders);
       if (mayGive <= 0 || total <= 0) {
         return 0;
       }
       long share = Math.min(mayGive, (deficit * mayGive + total - 1) / total);
-      if (replica.writeAllocation(mine.get().give(asker.region(), share), mine.get().revision())) {
+      if (catalog.writeStock(mine.give(asker, share).changedSince(mine))) {
         return share;
       }
     }
-    throw new ContentionException("allocation " + asker.productId() + "@" + region + " changed during "
-        + MAX_ATTEMPTS + " attempts to give units");
+    throw new ContentionException("stock " + shard.productId() + "@" + region + " changed during " + MAX_ATTEMPTS
+        + " attempts to give units");
   }
 
-  private long giveable(StockAllocation giver, boolean forOrders) {
-    return Math.max(0, giver.available() - giver.pendingUnits() - (forOrders ? 0 : policy.lowWaterMark()));
+  private long giveable(RegionStock giver, boolean forOrders) {
+    return Math.max(0, giver.available() - giver.pending() - (forOrders ? 0 : policy.lowWaterMark()));
   }
 
   /** Confirms this region's orders pending {@code productId}, oldest first, while units last. */
   private int confirmPending(ProductId productId) {
-    Optional<StockAllocation> mine = replica.allocation(productId, region);
-    if (mine.isEmpty() || mine.get().pending().isEmpty()) {
-      return 0;
-    }
     int confirmed = 0;
-    for (OrderId id : oldestFirst(mine.get().pending().keySet())) {
-      if (settlePending(id, false, java.util.Set.of(productId)) == PendingResult.CONFIRMED) {
+    for (PendingDemand demand : replica.waitingDemands(region)) {
+      if (demand.units().containsKey(productId) && settlePending(demand, false, Optional.empty()) == PendingResult.CONFIRMED) {
         confirmed++;
       }
     }
@@ -320,18 +361,15 @@ public final class ReconcileService {
   }
 
   /**
-   * Confirms every pending order of this region that its units now cover, and cancels the ones
-   * older than the policy's timeout.
+   * Confirms every pending order of this region that its units now cover, cancels the ones older
+   * than the policy's timeout, and ends the demands of orders cancelled or held elsewhere meanwhile.
    */
   public SweepReport sweep() {
-    java.util.Map<String, java.util.Set<ProductId>> pendingIds = new java.util.TreeMap<>();
-    replica.allocationsWithPendingOrders(region).forEach(a -> a.pending().keySet().forEach(id ->
-        pendingIds.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(a.productId())));
     int confirmed = 0;
     int cancelled = 0;
     int waiting = 0;
-    for (OrderId id : oldestFirst(pendingIds.keySet())) {
-      switch (settlePending(id, true, pendingIds.get(id.value()))) {
+    for (PendingDemand demand : replica.waitingDemands(region)) {
+      switch (settlePending(demand, true, Optional.empty())) {
         case CONFIRMED -> confirmed++;
         case CANCELLED -> cancelled++;
         case WAITING -> waiting++;
@@ -341,67 +379,54 @@ public final class ReconcileService {
     return new SweepReport(confirmed, cancelled, waiting);
   }
 
-  private List<OrderId> oldestFirst(java.util.Collection<String> ids) {
-    List<Versioned<Order>> found = new ArrayList<>();
-    for (String id : ids) {
-      orders.find(new OrderId(id)).ifPresent(found::add);
-    }
-    found.sort(java.util.Comparator.comparing(v -> v.value().body().placedAt()));
-    return found.stream().map(v -> v.value().id()).toList();
-  }
-
   /** Cancelled or shipped, or already backed by an active reservation for the winning body. */
   private static boolean isVoid(Order order) {
     return order.currentStatus().isTerminal() || order.backingReservation().isPresent();
   }
 
   /**
-   * True when this region's demand is exactly the winning body's units. It may not be: the same
-   * key placed with other lines elsewhere wins by first placement — a view that can change as
-   * merges arrive, so a mismatch is never dropped on sight; it waits, and is cancelled at the
-   * timeout unless a merge makes it match.
+   * @param cancelWhenExpired whether a demand past the timeout is cancelled (the sweep) or left
+   *                          waiting (a transfer just arrived)
+   * @param remoteHold        another region's hold an event just brought, which this replica may not hold yet
    */
-  private static boolean demandMatches(Order order, OrderId id, List<StockAllocation> held) {
-    java.util.SortedMap<ProductId, Integer> needed = order.units();
-    return held.size() == needed.size() && held.stream().allMatch(a -> needed.containsKey(a.productId())
-        && needed.get(a.productId()).longValue() == a.pending().get(id.value()));
-  }
-
-  /**
-   * @param knownPending products whose allocation here is known to carry this order's demand; the
-   *                     demand may be for a body that lost (other lines), so the winning body's
-   *                     products alone would miss it
-   */
-  private PendingResult settlePending(OrderId id, boolean cancelWhenExpired, java.util.Set<ProductId> knownPending) {
+  private PendingResult settlePending(PendingDemand listed, boolean cancelWhenExpired, Optional<Reservation> remoteHold) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Optional<Versioned<Order>> stored = orders.find(id);
+      // The sweep's index lags the table: the demand as it is now, not as it was listed.
+      Optional<PendingDemand> current = orders.findDemand(listed.orderId()).filter(PendingDemand::isWaiting);
+      if (current.isEmpty()) {
+        return PendingResult.DROPPED;
+      }
+      PendingDemand demand = current.get();
+      Optional<Versioned<Order>> stored = orders.find(demand.orderId());
       if (stored.isEmpty()) {
         return PendingResult.WAITING;
       }
-      Order order = stored.get().value();
+      Order order = remoteHold.map(stored.get().value()::withReservation).orElse(stored.get().value());
       long version = stored.get().version();
-      List<StockAllocation> held = new ArrayList<>();
-      java.util.Set<ProductId> products = new java.util.TreeSet<>(knownPending);
-      products.addAll(order.units().keySet());
-      for (ProductId productId : products) {
-        replica.allocation(productId, region).filter(a -> a.pending().containsKey(id.value())).ifPresent(held::add);
-      }
-      if (held.isEmpty()) {
-        return PendingResult.DROPPED;
-      }
-      if (isVoid(order)) {
-        if (replica.writeOrderAndAllocations(order, version, version + 1,
-            held.stream().map(a -> a.dropPending(id.value())).toList())) {
+      OrderWrite.DemandMove ended = new OrderWrite.DemandMove(Optional.of(demand), demand.with(PendingDemand.State.ENDED));
+      // A replica may show another region's later placement of the same key over this one (global
+      // tables overwrite the item until the merge comes back): this demand's body may still win.
+      boolean staleView = order.isOlderThanBody(demand.placedAt(), demand.fingerprint());
+      if (!staleView && isVoid(order)) {
+        if (orders.write(OrderWrite.of(order, version, version + 1).withDemand(ended)) == OrderRepository.WriteResult.WRITTEN) {
           return PendingResult.DROPPED;
         }
         continue;
       }
-      boolean covered = demandMatches(order, id, held)
-          && held.stream().allMatch(a -> a.available() >= a.pending().get(id.value()));
-      if (covered) {
-        Order confirmed = order.confirm(region, clock.after(order.latestStamp()));
-        if (replica.writeOrderAndAllocations(confirmed, version, version + 1,
-            held.stream().map(a -> a.confirmPending(id.value())).toList())) {
+      // The demand may be for a body that lost to the same key placed with other lines elsewhere:
+      // that view can change as merges arrive, so a mismatch waits, and is cancelled at the timeout.
+      Optional<Map<ProductId, List<RegionStock.Take>>> takes = !staleView && demand.units().equals(order.units())
+          ? plan(demand.units()) : Optional.empty();
+      if (takes.isPresent()) {
+        Order confirmed = order.confirm(region, clock.after(order.latestStamp()), takes.get());
+        OrderWrite write = OrderWrite.of(confirmed, version, version + 1)
+            .withHold(new OrderWrite.HoldMove(Optional.empty(), confirmed.reservations().get(region)))
+            .withDemand(new OrderWrite.DemandMove(Optional.of(demand), demand.with(PendingDemand.State.CONFIRMED)));
+        if (!WideHolds.fit(write)) {
+          WideHolds.gather(catalog, confirmed.reservations().get(region));
+          continue;
+        }
+        if (orders.write(write) == OrderRepository.WriteResult.WRITTEN) {
           return PendingResult.CONFIRMED;
         }
         continue;
@@ -411,11 +436,24 @@ public final class ReconcileService {
         return PendingResult.WAITING;
       }
       Order cancelled = order.cancel(clock.after(order.latestStamp()));
-      if (replica.writeOrderAndAllocations(cancelled, version, version + 1,
-          held.stream().map(a -> a.dropPending(id.value())).toList())) {
+      if (orders.write(OrderWrite.of(cancelled, version, version + 1).withDemand(ended)) == OrderRepository.WriteResult.WRITTEN) {
         return PendingResult.CANCELLED;
       }
     }
-    throw new ContentionException("pending order " + id + " changed during " + MAX_ATTEMPTS + " attempts to settle it");
+    throw new ContentionException("pending order " + listed.orderId() + " changed during " + MAX_ATTEMPTS
+        + " attempts to settle it");
+  }
+
+  /** Where this region's shards would give {@code units} from, or empty when they cannot cover all of it. */
+  private Optional<Map<ProductId, List<RegionStock.Take>>> plan(Map<ProductId, Integer> units) {
+    Map<ProductId, List<RegionStock.Take>> takes = new TreeMap<>();
+    for (Map.Entry<ProductId, Integer> wanted : units.entrySet()) {
+      RegionStock stock = catalog.stock(wanted.getKey(), region);
+      if (stock.available() < wanted.getValue()) {
+        return Optional.empty();
+      }
+      takes.put(wanted.getKey(), stock.plan(wanted.getValue(), shardStart.getAsInt()));
+    }
+    return Optional.of(takes);
   }
 }

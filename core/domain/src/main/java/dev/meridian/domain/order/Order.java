@@ -2,11 +2,15 @@ package dev.meridian.domain.order;
 
 import dev.meridian.domain.clock.HlcStamp;
 import dev.meridian.domain.common.Conflict;
+import dev.meridian.domain.product.ProductId;
+import dev.meridian.domain.stock.RegionStock;
+import dev.meridian.domain.stock.StockAllocation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -54,15 +58,20 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
     });
   }
 
-  /** A placement that reserved its units from {@code body.homeRegion()}'s allocation. */
-  public static Order placed(OrderId id, OrderBody body) {
+  /**
+   * A placement that reserved its units in {@code body.homeRegion()}: {@code takes} says, per
+   * product, which of that region's shards gave them.
+   */
+  public static Order placed(OrderId id, OrderBody body, Map<ProductId, List<RegionStock.Take>> takes) {
     if (body.initialStatus() != OrderStatus.PLACED) {
       throw new IllegalArgumentException("body was not placed with reserved stock");
     }
-    Reservation reservation = new Reservation(body.homeRegion(), body.placedAt(), body.fingerprint(),
-        unitsOf(body), ReservationState.RESERVED);
+    Reservation reservation = Reservation.of(body.homeRegion(), body.placedAt(), body, takes);
+    if (!reservation.units().equals(unitsOf(body))) {
+      throw new IllegalArgumentException("the reservation must hold exactly the body's units");
+    }
     return new Order(id, body, new StatusEntry(OrderStatus.PLACED, body.placedAt()),
-        new TreeMap<>(java.util.Map.of(body.homeRegion(), reservation)), new TreeSet<>());
+        new TreeMap<>(Map.of(body.homeRegion(), reservation)), new TreeSet<>());
   }
 
   /** A placement accepted while the units are still to come from other regions. */
@@ -74,9 +83,20 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
         new TreeMap<>(), new TreeSet<>());
   }
 
-  /** The order exactly as its placement answered: what a replay of the same key returns. */
+  /**
+   * The order exactly as its placement answered: what a replay of the same key returns. The hold
+   * of a placement that reserved is the home region's (whatever happened to it since).
+   */
   public Order asPlaced() {
-    return body.initialStatus() == OrderStatus.PLACED ? placed(id, body) : pendingStock(id, body);
+    if (body.initialStatus() == OrderStatus.PENDING_STOCK) {
+      return pendingStock(id, body);
+    }
+    // An answer shows the units held, not the shards: before the home region's hold has replicated
+    // here, the answer is rebuilt from the body (as if taken from the head shard).
+    Reservation home = Optional.ofNullable(reservations.get(body.homeRegion()))
+        .orElseGet(() -> Reservation.of(body.homeRegion(), body.placedAt(), body, headTakes(unitsOf(body))));
+    return new Order(id, body, new StatusEntry(OrderStatus.PLACED, body.placedAt()),
+        new TreeMap<>(Map.of(home.region(), home.withState(ReservationState.RESERVED))), new TreeSet<>());
   }
 
   public CustomerId customer() {
@@ -128,7 +148,7 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
    *
    * @throws OrderStateException when the order is cancelled or shipped, or held in another region
    */
-  public Order confirm(String region, HlcStamp stamp) {
+  public Order confirm(String region, HlcStamp stamp, Map<ProductId, List<RegionStock.Take>> takes) {
     if (status.status().isTerminal()) {
       throw new OrderStateException(status.status(), "order " + id + " is " + status.status());
     }
@@ -140,7 +160,10 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
       throw new OrderStateException(status.status(), "order " + id + " is already held in " + backing.get().region());
     }
     HlcStamp at = requireAfter(stamp);
-    Reservation reservation = new Reservation(region, at, body.fingerprint(), unitsOf(body), ReservationState.RESERVED);
+    Reservation reservation = Reservation.of(region, at, body, takes);
+    if (!reservation.units().equals(unitsOf(body))) {
+      throw new IllegalArgumentException("the reservation must hold exactly the body's units");
+    }
     Order reserved = withReservation(reservation);
     return status.status() == OrderStatus.PENDING_STOCK
         ? reserved.withStatus(new StatusEntry(OrderStatus.PLACED, at))
@@ -149,13 +172,14 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
 
   /** An active reservation made for the winning body, if any: what a pending demand would duplicate. */
   public Optional<Reservation> backingReservation() {
+    String winning = winningFingerprint();
     return reservations.values().stream()
-        .filter(r -> r.isActive() && r.fingerprint().equals(body.fingerprint()))
+        .filter(r -> r.isActive() && r.fingerprint().equals(winning))
         .min(Comparator.comparing(Reservation::reservedAt));
   }
 
   /** The units the winning body needs, per product. */
-  public SortedMap<dev.meridian.domain.product.ProductId, Integer> units() {
+  public SortedMap<ProductId, Integer> units() {
     return unitsOf(body);
   }
 
@@ -188,9 +212,44 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
     if (shipped.isPresent()) {
       return shipped;
     }
+    String winning = winningFingerprint();
     return reservations.values().stream()
-        .filter(r -> r.fingerprint().equals(body.fingerprint()))
+        .filter(r -> r.fingerprint().equals(winning))
         .min(earliest);
+  }
+
+  /**
+   * The fingerprint of the body that wins first placement among the body this state shows and the
+   * bodies its holds were made for. A replica's order item can be older than a hold it holds (global
+   * tables overwrite an item with another region's write until the merge comes back), and a
+   * decision on the item alone would release the one hold that stands.
+   */
+  private String winningFingerprint() {
+    return winningBody().fingerprint();
+  }
+
+  private record BodyId(HlcStamp placedAt, String fingerprint) {}
+
+  private BodyId winningBody() {
+    BodyId winner = new BodyId(body.placedAt(), body.fingerprint());
+    for (Reservation r : reservations.values()) {
+      if (r.bodyPrecedes(winner.placedAt(), winner.fingerprint())) {
+        winner = new BodyId(r.bodyPlacedAt(), r.fingerprint());
+      }
+    }
+    return winner;
+  }
+
+  /**
+   * Whether a body placed at {@code placedAt} with {@code fingerprint} wins first placement over
+   * every body this state shows: then this state is older than that body's placement (the body's
+   * order item has not reached this replica yet), and no decision that depends on which body
+   * wins may be taken on it.
+   */
+  public boolean isOlderThanBody(HlcStamp placedAt, String fingerprint) {
+    BodyId winner = winningBody();
+    int byTime = placedAt.compareTo(winner.placedAt());
+    return byTime < 0 || byTime == 0 && fingerprint.compareTo(winner.fingerprint()) < 0;
   }
 
   /**
@@ -208,6 +267,23 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
     }
     boolean standing = standingReservation().map(r -> r.region().equals(region)).orElse(false);
     return standing ? ReservationAction.NONE : ReservationAction.RELEASE;
+  }
+
+  /**
+   * The order's own item: body, status and conflicts, without the holds (each region's hold is an
+   * item of its own, written by that region alone).
+   */
+  public Order itemState() {
+    return reservations.isEmpty() ? this : new Order(id, body, status, new TreeMap<>(), conflicts);
+  }
+
+  /** This order seen with {@code holds} (each region's, as this replica holds them). */
+  public Order withReservations(Collection<Reservation> holds) {
+    Order with = this;
+    for (Reservation hold : holds) {
+      with = with.withReservation(hold);
+    }
+    return with;
   }
 
   /** The join of two replicas of this order. */
@@ -310,8 +386,14 @@ public record Order(OrderId id, OrderBody body, StatusEntry status, SortedMap<St
     }
   }
 
-  static SortedMap<dev.meridian.domain.product.ProductId, Integer> unitsOf(OrderBody body) {
-    SortedMap<dev.meridian.domain.product.ProductId, Integer> units = new TreeMap<>();
+  private static Map<ProductId, List<RegionStock.Take>> headTakes(SortedMap<ProductId, Integer> units) {
+    Map<ProductId, List<RegionStock.Take>> takes = new TreeMap<>();
+    units.forEach((product, n) -> takes.put(product, List.of(new RegionStock.Take(StockAllocation.HEAD, n))));
+    return takes;
+  }
+
+  static SortedMap<ProductId, Integer> unitsOf(OrderBody body) {
+    SortedMap<ProductId, Integer> units = new TreeMap<>();
     body.lines().forEach(l -> units.merge(l.productId(), l.quantity(), Integer::sum));
     return units;
   }

@@ -5,10 +5,12 @@ import dev.meridian.domain.common.Money;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.stock.InsufficientStockException;
-import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.domain.stock.RegionStock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntSupplier;
 
 /**
  * Decides what a region does with a {@link PlaceOrder}: reserve every line from its own
@@ -21,8 +23,24 @@ public final class OrderPlacement {
   /** The outcome of a placement decision. */
   public sealed interface Decision permits Reserved, PendingStock, Refused {}
 
-  /** Every line is held in this region: the order and the updated allocations to write together. */
-  public record Reserved(Order order, List<StockAllocation> allocations) implements Decision {}
+  /**
+   * Every line is held in this region: the order (its home reservation names the shards), and per
+   * product this region's stock before and after, whose changed shards are written with the order.
+   */
+  public record Reserved(Order order, Map<ProductId, RegionStock> before, Map<ProductId, RegionStock> after)
+      implements Decision {
+    public Reserved {
+      before = Map.copyOf(before);
+      after = Map.copyOf(after);
+    }
+
+    /** The shard writes of the placement, each conditional on the revision read. */
+    public List<RegionStock.ShardWrite> shardWrites() {
+      List<RegionStock.ShardWrite> writes = new ArrayList<>();
+      new TreeMap<>(after).forEach((product, stock) -> writes.addAll(stock.changedSince(before.get(product))));
+      return writes;
+    }
+  }
 
   /** This region cannot cover the order but the regions together can; units must be transferred. */
   public record PendingStock(Order order) implements Decision {}
@@ -37,13 +55,15 @@ public final class OrderPlacement {
 
   /**
    * @param catalog         this region's replica of the products the command names
-   * @param localAllocations this region's allocation of each product (absent = none)
+   * @param localStock      this region's stock of each product (absent = none)
    * @param globalAvailable units available per product across all regions as this replica sees
    *                        them, or an empty map while transfers are disabled (no 202 then)
+   * @param shardStart      where each line starts looking for a shard that has its units (random,
+   *                        so placements of one hot product spread over its shards)
    */
   public static Decision decide(PlaceOrder command, Map<ProductId, Product> catalog,
-      Map<ProductId, StockAllocation> localAllocations, Map<ProductId, Long> globalAvailable,
-      String region, HlcStamp stamp) {
+      Map<ProductId, RegionStock> localStock, Map<ProductId, Long> globalAvailable,
+      String region, HlcStamp stamp, IntSupplier shardStart) {
     List<OrderLine> lines = new ArrayList<>();
     String currency = null;
     for (PlaceOrder.Line requested : command.lines()) {
@@ -66,20 +86,25 @@ public final class OrderPlacement {
     Money total = lines.stream().map(OrderLine::lineTotal).reduce(Money::plus).orElseThrow();
     OrderId id = command.orderId();
 
-    List<StockAllocation> updated = new ArrayList<>();
+    Map<ProductId, RegionStock> before = new TreeMap<>();
+    Map<ProductId, RegionStock> after = new TreeMap<>();
+    Map<ProductId, List<RegionStock.Take>> takes = new TreeMap<>();
     InsufficientStockException shortage = null;
-    for (OrderLine line : lines) {
-      StockAllocation allocation = localAllocations.getOrDefault(line.productId(),
-          StockAllocation.empty(line.productId(), region));
+    for (Map.Entry<ProductId, Integer> wanted : unitsPerProduct(lines).entrySet()) {
+      RegionStock stock = localStock.getOrDefault(wanted.getKey(), RegionStock.empty(wanted.getKey(), region));
       try {
-        updated.add(allocation.reserve(id.value(), line.quantity()));
+        List<RegionStock.Take> plan = stock.plan(wanted.getValue(), shardStart.getAsInt());
+        before.put(wanted.getKey(), stock);
+        after.put(wanted.getKey(), stock.reserve(plan));
+        takes.put(wanted.getKey(), plan);
       } catch (InsufficientStockException e) {
         shortage = e;
         break;
       }
     }
     if (shortage == null) {
-      return new Reserved(Order.placed(id, body(command, lines, total, region, stamp, OrderStatus.PLACED)), updated);
+      Order order = Order.placed(id, body(command, lines, total, region, stamp, OrderStatus.PLACED), takes);
+      return new Reserved(order, before, after);
     }
     boolean coverableGlobally = !globalAvailable.isEmpty() && lines.stream()
         .allMatch(l -> globalAvailable.getOrDefault(l.productId(), 0L) >= l.quantity());
@@ -88,6 +113,13 @@ public final class OrderPlacement {
     }
     return new Refused(Reason.OUT_OF_STOCK, shortage.productId(), "product " + shortage.productId() + ": "
         + shortage.requested() + " requested, " + shortage.available() + " available in " + region);
+  }
+
+  /** A product named on several lines is one demand: the lines' quantities together. */
+  private static Map<ProductId, Integer> unitsPerProduct(List<OrderLine> lines) {
+    Map<ProductId, Integer> units = new TreeMap<>();
+    lines.forEach(l -> units.merge(l.productId(), l.quantity(), Integer::sum));
+    return units;
   }
 
   private static OrderBody body(PlaceOrder command, List<OrderLine> lines, Money total, String region, HlcStamp stamp,

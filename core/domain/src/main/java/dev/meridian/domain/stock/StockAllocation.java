@@ -8,38 +8,52 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The units of one product that one region may sell. Only that region ever writes it, so no
- * cross-region conflict is possible; other regions hold read-only replicas.
+ * One shard of the units of one product that one region may sell. Only that region ever writes
+ * it, so no cross-region conflict is possible; other regions hold read-only replicas. A region's
+ * allocation of a product is its shards together ({@link RegionStock}); a product nobody sharded
+ * has one.
  *
- * <p>Units flow: {@code restock → available}, {@code available ⇄ reserved} (per order, as
- * holds), {@code reserved → sold}, {@code available → given} (a transfer out) and
- * {@code received → available} (a transfer in, once). The constructor enforces conservation,
- * {@code available + reserved + sold + given = restocked + received}, and that every counter is
- * non-negative and agrees with the ledgers it summarises, so no sequence of operations can create
- * or lose a unit.
+ * <p>The shard holds counters and bounded ledgers only: nothing in it grows with orders. The
+ * units of an order live in its hold (an item of its own); the shard only counts them as
+ * {@code reserved}, and the hold names the shard they were taken from.
+ *
+ * <p>Units flow: {@code restock → available}, {@code available ⇄ reserved} (orders),
+ * {@code reserved → sold} (shipment), {@code available → given} (a transfer out),
+ * {@code received → available} (a transfer in, once) and {@code available → moved} between shards
+ * of the same region. The constructor enforces conservation,
+ * {@code available + reserved + sold + given + movedOut = restocked + received + movedIn}, and that
+ * every counter is non-negative and agrees with the ledger it summarises, so no sequence of
+ * operations can create or lose a unit.
+ *
+ * <p>The head shard (number 0) is the region's face to other regions: it alone gives and receives
+ * transfers (so its ledgers are the region's), counts the units the region's orders pending stock
+ * wait for ({@code pending}, a demand, not units, so outside conservation), and says how many
+ * shards are active ({@code shards}) and how many have ever existed ({@code shardsEver}, so that
+ * every reader sums retired shards too and no unit ever drops out of sight).
  *
  * <p>The transfer ledgers stay bounded. A receiver takes every transfer addressed to it in a
- * giver's allocation at once, in sequence order, and keeps only the highest sequence it has
- * received from each giver ({@code receivedThrough}); a giver drops the transfers a receiver's
- * allocation shows as received ({@link #settleWith}) and counts their units in {@code settled}.
- * A giver's allocation at any revision lists every transfer it made up to that revision that is
- * not settled, and a giver only settles what the receiver has, so no transfer is skipped.
+ * giver's head at once, in sequence order, and keeps only the highest sequence it has received
+ * from each giver ({@code receivedThrough}); a giver drops the transfers a receiver's head shows as
+ * received ({@link #settleWith}) and counts their units in {@code settled}.
  *
- * <p>Each operation that changes the state increments {@code revision}; as the owner is the
- * only writer, replicas {@link #merge} by keeping the higher revision.
+ * <p>Each operation that changes the state increments {@code revision}; as the owner is the only
+ * writer, replicas {@link #merge} by keeping the higher revision.
  *
- * @param settled          units of given transfers their receivers have added (dropped from
- *                         {@code outgoing}): {@code given = settled + the units of outgoing}
- * @param holds            active reservations: order id → units
- * @param outgoing         transfers this region gave that are not settled: transfer id → transfer
- * @param receivedThrough  per giver region, the highest transfer sequence received from it
- * @param pending          orders accepted here pending stock ({@code 202}): order id → units
- *                          still to come; a demand, not units, so outside conservation. Peers read
- *                          it (with {@code available}) to decide what to give.
+ * @param shard           this shard's number, 0 for the head
+ * @param shards          on the head, the shards in use (1 to {@link #MAX_SHARDS}); 0 on the others
+ * @param shardsEver      on the head, the highest number of shards ever in use; 0 on the others
+ * @param settled         units of given transfers their receivers have added (dropped from
+ *                        {@code outgoing}): {@code given = settled + the units of outgoing}
+ * @param pending         on the head, the units this region's orders pending stock still wait for
+ * @param outgoing        transfers this region gave that are not settled: transfer id → transfer
+ * @param receivedThrough per giver region, the highest transfer sequence received from it
  */
 public record StockAllocation(
     ProductId productId,
     String region,
+    int shard,
+    int shards,
+    int shardsEver,
     long available,
     long reserved,
     long sold,
@@ -47,30 +61,36 @@ public record StockAllocation(
     long received,
     long given,
     long settled,
+    long movedIn,
+    long movedOut,
+    long pending,
     long revision,
-    SortedMap<String, Long> holds,
     SortedMap<String, Transfer> outgoing,
-    SortedMap<String, Long> receivedThrough,
-    SortedMap<String, Long> pending) {
+    SortedMap<String, Long> receivedThrough) {
 
   public static final long MAX_UNITS = 1_000_000_000L;
+  /** A reshard moves units between every shard in one transaction of at most 100 writes. */
+  public static final int MAX_SHARDS = 50;
+  public static final int HEAD = 0;
 
   public StockAllocation {
     Objects.requireNonNull(productId, "productId");
     Objects.requireNonNull(region, "region");
-    holds = Collections.unmodifiableSortedMap(new TreeMap<>(holds));
     outgoing = Collections.unmodifiableSortedMap(new TreeMap<>(outgoing));
     receivedThrough = Collections.unmodifiableSortedMap(new TreeMap<>(receivedThrough));
-    pending = Collections.unmodifiableSortedMap(new TreeMap<>(pending));
-    if (pending.values().stream().anyMatch(units -> units < 1)) {
-      throw new IllegalStateException("a pending order waits for at least one unit");
-    }
     if (available < 0 || reserved < 0 || sold < 0 || restocked < 0 || received < 0 || given < 0 || settled < 0
-        || revision < 0) {
-      throw new IllegalStateException("stock counters are never negative: " + productId + "@" + region);
+        || movedIn < 0 || movedOut < 0 || pending < 0 || revision < 0) {
+      throw new IllegalStateException("stock counters are never negative: " + productId + "@" + region + "#" + shard);
     }
-    if (reserved != holds.values().stream().mapToLong(Long::longValue).sum()) {
-      throw new IllegalStateException("reserved must equal the sum of holds");
+    if (shard < 0 || shard >= MAX_SHARDS) {
+      throw new IllegalStateException("a shard number is between 0 and " + (MAX_SHARDS - 1));
+    }
+    if (shard == HEAD) {
+      if (shards < 1 || shards > MAX_SHARDS || shardsEver < shards || shardsEver > MAX_SHARDS) {
+        throw new IllegalStateException("the head counts 1 to " + MAX_SHARDS + " shards in use, and at least as many ever");
+      }
+    } else if (shards != 0 || shardsEver != 0 || received != 0 || given != 0 || pending != 0 || !receivedThrough.isEmpty()) {
+      throw new IllegalStateException("only the head shard counts shards, transfers and pending demand");
     }
     if (given != settled + outgoing.values().stream().mapToLong(Transfer::units).sum()) {
       throw new IllegalStateException("given must equal settled plus the sum of outgoing transfers");
@@ -83,8 +103,9 @@ public record StockAllocation(
     if (received == 0 && !receivedThrough.isEmpty()) {
       throw new IllegalStateException("a region that received transfers received units");
     }
-    if (available + reserved + sold + given != restocked + received) {
-      throw new IllegalStateException("units are conserved: available + reserved + sold + given = restocked + received");
+    if (available + reserved + sold + given + movedOut != restocked + received + movedIn) {
+      throw new IllegalStateException("units are conserved: available + reserved + sold + given + movedOut"
+          + " = restocked + received + movedIn");
     }
     for (Transfer t : outgoing.values()) {
       if (!t.fromRegion().equals(region) || !t.productId().equals(productId)) {
@@ -96,72 +117,94 @@ public record StockAllocation(
     }
   }
 
+  /** A region's allocation before anything happened to it: one head shard, nothing in it. */
   public static StockAllocation empty(ProductId productId, String region) {
-    return new StockAllocation(productId, region, 0, 0, 0, 0, 0, 0, 0, 0,
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    return new StockAllocation(productId, region, HEAD, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new TreeMap<>(), new TreeMap<>());
   }
 
-  /** Units on hand in this region: available plus reserved plus sold, the physical stock. */
+  /** Shard {@code shard} (not the head) before anything happened to it. */
+  public static StockAllocation emptyShard(ProductId productId, String region, int shard) {
+    if (shard == HEAD) {
+      return empty(productId, region);
+    }
+    return new StockAllocation(productId, region, shard, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new TreeMap<>(),
+        new TreeMap<>());
+  }
+
+  public boolean isHead() {
+    return shard == HEAD;
+  }
+
+  /** Units physically in this shard: available plus reserved plus sold. */
   public long onHand() {
     return available + reserved + sold;
   }
 
   public StockAllocation restock(long units) {
     requirePositive(units);
-    return with(available + units, holds, sold, restocked + units, received, receivedThrough, settled, outgoing);
+    return next(available + units, reserved, sold, restocked + units, received, given, settled, movedIn, movedOut, pending,
+        shards, shardsEver, outgoing, receivedThrough);
   }
 
-  /**
-   * Holds units for an order. Holding again for an order already held is a no-op.
-   *
-   * @throws InsufficientStockException when fewer units are available
-   */
-  public StockAllocation reserve(String orderId, long units) {
+  /** @throws InsufficientStockException when fewer units are available */
+  public StockAllocation reserve(long units) {
     requirePositive(units);
-    if (holds.containsKey(orderId)) {
-      return this;
-    }
     if (available < units) {
       throw new InsufficientStockException(productId, units, available);
     }
-    SortedMap<String, Long> next = new TreeMap<>(holds);
-    next.put(orderId, units);
-    return with(available - units, next, sold, restocked, received, receivedThrough, settled, outgoing);
+    return next(available - units, reserved + units, sold, restocked, received, given, settled, movedIn, movedOut, pending,
+        shards, shardsEver, outgoing, receivedThrough);
   }
 
-  /** Returns an order's held units to available; a no-op when the order holds nothing here. */
-  public StockAllocation release(String orderId) {
-    Long units = holds.get(orderId);
-    if (units == null) {
-      return this;
+  /** Returns reserved units to available (an order's hold released). */
+  public StockAllocation release(long units) {
+    requireReserved(units);
+    return next(available + units, reserved - units, sold, restocked, received, given, settled, movedIn, movedOut, pending,
+        shards, shardsEver, outgoing, receivedThrough);
+  }
+
+  /** Turns reserved units into sold ones (an order shipped). */
+  public StockAllocation commit(long units) {
+    requireReserved(units);
+    return next(available, reserved - units, sold + units, restocked, received, given, settled, movedIn, movedOut, pending,
+        shards, shardsEver, outgoing, receivedThrough);
+  }
+
+  /** Moves available units out of this shard, to another shard of the same region. */
+  public StockAllocation moveOut(long units) {
+    requirePositive(units);
+    if (available < units) {
+      throw new InsufficientStockException(productId, units, available);
     }
-    SortedMap<String, Long> next = new TreeMap<>(holds);
-    next.remove(orderId);
-    return with(available + units, next, sold, restocked, received, receivedThrough, settled, outgoing);
+    return next(available - units, reserved, sold, restocked, received, given, settled, movedIn, movedOut + units, pending,
+        shards, shardsEver, outgoing, receivedThrough);
   }
 
-  /** Turns an order's held units into sold units (shipment); a no-op when nothing is held. */
-  public StockAllocation commit(String orderId) {
-    Long units = holds.get(orderId);
-    if (units == null) {
-      return this;
+  /** Takes in available units moved out of another shard of the same region. */
+  public StockAllocation moveIn(long units) {
+    requirePositive(units);
+    return next(available + units, reserved, sold, restocked, received, given, settled, movedIn + units, movedOut, pending,
+        shards, shardsEver, outgoing, receivedThrough);
+  }
+
+  /** The head with {@code count} shards in use (the caller moves the units). */
+  public StockAllocation withShards(int count) {
+    requireHead("count shards");
+    if (count < 1 || count > MAX_SHARDS) {
+      throw new IllegalArgumentException("shards must be between 1 and " + MAX_SHARDS);
     }
-    SortedMap<String, Long> next = new TreeMap<>(holds);
-    next.remove(orderId);
-    return with(available, next, sold + units, restocked, received, receivedThrough, settled, outgoing);
-  }
-
-  public boolean holds(String orderId) {
-    return holds.containsKey(orderId);
+    return next(available, reserved, sold, restocked, received, given, settled, movedIn, movedOut, pending, count,
+        Math.max(shardsEver, count), outgoing, receivedThrough);
   }
 
   /**
-   * Gives units to another region. The transfer id is derived from this allocation's revision,
-   * so it is unique per giver.
+   * Gives units to another region. The transfer id is derived from this head's revision, so it is
+   * unique per giver.
    *
-   * @throws InsufficientStockException when fewer units are available
+   * @throws InsufficientStockException when fewer units are available in this shard
    */
   public StockAllocation give(String toRegion, long units) {
+    requireHead("give units");
     requirePositive(units);
     if (available < units) {
       throw new InsufficientStockException(productId, units, available);
@@ -169,16 +212,18 @@ public record StockAllocation(
     Transfer transfer = new Transfer(Transfer.idOf(region, productId, revision + 1), productId, region, toRegion, units);
     SortedMap<String, Transfer> next = new TreeMap<>(outgoing);
     next.put(transfer.id(), transfer);
-    return with(available - units, holds, sold, restocked, received, receivedThrough, settled, next);
+    return next(available - units, reserved, sold, restocked, received, given + units, settled, movedIn, movedOut, pending,
+        shards, shardsEver, next, receivedThrough);
   }
 
   /**
-   * Adds the units of every transfer {@code giver} (any replica of it, however stale) addresses
-   * here that this allocation has not received, and remembers the highest sequence received from
-   * that giver; a no-op when there is none. Taking them all at once, in sequence order, is what
-   * lets one number per giver stand for every transfer received.
+   * Adds the units of every transfer {@code giver} (any replica of its head, however stale)
+   * addresses here that this head has not received, and remembers the highest sequence received
+   * from that giver; a no-op when there is none. Taking them all at once, in sequence order, is
+   * what lets one number per giver stand for every transfer received.
    */
   public StockAllocation receiveFrom(StockAllocation giver) {
+    requireHead("receive transfers");
     if (!giver.productId.equals(productId) || giver.region.equals(region)) {
       throw new IllegalArgumentException(giver.region + " cannot give " + giver.productId + " to " + productId + "@" + region);
     }
@@ -196,26 +241,28 @@ public record StockAllocation(
     }
     SortedMap<String, Long> next = new TreeMap<>(receivedThrough);
     next.put(giver.region, through);
-    return with(available + units, holds, sold, restocked, received + units, next, settled, outgoing);
+    return next(available + units, reserved, sold, restocked, received + units, given, settled, movedIn, movedOut, pending,
+        shards, shardsEver, outgoing, next);
   }
 
-  /** Whether this allocation has added {@code transfer}'s units (it must be addressed here). */
+  /** Whether this head has added {@code transfer}'s units (it must be addressed here). */
   public boolean hasReceived(Transfer transfer) {
     return transfer.toRegion().equals(region) && transfer.sequence() <= receivedThrough.getOrDefault(transfer.fromRegion(), 0L);
   }
 
-  /** Units given here by {@code giver}'s transfers (as that replica shows them) that this allocation has not added. */
+  /** Units given here by {@code giver}'s transfers (as that replica of its head shows them) that this head has not added. */
   public long inFlightFrom(StockAllocation giver) {
     return giver.outgoing.values().stream().filter(t -> t.toRegion().equals(region) && !hasReceived(t))
         .mapToLong(Transfer::units).sum();
   }
 
   /**
-   * Drops the transfers {@code receiver} (any replica of it) shows as received, counting their
-   * units as settled; a no-op when there is none. The receiver's record only grows, so a stale
-   * replica settles less, never wrongly.
+   * Drops the transfers {@code receiver} (any replica of its head) shows as received, counting
+   * their units as settled; a no-op when there is none. The receiver's record only grows, so a
+   * stale replica settles less, never wrongly.
    */
   public StockAllocation settleWith(StockAllocation receiver) {
+    requireHead("settle transfers");
     if (!receiver.productId.equals(productId) || receiver.region.equals(region)) {
       throw new IllegalArgumentException("cannot settle " + productId + "@" + region + " with " + receiver.productId
           + "@" + receiver.region);
@@ -231,51 +278,27 @@ public record StockAllocation(
     if (units == 0) {
       return this;
     }
-    return with(available, holds, sold, restocked, received, receivedThrough, settled + units, next);
+    return next(available, reserved, sold, restocked, received, given, settled + units, movedIn, movedOut, pending, shards,
+        shardsEver, next, receivedThrough);
   }
 
-  /** Units this region's pending orders still wait for. */
-  public long pendingUnits() {
-    return pending.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  /** Records an order accepted pending stock (waiting here for {@code units}); again for the same order is a no-op. */
-  public StockAllocation awaitStock(String orderId, long units) {
+  /** The head counting {@code units} more awaited by an order accepted pending stock here. */
+  public StockAllocation awaitStock(long units) {
+    requireHead("count pending demand");
     requirePositive(units);
-    if (pending.containsKey(orderId)) {
-      return this;
-    }
-    SortedMap<String, Long> next = new TreeMap<>(pending);
-    next.put(orderId, units);
-    return withPending(next);
+    return next(available, reserved, sold, restocked, received, given, settled, movedIn, movedOut, pending + units, shards,
+        shardsEver, outgoing, receivedThrough);
   }
 
-  /**
-   * A pending order confirmed: its units are now held for it here.
-   *
-   * @throws InsufficientStockException when fewer units are available
-   * @throws IllegalArgumentException when the order is not pending here
-   */
-  public StockAllocation confirmPending(String orderId) {
-    Long units = pending.get(orderId);
-    if (units == null) {
-      throw new IllegalArgumentException("order " + orderId + " is not pending stock in " + region);
+  /** The head no longer counting {@code units} of an order that stopped waiting (confirmed or given up). */
+  public StockAllocation stopAwaiting(long units) {
+    requireHead("count pending demand");
+    requirePositive(units);
+    if (pending < units) {
+      throw new IllegalArgumentException(units + " pending units to drop, " + pending + " counted");
     }
-    StockAllocation reserved = reserve(orderId, units);
-    SortedMap<String, Long> next = new TreeMap<>(pending);
-    next.remove(orderId);
-    return new StockAllocation(productId, region, reserved.available, reserved.reserved, sold, restocked, received, given,
-        settled, reserved.revision, reserved.holds, outgoing, receivedThrough, next);
-  }
-
-  /** A pending order given up (cancelled or timed out); a no-op when it is not pending here. */
-  public StockAllocation dropPending(String orderId) {
-    if (!pending.containsKey(orderId)) {
-      return this;
-    }
-    SortedMap<String, Long> next = new TreeMap<>(pending);
-    next.remove(orderId);
-    return withPending(next);
+    return next(available, reserved, sold, restocked, received, given, settled, movedIn, movedOut, pending - units, shards,
+        shardsEver, outgoing, receivedThrough);
   }
 
   /**
@@ -283,8 +306,8 @@ public record StockAllocation(
    * different states cannot come from a single writer; the fixed tie-break keeps merge total.
    */
   public StockAllocation merge(StockAllocation other) {
-    if (!productId.equals(other.productId) || !region.equals(other.region)) {
-      throw new IllegalArgumentException("cannot merge allocations of different products or regions");
+    if (!productId.equals(other.productId) || !region.equals(other.region) || shard != other.shard) {
+      throw new IllegalArgumentException("cannot merge different shards");
     }
     if (revision != other.revision) {
       return revision > other.revision ? this : other;
@@ -296,18 +319,26 @@ public record StockAllocation(
     return merge(other).equals(this);
   }
 
-  private StockAllocation with(long newAvailable, SortedMap<String, Long> newHolds, long newSold, long newRestocked,
-      long newReceived, SortedMap<String, Long> newReceivedThrough, long newSettled, SortedMap<String, Transfer> newOutgoing) {
-    return new StockAllocation(productId, region, newAvailable,
-        newHolds.values().stream().mapToLong(Long::longValue).sum(),
-        newSold, newRestocked, newReceived,
-        newSettled + newOutgoing.values().stream().mapToLong(Transfer::units).sum(), newSettled,
-        revision + 1, newHolds, newOutgoing, newReceivedThrough, pending);
+  private StockAllocation next(long newAvailable, long newReserved, long newSold, long newRestocked, long newReceived,
+      long newGiven, long newSettled, long newMovedIn, long newMovedOut, long newPending, int newShards, int newShardsEver,
+      SortedMap<String, Transfer> newOutgoing, SortedMap<String, Long> newReceivedThrough) {
+    return new StockAllocation(productId, region, shard, newShards, newShardsEver, newAvailable, newReserved, newSold,
+        newRestocked, newReceived, newGiven, newSettled, newMovedIn, newMovedOut, newPending, revision + 1, newOutgoing,
+        newReceivedThrough);
   }
 
-  private StockAllocation withPending(SortedMap<String, Long> next) {
-    return new StockAllocation(productId, region, available, reserved, sold, restocked, received, given, settled,
-        revision + 1, holds, outgoing, receivedThrough, next);
+  private void requireHead(String what) {
+    if (!isHead()) {
+      throw new IllegalStateException("only the head shard may " + what + ": " + productId + "@" + region + "#" + shard);
+    }
+  }
+
+  private void requireReserved(long units) {
+    requirePositive(units);
+    if (reserved < units) {
+      throw new IllegalStateException(units + " units to take from " + reserved + " reserved in " + productId + "@" + region
+          + "#" + shard);
+    }
   }
 
   private static void requirePositive(long units) {

@@ -9,7 +9,7 @@ import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
-import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.domain.stock.RegionStock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,9 @@ class OrderTest {
     assertThat(placed).isInstanceOfSatisfying(OrderPlacement.Reserved.class, r -> {
       assertThat(r.order().currentStatus()).isEqualTo(OrderStatus.PLACED);
       assertThat(r.order().body().total()).isEqualTo(Money.of(750, "EUR"));
-      assertThat(r.allocations()).singleElement().satisfies(a -> assertThat(a.available()).isEqualTo(2));
+      assertThat(r.after().get(CUP).available()).isEqualTo(2);
+      assertThat(r.shardWrites()).singleElement().satisfies(w -> assertThat(w.next().reserved()).isEqualTo(3));
+      assertThat(r.order().reservations().get("eu-west-1").takes(CUP)).containsExactly(new RegionStock.Take(0, 3));
     });
     assertThat(decide(command, 2, "eu-west-1", 100)).isInstanceOfSatisfying(OrderPlacement.Refused.class,
         r -> assertThat(r.reason()).isEqualTo(OrderPlacement.Reason.OUT_OF_STOCK));
@@ -73,7 +75,8 @@ class OrderTest {
     PlaceOrder command = order("k1", 3);
     Map<ProductId, Product> catalog = Map.of(CUP, cup("eu-west-1"));
     OrderPlacement.Decision d = OrderPlacement.decide(command, catalog,
-        Map.of(CUP, StockAllocation.empty(CUP, "eu-west-1").restock(1)), Map.of(CUP, 4L), "eu-west-1", stamp(100, "eu-west-1"));
+        Map.of(CUP, RegionStock.empty(CUP, "eu-west-1").restock(1)), Map.of(CUP, 4L), "eu-west-1", stamp(100, "eu-west-1"),
+        () -> 0);
     assertThat(d).isInstanceOfSatisfying(OrderPlacement.PendingStock.class,
         p -> assertThat(p.order().currentStatus()).isEqualTo(OrderStatus.PENDING_STOCK));
   }
@@ -82,17 +85,18 @@ class OrderTest {
   void aPendingOrderIsConfirmedOnceAndACancelledOneCannotBe() {
     PlaceOrder command = order("k1", 3);
     OrderPlacement.PendingStock pending = (OrderPlacement.PendingStock) OrderPlacement.decide(command,
-        Map.of(CUP, cup("eu-west-1")), Map.of(), Map.of(CUP, 4L), "eu-west-1", stamp(100, "eu-west-1"));
-    Order confirmed = pending.order().confirm("eu-west-1", stamp(200, "eu-west-1"));
+        Map.of(CUP, cup("eu-west-1")), Map.of(), Map.of(CUP, 4L), "eu-west-1", stamp(100, "eu-west-1"), () -> 0);
+    Map<ProductId, List<RegionStock.Take>> takes = Map.of(CUP, List.of(new RegionStock.Take(1, 2), new RegionStock.Take(2, 1)));
+    Order confirmed = pending.order().confirm("eu-west-1", stamp(200, "eu-west-1"), takes);
     assertThat(confirmed.currentStatus()).isEqualTo(OrderStatus.PLACED);
     assertThat(confirmed.standingReservation()).hasValueSatisfying(r -> {
       assertThat(r.region()).isEqualTo("eu-west-1");
       assertThat(r.units()).containsEntry(CUP, 3);
     });
-    assertThat(confirmed.confirm("eu-west-1", stamp(300, "eu-west-1"))).as("again").isEqualTo(confirmed);
+    assertThat(confirmed.confirm("eu-west-1", stamp(300, "eu-west-1"), takes)).as("again").isEqualTo(confirmed);
     assertThat(confirmed.merge(pending.order())).isEqualTo(confirmed);
     Order cancelled = pending.order().cancel(stamp(150, "us-east-1"));
-    assertThatThrownBy(() -> cancelled.confirm("eu-west-1", stamp(200, "eu-west-1"))).isInstanceOf(OrderStateException.class);
+    assertThatThrownBy(() -> cancelled.confirm("eu-west-1", stamp(200, "eu-west-1"), takes)).isInstanceOf(OrderStateException.class);
     assertThat(confirmed.merge(cancelled).actionFor("eu-west-1")).as("a cancel elsewhere releases the confirmed units")
         .isEqualTo(Order.ReservationAction.RELEASE);
   }
@@ -160,7 +164,7 @@ class OrderTest {
 
   private static OrderPlacement.Decision decide(PlaceOrder command, long stock, String region, long ms) {
     return OrderPlacement.decide(command, Map.of(CUP, cup(region), MUG, mug(region)),
-        Map.of(CUP, StockAllocation.empty(CUP, region).restock(stock)), Map.of(), region, stamp(ms, region));
+        Map.of(CUP, RegionStock.empty(CUP, region).restock(stock)), Map.of(), region, stamp(ms, region), () -> 0);
   }
 
   private static Product cup(String region) {

@@ -13,8 +13,8 @@ class StockAllocationTest {
 
   @Test
   void reservingMoreThanIsAvailableIsRefusedAndChangesNothing() {
-    StockAllocation held = eu.reserve("o-1", 8);
-    assertThatThrownBy(() -> held.reserve("o-2", 3)).isInstanceOfSatisfying(InsufficientStockException.class, e -> {
+    StockAllocation held = eu.reserve(8);
+    assertThatThrownBy(() -> held.reserve(3)).isInstanceOfSatisfying(InsufficientStockException.class, e -> {
       assertThat(e.requested()).isEqualTo(3);
       assertThat(e.available()).isEqualTo(2);
     });
@@ -22,15 +22,26 @@ class StockAllocationTest {
     assertThat(held.reserved()).isEqualTo(8);
   }
 
+  /** The shard counts; the order's hold (an item of its own) is what makes a release or shipment happen once. */
   @Test
-  void holdsAreIdempotentPerOrderAndReleaseOrCommitOnce() {
-    StockAllocation held = eu.reserve("o-1", 4).reserve("o-1", 4);
-    assertThat(held.reserved()).isEqualTo(4);
-    StockAllocation released = held.release("o-1").release("o-1");
-    assertThat(released.available()).isEqualTo(10);
-    StockAllocation sold = held.commit("o-1").commit("o-1").release("o-1");
-    assertThat(sold.sold()).isEqualTo(4);
-    assertThat(sold.available()).isEqualTo(6);
+  void reservedUnitsAreReleasedOrSoldAndNeverMoreThanAreReserved() {
+    StockAllocation held = eu.reserve(4);
+    assertThat(held.release(4).available()).isEqualTo(10);
+    StockAllocation sold = held.commit(3);
+    assertThat(sold.sold()).isEqualTo(3);
+    assertThat(sold.reserved()).isEqualTo(1);
+    assertThat(sold.onHand()).isEqualTo(10);
+    assertThatThrownBy(() -> sold.release(2)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> sold.commit(2)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void onlyTheHeadShardGivesReceivesOrCountsDemand() {
+    StockAllocation second = StockAllocation.emptyShard(CUP, "eu-west-1", 1).restock(4);
+    assertThatThrownBy(() -> second.give("us-east-1", 1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> second.awaitStock(1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> second.withShards(2)).isInstanceOf(IllegalStateException.class);
+    assertThat(second.moveOut(3).available()).isEqualTo(1);
   }
 
   @Test
@@ -80,42 +91,34 @@ class StockAllocationTest {
 
   @Test
   void theTypeRefusesStatesThatCreateOrLoseUnits() {
-    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 5, 0, 0, 4, 0, 0, 0, 1,
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("conserved");
-    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", -1, 0, 0, 0, 0, 0, 0, 1,
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("never negative");
-    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 0, 0, 0, 4, 0, 4, 3, 1,
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>())).hasMessageContaining("settled");
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 0, 1, 1, 5, 0, 0, 4, 0, 0, 0, 0, 0, 0, 1,
+        new TreeMap<>(), new TreeMap<>())).hasMessageContaining("conserved");
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 0, 1, 1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        new TreeMap<>(), new TreeMap<>())).hasMessageContaining("never negative");
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 0, 1, 1, 0, 0, 0, 4, 0, 4, 3, 0, 0, 0, 1,
+        new TreeMap<>(), new TreeMap<>())).hasMessageContaining("settled");
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 0, 3, 1,
+        new TreeMap<>(), new TreeMap<>())).as("pending demand off the head").hasMessageContaining("only the head");
+    assertThatThrownBy(() -> new StockAllocation(CUP, "eu-west-1", 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        new TreeMap<>(), new TreeMap<>())).as("fewer shards ever than in use").hasMessageContaining("shards");
   }
 
   @Test
   void replicasOfTheSingleWriterMergeToTheLatestRevision() {
-    StockAllocation later = eu.reserve("o-1", 2);
+    StockAllocation later = eu.reserve(2);
     assertThat(eu.merge(later)).isEqualTo(later);
     assertThat(later.merge(eu)).isEqualTo(later);
     assertThat(later.contains(eu)).isTrue();
   }
 
   @Test
-  void aPendingOrderIsADemandUntilConfirmedThenItsUnitsAreHeld() {
-    StockAllocation empty = StockAllocation.empty(CUP, "eu-west-1");
-    StockAllocation waiting = empty.awaitStock("o-1", 3);
-    assertThat(waiting.pendingUnits()).isEqualTo(3);
+  void theHeadCountsPendingDemandApartFromUnits() {
+    StockAllocation waiting = StockAllocation.empty(CUP, "eu-west-1").awaitStock(3).awaitStock(2);
+    assertThat(waiting.pending()).isEqualTo(5);
     assertThat(waiting.available()).isZero();
-    assertThat(waiting.awaitStock("o-1", 3)).as("again is a no-op").isEqualTo(waiting);
-    assertThatThrownBy(() -> waiting.confirmPending("o-1")).isInstanceOf(InsufficientStockException.class);
-
-    StockAllocation stocked = waiting.restock(5);
-    StockAllocation confirmed = stocked.confirmPending("o-1");
-    assertThat(confirmed.pending()).isEmpty();
-    assertThat(confirmed.holds()).containsEntry("o-1", 3L);
-    assertThat(confirmed.available()).isEqualTo(2);
-    assertThat(confirmed.revision()).isGreaterThan(stocked.revision());
-    assertThatThrownBy(() -> confirmed.confirmPending("o-1")).isInstanceOf(IllegalArgumentException.class);
-
-    StockAllocation dropped = stocked.dropPending("o-1");
-    assertThat(dropped.pending()).isEmpty();
-    assertThat(dropped.available()).isEqualTo(5);
-    assertThat(dropped.dropPending("o-1")).isEqualTo(dropped);
+    StockAllocation confirmed = waiting.restock(5).stopAwaiting(3).reserve(3);
+    assertThat(confirmed.pending()).isEqualTo(2);
+    assertThat(confirmed.reserved()).isEqualTo(3);
+    assertThatThrownBy(() -> confirmed.stopAwaiting(3)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -12,11 +12,13 @@ import dev.meridian.domain.order.OrderPlacement;
 import dev.meridian.domain.order.OrderStateException;
 import dev.meridian.domain.order.OrderStatus;
 import dev.meridian.domain.order.PlaceOrder;
+import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.LwwRegister;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
 import dev.meridian.domain.stock.InsufficientStockException;
+import dev.meridian.domain.stock.RegionStock;
 import dev.meridian.domain.stock.StockAllocation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +66,7 @@ final class ConvergenceSimulation {
   private long now = 1_732_600_000_000L;
   private long sequence;
   int messagesDelivered;
+  int reshards;
   int gossipRounds;
 
   ConvergenceSimulation(long seed) {
@@ -104,8 +107,10 @@ final class ConvergenceSimulation {
     int kind = random.nextInt(100);
     if (kind < 20) {
       upsertProduct(region, r);
-    } else if (kind < 35) {
+    } else if (kind < 32) {
       restock(region, r);
+    } else if (kind < 35) {
+      reshard(region, r);
     } else if (kind < 75) {
       placeOrder(region, r);
     } else if (kind < 87) {
@@ -132,8 +137,15 @@ final class ConvergenceSimulation {
   private void restock(String region, Replica r) {
     ProductId id = PRODUCTS.get(random.nextInt(PRODUCTS.size()));
     long units = 1 + random.nextInt(6);
-    r.allocations().put(Replica.allocationKey(id, region), ownAllocation(r, id, region).restock(units));
+    store(r, ownStock(r, id, region).restock(units));
     restockedTotal.merge(id, units, Long::sum);
+  }
+
+  /** Splits a region's stock of a product into more or fewer shards: units move, none is created or lost. */
+  private void reshard(String region, Replica r) {
+    ProductId id = PRODUCTS.get(random.nextInt(PRODUCTS.size()));
+    store(r, ownStock(r, id, region).reshard(1 + random.nextInt(4)));
+    reshards++;
   }
 
   private void placeOrder(String region, Replica r) {
@@ -154,15 +166,16 @@ final class ConvergenceSimulation {
       }
       return; // different body: 422, nothing written
     }
-    Map<ProductId, StockAllocation> local = new HashMap<>();
+    Map<ProductId, RegionStock> local = new HashMap<>();
     for (ProductId id : PRODUCTS) {
-      local.put(id, ownAllocation(r, id, region));
+      local.put(id, ownStock(r, id, region));
     }
     HlcStamp stamp = clocks.get(region).now();
-    OrderPlacement.Decision decision = OrderPlacement.decide(command, r.products(), local, Map.of(), region, stamp);
+    OrderPlacement.Decision decision = OrderPlacement.decide(command, r.products(), local, Map.of(), region, stamp,
+        () -> random.nextInt(8));
     if (decision instanceof OrderPlacement.Reserved reserved) {
       r.orders().put(reserved.order().id(), reserved.order());
-      reserved.allocations().forEach(a -> r.allocations().put(Replica.allocationKey(a.productId(), region), a));
+      reserved.after().values().forEach(stock -> store(r, stock));
       acks.add(new PlacedAck(reserved.order().id(), reserved.order().body().fingerprint(), region));
     }
   }
@@ -190,8 +203,9 @@ final class ConvergenceSimulation {
     }
     Order shipped = order.ship(region, clocks.get(region).after(order.latestStamp()));
     r.orders().put(shipped.id(), shipped);
-    for (ProductId id : shipped.standingReservation().orElseThrow().units().keySet()) {
-      r.allocations().put(Replica.allocationKey(id, region), ownAllocation(r, id, region).commit(order.id().value()));
+    Reservation hold = shipped.standingReservation().orElseThrow();
+    for (ProductId id : hold.units().keySet()) {
+      store(r, ownStock(r, id, region).commit(hold.takes(id)));
     }
   }
 
@@ -202,7 +216,7 @@ final class ConvergenceSimulation {
       return;
     }
     try {
-      r.allocations().put(Replica.allocationKey(id, region), ownAllocation(r, id, region).give(to, 1 + random.nextInt(3)));
+      store(r, ownStock(r, id, region).give(to, 1 + random.nextInt(3)));
     } catch (InsufficientStockException e) {
       // nothing to give
     }
@@ -278,22 +292,25 @@ final class ConvergenceSimulation {
   private void react(String region, Replica r) {
     for (Order order : new ArrayList<>(r.orders().values())) {
       if (order.actionFor(region) == Order.ReservationAction.RELEASE) {
-        for (ProductId id : order.reservations().get(region).units().keySet()) {
-          r.allocations().put(Replica.allocationKey(id, region), ownAllocation(r, id, region).release(order.id().value()));
+        Reservation mine = order.reservations().get(region);
+        for (ProductId id : mine.units().keySet()) {
+          store(r, ownStock(r, id, region).release(mine.takes(id)));
         }
         r.orders().put(order.id(), order.releaseReservation(region));
       }
     }
     for (StockAllocation giver : new ArrayList<>(r.allocations().values())) {
-      if (!giver.region().equals(region)) {
-        StockAllocation own = ownAllocation(r, giver.productId(), region);
-        r.allocations().put(Replica.allocationKey(giver.productId(), region), own.receiveFrom(giver));
+      if (!giver.region().equals(region) && giver.isHead()) {
+        RegionStock own = ownStock(r, giver.productId(), region);
+        store(r, own.with(own.head().receiveFrom(giver)));
       }
     }
     for (StockAllocation receiver : new ArrayList<>(r.allocations().values())) {
-      if (!receiver.region().equals(region)) {
-        StockAllocation own = ownAllocation(r, receiver.productId(), region);
-        r.allocations().put(Replica.allocationKey(receiver.productId(), region), own.settleWith(receiver));
+      if (!receiver.region().equals(region) && receiver.isHead()) {
+        RegionStock own = ownStock(r, receiver.productId(), region);
+        if (!own.shards().isEmpty()) {
+          store(r, own.with(own.head().settleWith(receiver)));
+        }
       }
     }
   }
@@ -327,8 +344,19 @@ final class ConvergenceSimulation {
 
   // ---------------------------------------------------------------- helpers
 
-  StockAllocation ownAllocation(Replica r, ProductId id, String region) {
-    return r.allocations().getOrDefault(Replica.allocationKey(id, region), StockAllocation.empty(id, region));
+  /** A region's stock of a product in {@code r}: every shard of it {@code r} holds. */
+  RegionStock ownStock(Replica r, ProductId id, String region) {
+    List<StockAllocation> shards = new ArrayList<>();
+    r.allocations().values().forEach(a -> {
+      if (a.productId().equals(id) && a.region().equals(region)) {
+        shards.add(a);
+      }
+    });
+    return RegionStock.of(id, region, shards);
+  }
+
+  private static void store(Replica r, RegionStock stock) {
+    stock.shards().values().forEach(shard -> r.allocations().put(Replica.allocationKey(shard), shard));
   }
 
   private Order randomOrder(Replica r) {

@@ -23,8 +23,9 @@ record Replica(
         new TreeSet<>());
   }
 
-  static String allocationKey(ProductId productId, String region) {
-    return productId + "@" + region;
+  /** {@code product@region#shard}: every shard is an item of its own. */
+  static String allocationKey(StockAllocation shard) {
+    return shard.productId() + "@" + shard.region() + "#" + shard.shard();
   }
 
   Replica copy() {

@@ -12,6 +12,7 @@ import dev.meridian.domain.product.ProductId;
 import dev.meridian.function.catalog.ProductJson.ProductPage;
 import dev.meridian.function.catalog.ProductJson.ProductRequest;
 import dev.meridian.function.catalog.ProductJson.ProductView;
+import dev.meridian.function.catalog.ProductJson.ReshardRequest;
 import dev.meridian.function.catalog.ProductJson.RestockRequest;
 import java.net.URI;
 import org.springframework.http.HttpHeaders;
@@ -97,6 +98,23 @@ class CatalogController {
       case CatalogService.Restocked restocked -> json(HttpStatus.OK, etag(restocked.entry()), ProductView.of(restocked.entry()));
       case CatalogService.UnknownProduct unknown -> throw notFound(id);
       case CatalogService.RestockRefused refused ->
+          Problem.of(ProblemType.WRITES_REFUSED, refused.reason()).toResponse(ApiErrorAdvice.retryAfter());
+    };
+  }
+
+  /**
+   * 200 the product after splitting this region's stock of it over {@code shards} shards (1 to 50;
+   * each takes about 1,000 conditional writes a second); 404 unknown product; 503 on a standby.
+   */
+  @PutMapping("/products/{id}/shards")
+  @Requires(Audience.ADMIN)
+  ResponseEntity<Object> reshard(@PathVariable String id, @RequestBody ReshardRequest body) {
+    ProductId productId = ProductId.of(id);
+    CatalogService.ReshardOutcome outcome = catalog.reshard(productId, body.requireShards());
+    return switch (outcome) {
+      case CatalogService.Resharded resharded -> json(HttpStatus.OK, etag(resharded.entry()), ProductView.of(resharded.entry()));
+      case CatalogService.UnknownProductToReshard unknown -> throw notFound(id);
+      case CatalogService.ReshardRefused refused ->
           Problem.of(ProblemType.WRITES_REFUSED, refused.reason()).toResponse(ApiErrorAdvice.retryAfter());
     };
   }

@@ -9,7 +9,7 @@ import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
-import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.domain.stock.RegionStock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -76,10 +76,20 @@ final class ProductJson {
     }
   }
 
-  /** One region's allocation as this replica sees it. */
-  record AllocationView(String region, long available, long reserved, long sold) {
-    static AllocationView of(StockAllocation a) {
-      return new AllocationView(a.region(), a.available(), a.reserved(), a.sold());
+  /** {@code PUT /products/{id}/shards}: how many shards this region's stock of the product is split over. */
+  record ReshardRequest(Integer shards) {
+    int requireShards() {
+      if (shards == null) {
+        throw ValidationException.of("shards", "is required");
+      }
+      return shards;
+    }
+  }
+
+  /** One region's stock as this replica sees it, summed over its shards. */
+  record AllocationView(String region, long available, long reserved, long sold, int shards) {
+    static AllocationView of(RegionStock stock) {
+      return new AllocationView(stock.region(), stock.available(), stock.reserved(), stock.sold(), stock.shardsInUse());
     }
   }
 
@@ -88,8 +98,8 @@ final class ProductJson {
       List<AllocationView> allocations, long totalAvailable) {
     static ProductView of(CatalogEntry entry) {
       Product p = entry.product();
-      List<AllocationView> allocations = entry.allocations().stream()
-          .sorted(Comparator.comparing(StockAllocation::region)).map(AllocationView::of).toList();
+      List<AllocationView> allocations = entry.stock().stream().filter(stock -> !stock.shards().isEmpty())
+          .sorted(Comparator.comparing(RegionStock::region)).map(AllocationView::of).toList();
       return new ProductView(p.id().value(), p.currentName(), p.currentDescription(), MoneyView.of(p.currentPrice()),
           p.isActive(), entry.version(), allocations, entry.totalAvailable());
     }

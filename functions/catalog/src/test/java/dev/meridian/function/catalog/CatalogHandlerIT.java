@@ -127,7 +127,7 @@ class CatalogHandlerIT {
     assertThat(restocked.status()).isEqualTo(200);
     assertThat(restocked.json().get("allocations").get(0).get("available").asLong()).isEqualTo(7);
     assertThat(call(admin("POST", "/products/bowl/stock").json("{\"units\":3}")).status()).isEqualTo(200);
-    assertThat(item("PRODUCT#bowl", "ALLOCATION#us-east-1").get("available").n()).isEqualTo("10");
+    assertThat(item("STOCK#bowl#us-east-1#0", "STOCK").get("available").n()).isEqualTo("10");
 
     HttpApiResponse got = call(customer("GET", "/products/bowl"));
     assertThat(got.status()).isEqualTo(200);
@@ -139,6 +139,7 @@ class CatalogHandlerIT {
     assertThat(allocation.get("available").asLong()).isEqualTo(10);
     assertThat(allocation.get("reserved").asLong()).isZero();
     assertThat(allocation.get("sold").asLong()).isZero();
+    assertThat(allocation.get("shards").asInt()).isEqualTo(1);
     assertThat(body.get("totalAvailable").asLong()).isEqualTo(10);
 
     assertThat(call(customer("GET", "/products/nothing-here")).status()).isEqualTo(404);
@@ -148,11 +149,37 @@ class CatalogHandlerIT {
   }
 
   @Test
+  void anAdminSplitsARegionsStockOverShardsAndTheProductShowsTheSum() {
+    create("saucer", CUP.replace("Cup", "Saucer"));
+    assertThat(call(admin("POST", "/products/saucer/stock").json("{\"units\":10}")).status()).isEqualTo(200);
+
+    HttpApiResponse resharded = call(admin("PUT", "/products/saucer/shards").json("{\"shards\":4}"));
+
+    assertThat(resharded.status()).isEqualTo(200);
+    JsonNode allocation = resharded.json().get("allocations").get(0);
+    assertThat(allocation.get("shards").asInt()).isEqualTo(4);
+    assertThat(allocation.get("available").asLong()).as("the sum over the shards: no unit created or lost").isEqualTo(10);
+    assertThat(item("STOCK#saucer#us-east-1#3", "STOCK").get("available").n()).isEqualTo("2");
+    assertThat(call(admin("POST", "/products/saucer/stock").json("{\"units\":4}")).json().get("totalAvailable").asLong())
+        .as("a restock spreads over the shards").isEqualTo(14);
+    assertThat(item("STOCK#saucer#us-east-1#3", "STOCK").get("available").n()).isEqualTo("3");
+
+    assertThat(call(admin("PUT", "/products/ghost/shards").json("{\"shards\":2}")).status()).isEqualTo(404);
+    assertThat(call(customer("PUT", "/products/saucer/shards").json("{\"shards\":2}")).status()).isEqualTo(403);
+    for (String body : List.of("{\"shards\":0}", "{\"shards\":51}", "{}", "{\"shards\":\"2\"}", "{\"shards\":2,\"x\":1}")) {
+      HttpApiResponse refused = call(admin("PUT", "/products/saucer/shards").json(body));
+      assertThat(refused.status()).as(body).isEqualTo(400);
+      assertThat(refused.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("application/problem+json"));
+    }
+    assertThat(item("STOCK#saucer#us-east-1#0", "STOCK").get("shards").n()).as("nothing written by a refused request").isEqualTo("4");
+  }
+
+  @Test
   void restockRefusesUnknownProductsAndBadUnits() {
     HttpApiResponse unknown = call(admin("POST", "/products/ghost/stock").json("{\"units\":1}"));
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().get("type").asText()).endsWith("/not-found");
-    assertThat(item("PRODUCT#ghost", "ALLOCATION#us-east-1")).as("no allocation written").isEmpty();
+    assertThat(item("STOCK#ghost#us-east-1#0", "STOCK")).as("no stock written").isEmpty();
     create("plate", CUP);
     for (String body : List.of("{\"units\":0}", "{\"units\":-1}", "{\"units\":\"5\"}", "{\"units\":1.5}", "{}",
         "{\"units\":null}", "{\"units\":5,\"extra\":1}", "{\"units\":1000001}")) {

@@ -52,11 +52,20 @@ class SampleEventsIT {
     return event.invoke(handler, "catalog");
   }
 
+  /** This region's available units of the product, summed over its shards, read from the table. */
   private static long available(String product) {
-    Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(TABLE).consistentRead(true)
-        .key(Map.of("pk", AttributeValue.fromS("PRODUCT#" + product), "sk", AttributeValue.fromS("ALLOCATION#" + FunctionEnvironment.REGION))))
-            .item();
-    return Long.parseLong(item.get("available").n());
+    Map<String, AttributeValue> head = shard(product, 0);
+    long available = Long.parseLong(head.get("available").n());
+    for (int number = 1; number < Integer.parseInt(head.get("shardsEver").n()); number++) {
+      available += Long.parseLong(shard(product, number).get("available").n());
+    }
+    return available;
+  }
+
+  private static Map<String, AttributeValue> shard(String product, int number) {
+    return dynamoDb.getItem(r -> r.tableName(TABLE).consistentRead(true)
+        .key(Map.of("pk", AttributeValue.fromS("STOCK#" + product + "#" + FunctionEnvironment.REGION + "#" + number),
+            "sk", AttributeValue.fromS("STOCK")))).item();
   }
 
   @Test
@@ -129,5 +138,20 @@ class SampleEventsIT {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(call(SampleEvent.load("catalog-post-stock").body("{\"units\":0}")).status()).isEqualTo(400);
     assertThat(call(SampleEvent.load("catalog-post-stock").claim("scope", "openid")).status()).isEqualTo(403);
+  }
+
+  @Test
+  void putShardsSplitsThisRegionsStockWithoutChangingItsUnits() {
+    long before = available("cup");
+    HttpApiResponse resharded = call(SampleEvent.load("catalog-put-shards"));
+    assertThat(resharded.status()).isEqualTo(200);
+    JsonNode allocation = resharded.json().get("allocations").get(0);
+    assertThat(allocation.get("shards").asInt()).isEqualTo(4);
+    assertThat(allocation.get("available").asLong()).isEqualTo(before);
+    assertThat(available("cup")).isEqualTo(before);
+    assertThat(shard("cup", 3)).as("the fourth shard holds its share").isNotEmpty();
+
+    assertThat(call(SampleEvent.load("catalog-put-shards").body("{\"shards\":51}")).status()).isEqualTo(400);
+    assertThat(call(SampleEvent.load("catalog-put-shards").claim("scope", "openid")).status()).isEqualTo(403);
   }
 }

@@ -8,6 +8,8 @@ import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
 import dev.meridian.adapter.dynamodb.TableDesign;
 import dev.meridian.application.Versioned;
 import dev.meridian.application.catalog.CatalogService;
+import dev.meridian.application.orders.OrderRepository;
+import dev.meridian.application.orders.OrderWrite;
 import dev.meridian.bootstrap.api.ApiWiring;
 import dev.meridian.domain.common.Money;
 import dev.meridian.domain.order.Order;
@@ -104,7 +106,7 @@ class OrdersHandlerIT {
   }
 
   private static long allocation(String product, String counter) {
-    return Long.parseLong(item("PRODUCT#" + product, "ALLOCATION#" + FunctionEnvironment.REGION).get(counter).n());
+    return Long.parseLong(item("STOCK#" + product + "#" + FunctionEnvironment.REGION + "#0", "STOCK").get(counter).n());
   }
 
   /** Runs {@code n} requests at once, request i on container i, and returns the answers in order. */
@@ -268,7 +270,9 @@ class OrdersHandlerIT {
     assertThat(answers.stream().filter(a -> a.status() == 409)).hasSize(CONCURRENCY - 5);
     assertThat(allocation("last", "available")).isZero();
     assertThat(allocation("last", "reserved")).isEqualTo(5);
-    assertThat(item("PRODUCT#last", "ALLOCATION#" + FunctionEnvironment.REGION).get("holds").m()).hasSize(5);
+    assertThat(answers.stream().filter(a -> a.status() == 201).map(a -> item("ORDER#" + a.json().get("id").asText(),
+        "HOLD#" + FunctionEnvironment.REGION).get("state").s())).as("one hold item per placed order").containsOnly("RESERVED")
+        .hasSize(5);
   }
 
   @Test
@@ -329,11 +333,15 @@ class OrdersHandlerIT {
     assertThat(call(HttpApiEvent.request("POST", "/orders/o-00000000000000000000000000000000/cancel").customer("hana")).status()).isEqualTo(404);
 
     String shippedId = call(order("hana", "k-ship", lines("cup", 1))).json().get("id").asText();
-    DynamoDbOrderRepository repository = new DynamoDbOrderRepository(dynamoDb, TABLE, FunctionEnvironment.REGION, Clock.systemUTC(),
+    DynamoDbOrderRepository repository = new DynamoDbOrderRepository(dynamoDb, TABLE, FunctionEnvironment.REGION,
+        List.of(FunctionEnvironment.REGION), Clock.systemUTC(),
         Backoff.transactions(1));
     Versioned<Order> stored = repository.find(new OrderId(shippedId)).orElseThrow();
     Order shipped = stored.value().ship(FunctionEnvironment.REGION, wiring.clock().after(stored.value().latestStamp()));
-    assertThat(repository.update(shipped, stored.version(), Optional.empty())).isPresent();
+    OrderWrite.HoldMove commit = new OrderWrite.HoldMove(Optional.of(stored.value().reservations().get(FunctionEnvironment.REGION)),
+        shipped.reservations().get(FunctionEnvironment.REGION));
+    assertThat(repository.write(OrderWrite.of(shipped, stored.version(), stored.version() + 1).withHold(commit)))
+        .isEqualTo(OrderRepository.WriteResult.WRITTEN);
     HttpApiResponse refused = call(HttpApiEvent.request("POST", "/orders/" + shippedId + "/cancel").customer("hana"));
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().get("type").asText()).endsWith("/order-shipped");

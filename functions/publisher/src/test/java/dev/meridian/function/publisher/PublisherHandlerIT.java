@@ -19,6 +19,7 @@ import dev.meridian.bootstrap.publisher.PublisherWiring;
 import dev.meridian.domain.common.Money;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
+import dev.meridian.domain.stock.StockAllocation;
 import dev.meridian.testkit.DynamoDbJson;
 import dev.meridian.testkit.emulator.Emulator;
 import dev.meridian.testkit.emulator.EmulatorExtension;
@@ -138,7 +139,7 @@ class PublisherHandlerIT {
     us.catalog().upsert(new UpsertProduct(cup, "Cup", "", Money.of(450, "EUR"), true), new CatalogService.IfAbsent());
     us.catalog().restock(cup, 7);
     Map<String, AttributeValue> product = item(Items.productKey(cup));
-    Map<String, AttributeValue> allocation = item(Items.allocationKey(cup, US));
+    Map<String, AttributeValue> allocation = item(Items.shardKey(cup, US, StockAllocation.HEAD));
     Map<String, AttributeValue> replicated = new HashMap<>(product);
     replicated.put(TableDesign.ORIGIN_REGION, AttributeValue.fromS("eu-west-1"));
     Map<String, AttributeValue> heartbeat = Map.of("pk", AttributeValue.fromS("HEARTBEAT"), "sk", AttributeValue.fromS(US),

@@ -25,7 +25,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * {@code events/publisher-stream.json} through the real handler in {@value #ORIGIN}
- * with the bus replaced: the region's three writes are published, the replicated write and the
+ * with the bus replaced: the region's five writes (a product, an order item, its hold and two
+ * stock shards) are published, the replicated write and the
  * heartbeat are not, and every failure comes back as a batch item failure naming exactly the
  * records that must be retried, in stream order (docs/data-and-events.md, "Publisher failure cases").
  */
@@ -34,8 +35,10 @@ class PublisherStreamSampleTest {
   private static final String ORIGIN = "us-east-1";
   private static final String PRODUCT_RECORD = "4421584500000000001745044909";
   private static final String ORDER_RECORD = "4421584500000000001745045909";
-  private static final String ALLOCATION_RECORD = "4421584500000000001745047909";
-  private static final String HEARTBEAT_RECORD = "4421584500000000001745048909";
+  private static final String HOLD_RECORD = "4421584500000000001745046909";
+  private static final String SHARD_RECORD = "4421584500000000001745047909";
+  private static final String ALLOCATION_RECORD = "4421584500000000001745049909";
+  private static final String HEARTBEAT_RECORD = "4421584500000000001745050909";
 
   private final RecordingMetrics metrics = new RecordingMetrics();
   private final List<ChangeEvent> published = new ArrayList<>();
@@ -64,22 +67,24 @@ class PublisherStreamSampleTest {
   }
 
   @Test
-  void publishesThisRegionsThreeWritesAndNothingElse() {
+  void publishesThisRegionsFiveWritesAndNothingElse() {
     ObjectNode response = handle(events -> {
       published.addAll(events);
       return List.of();
     });
     assertThat(failures(response)).isEmpty();
+    String order = sampleOrderId();
     assertThat(published).extracting(ChangeEvent::eventId).containsExactly("us-east-1/product/cup/2",
-        "us-east-1/order/" + sampleOrderId() + "/1", "us-east-1/allocation/cup@us-east-1/3");
-    assertThat(metrics.values).containsEntry("EventsPublished", 3.0).containsEntry("EventsPublishFailed", 0.0);
+        "us-east-1/order/" + order + "/1", "us-east-1/hold/" + order + "@us-east-1/1",
+        "us-east-1/allocation/cup@us-east-1#1/2", "us-east-1/allocation/cup@us-east-1/4");
+    assertThat(metrics.values).containsEntry("EventsPublished", 5.0).containsEntry("EventsPublishFailed", 0.0);
   }
 
   @Test
   void anEventTheBusStillRefusesFailsOnlyItsRecord() {
-    ObjectNode response = handle(events -> events.stream().filter(e -> e.entity().equals("order")).toList());
-    assertThat(failures(response)).containsExactly(ORDER_RECORD);
-    assertThat(metrics.values).containsEntry("EventsPublished", 2.0).containsEntry("EventsPublishFailed", 1.0);
+    ObjectNode response = handle(events -> events.stream().filter(e -> e.entity().equals("hold")).toList());
+    assertThat(failures(response)).containsExactly(HOLD_RECORD);
+    assertThat(metrics.values).containsEntry("EventsPublished", 4.0).containsEntry("EventsPublishFailed", 1.0);
   }
 
   @Test
@@ -88,8 +93,8 @@ class PublisherStreamSampleTest {
       throw new StoreUnavailableException("EventBridge refused PutEvents 4 times: connection refused", null);
     });
     // Lambda resumes a stream from the lowest failed sequence number: the first write to publish.
-    assertThat(failures(response)).startsWith(PRODUCT_RECORD).containsSubsequence(ORDER_RECORD, ALLOCATION_RECORD)
-        .doesNotContain(HEARTBEAT_RECORD);
+    assertThat(failures(response)).startsWith(PRODUCT_RECORD)
+        .containsSubsequence(ORDER_RECORD, HOLD_RECORD, SHARD_RECORD, ALLOCATION_RECORD).doesNotContain(HEARTBEAT_RECORD);
   }
 
   @Test
@@ -105,7 +110,7 @@ class PublisherStreamSampleTest {
       return List.of();
     }, stream);
     assertThat(failures(response)).containsExactly(ALLOCATION_RECORD);
-    assertThat(published).extracting(ChangeEvent::entity).containsExactly("product", "order");
+    assertThat(published).extracting(ChangeEvent::entity).containsExactly("product", "order", "hold", "allocation");
   }
 
   /** Records what the handler flushes instead of printing EMF. */

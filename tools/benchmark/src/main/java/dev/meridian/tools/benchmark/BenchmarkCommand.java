@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * {@code tools/benchmark/run}: {@code cold-warm} (the functions' cold and warm starts against the
- * Spring Boot baseline, in one JVM run) or {@code figures} (the local stack's start time, memory,
- * latencies, replication lag, convergence and failover).
+ * Spring Boot baseline, in one JVM run), {@code figures} (the local stack's start time, memory,
+ * latencies, replication lag, convergence and failover) or {@code open-orders} (placement with K open
+ * orders of the same product, issue #14).
  */
 public final class BenchmarkCommand {
   static final String USAGE = String.join("\n",
@@ -19,7 +20,11 @@ public final class BenchmarkCommand {
       "          convergence,failover] [--samples 20] [--init-starts 5] [--lag-samples 50] [--items 1000]",
       "                                         start a stack (or measure the running one) and measure start time,",
       "                                         memory, init and warm durations, replication lag, convergence after",
-      "                                         a partition and failover at the default time factor (about 15 min)");
+      "                                         a partition and failover at the default time factor (about 15 min)",
+      "  open-orders [--open-orders 0,1000,10000] [--placements 200] [--warm-up 50] [--runs 3]",
+      "          [--out target/open-orders-benchmark.json]",
+      "                                         placement of 1 unit of a product with K open orders of it, through",
+      "                                         the orders function's zip against moto (issue #14; about 5 min)");
 
   private BenchmarkCommand() {}
 
@@ -32,6 +37,8 @@ public final class BenchmarkCommand {
     switch (args[0]) {
       case "cold-warm" -> ColdWarmBenchmark.main(new String[0]);
       case "figures" -> System.exit(Figures.run(RepositoryRoot.path(), rest, System.out));
+      // System.exit: moto's and the HTTP clients' threads must not keep the JVM alive once everything is closed.
+      case "open-orders" -> System.exit(OpenOrdersBenchmark.run(RepositoryRoot.path(), rest, System.out));
       default -> {
         System.err.println("unknown verb " + args[0] + "\n" + USAGE);
         System.exit(2);

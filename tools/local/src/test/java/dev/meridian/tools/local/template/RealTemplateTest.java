@@ -38,6 +38,7 @@ class RealTemplateTest {
       Map.entry("GET /products/{id}", "MeridianJwt []"),
       Map.entry("PUT /products/{id}", "MeridianJwt [meridian/admin]"),
       Map.entry("POST /products/{id}/stock", "MeridianJwt [meridian/admin]"),
+      Map.entry("PUT /products/{id}/shards", "MeridianJwt [meridian/admin]"),
       Map.entry("POST /orders", "MeridianJwt []"),
       Map.entry("GET /orders", "MeridianJwt []"),
       Map.entry("GET /orders/{id}", "MeridianJwt []"),

@@ -24,6 +24,7 @@ public final class ChangeEventJson {
   /** The EventBridge detail type of each entity's change. */
   public enum DetailType {
     ORDER("OrderChanged", "order"),
+    HOLD("HoldChanged", Change.HoldChange.ENTITY),
     PRODUCT("ProductChanged", "product"),
     ALLOCATION("AllocationChanged", Change.AllocationChange.ENTITY);
 
@@ -134,6 +135,9 @@ public final class ChangeEventJson {
     }
     if (change instanceof Change.AllocationChange a && !a.allocation().region().equals(origin)) {
       throw new MalformedEventException("an allocation changes only in its own region, not in " + origin);
+    }
+    if (change instanceof Change.HoldChange h && !h.hold().region().equals(origin)) {
+      throw new MalformedEventException("a hold changes only in its own region, not in " + origin);
     }
     return new ChangeEvent(ChangeEvent.SCHEMA_VERSION, eventId, origin, version, clock, change);
   }

@@ -12,7 +12,9 @@ import dev.meridian.application.replication.ChangeEvent;
 import dev.meridian.application.replication.PublishService;
 import dev.meridian.application.replication.StoredChange;
 import dev.meridian.domain.clock.HybridLogicalClock;
-import dev.meridian.domain.stock.Transfer;
+import dev.meridian.domain.order.Order;
+import dev.meridian.domain.order.ReservationState;
+import dev.meridian.domain.stock.StockAllocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -53,7 +55,7 @@ class ChangeEventSamplesTest {
 
   @Test
   void eachReconcilerSampleIsValidAndDecodesToTheStorysEvent() throws IOException {
-    List<ChangeEvent> story = SampleChangeEvents.originEvents(SampleChangeEvents.story());
+    SampleChangeEvents.Story story = SampleChangeEvents.story();
     for (ChangeEventJson.DetailType type : ChangeEventJson.DetailType.values()) {
       String name = "reconciler-" + type.entity + "-changed";
       JsonNode sqs = read(name);
@@ -62,27 +64,53 @@ class ChangeEventSamplesTest {
       JsonNode event = SampleChangeEvents.parse(body);
       assertThat(ChangeEventSchemas.detailTypeOf(event)).as(name).isEqualTo(type);
       assertThat(ChangeEventSchemas.violations(type, event)).as(name).isEmpty();
-      ChangeEvent expected = story.stream().filter(e -> e.entity().equals(type.entity)).findFirst().orElseThrow();
+      ChangeEvent expected = SampleChangeEvents.originEvent(story, type);
       assertThat(ChangeEventJson.fromEventBridgeEvent(body)).as(name).isEqualTo(expected);
     }
   }
 
+  /** Holds are items of their own: the order's state names no hold, only the conflict the duplicate left. */
   @Test
-  void theOrderSampleCarriesADuplicateReservationAndItsConflict() throws IOException {
+  void theOrderSampleCarriesTheDuplicateHoldsConflictButNoHolds() throws IOException {
     JsonNode state = bodyOf("reconciler-order-changed").at("/detail/state");
-    assertThat(state.path("reservations").has(SampleChangeEvents.ORIGIN)).isTrue();
-    assertThat(state.path("reservations").has(SampleChangeEvents.RECEIVER)).isTrue();
-    assertThat(state.path("conflicts").findValuesAsText("rule")).containsExactly("earliest-reservation-stands");
+    assertThat(state.has("reservations")).isFalse();
+    assertThat(state.path("conflicts")).singleElement().satisfies(conflict -> {
+      assertThat(conflict.path("rule").asText()).isEqualTo("earliest-reservation-stands");
+      assertThat(conflict.at("/winner/region").asText()).isEqualTo(SampleChangeEvents.ORIGIN);
+      assertThat(conflict.at("/loser/region").asText()).isEqualTo(SampleChangeEvents.RECEIVER);
+    });
   }
 
   @Test
-  void theAllocationSampleGivesUnitsToTheRegionWhoseQueueDeliversIt() throws IOException {
+  void theHoldSampleIsTheStandingHoldAndNamesTheShardsItTookFrom() throws IOException {
+    JsonNode record = read("reconciler-hold-changed").path("Records").get(0);
+    ChangeEvent event = ChangeEventJson.fromEventBridgeEvent(record.path("body").asText());
+    Change.HoldChange change = (Change.HoldChange) event.change();
+    SampleChangeEvents.Story story = SampleChangeEvents.story();
+    assertThat(event.key()).isEqualTo(story.orderId().value() + "@" + SampleChangeEvents.ORIGIN);
+    assertThat(change.hold().state()).isEqualTo(ReservationState.RESERVED);
+    assertThat(story.mergedInOrigin().standingReservation()).contains(change.hold());
+    assertThat(change.hold().takenFrom()).isEqualTo(Map.of(SampleChangeEvents.CUP,
+        Map.of(SampleChangeEvents.PLACEMENT_SHARD, 2L), SampleChangeEvents.MUG, Map.of(StockAllocation.HEAD, 1L)));
+    // With its body's fingerprint and placement time, the hold says which body it was for before that order item arrives.
+    assertThat(change.hold().fingerprint()).isEqualTo(story.mergedInOrigin().body().fingerprint());
+    assertThat(change.hold().bodyPlacedAt()).isEqualTo(story.mergedInOrigin().body().placedAt());
+    Order receiverView = story.placedInReceiver().order().reconcile(story.mergedInOrigin().itemState())
+        .withReservation(change.hold());
+    assertThat(receiverView.actionFor(record.path("awsRegion").asText())).isEqualTo(Order.ReservationAction.RELEASE);
+  }
+
+  @Test
+  void theAllocationSampleIsTheHeadShardGivingUnitsToTheRegionWhoseQueueDeliversIt() throws IOException {
     JsonNode record = read("reconciler-allocation-changed").path("Records").get(0);
     String receivingRegion = record.path("awsRegion").asText();
     ChangeEvent event = ChangeEventJson.fromEventBridgeEvent(record.path("body").asText());
     assertThat(event.originRegion()).isNotEqualTo(receivingRegion);
-    List<Transfer> transfers = List.copyOf(((Change.AllocationChange) event.change()).allocation().outgoing().values());
-    assertThat(transfers).singleElement().satisfies(t -> {
+    StockAllocation head = ((Change.AllocationChange) event.change()).allocation();
+    assertThat(head.isHead()).isTrue();
+    assertThat(head.shards()).as("the other shard holds the order's cups").isEqualTo(2);
+    assertThat(event.key()).isEqualTo("cup@" + SampleChangeEvents.ORIGIN);
+    assertThat(List.copyOf(head.outgoing().values())).singleElement().satisfies(t -> {
       assertThat(t.toRegion()).isEqualTo(receivingRegion);
       assertThat(t.units()).isEqualTo(20);
     });
@@ -108,7 +136,7 @@ class ChangeEventSamplesTest {
 
   /**
    * The stream sample through the publisher's decoding and use case in {@value SampleChangeEvents#ORIGIN}:
-   * its product, order and allocation writes are published as valid events; the order that
+   * its product, order, hold and stock shard writes are published as valid events; the order that
    * {@value SampleChangeEvents#RECEIVER} wrote (replicated here) is skipped; the heartbeat is no change event.
    */
   @Test
@@ -122,8 +150,8 @@ class ChangeEventSamplesTest {
       StoredChanges.of(record.path("dynamodb").path("SequenceNumber").asText(), StreamImages.read(image))
           .ifPresent(changes::add);
     }
-    assertThat(entities).containsExactly("product", "order", "order", "allocation", "heartbeat");
-    assertThat(changes).as("the heartbeat is not a change event").hasSize(4);
+    assertThat(entities).containsExactly("product", "order", "hold", "allocation", "order", "allocation", "heartbeat");
+    assertThat(changes).as("the heartbeat is not a change event").hasSize(6);
 
     List<ChangeEvent> published = new ArrayList<>();
     PublishService publisher = new PublishService(HybridLogicalClock.system(SampleChangeEvents.ORIGIN), events -> {
@@ -132,14 +160,19 @@ class ChangeEventSamplesTest {
     });
     PublishService.Report report = publisher.publish(changes);
 
-    assertThat(report.published()).isEqualTo(3);
+    assertThat(report.published()).isEqualTo(5);
     assertThat(report.skipped()).as("the write replicated from " + SampleChangeEvents.RECEIVER).isEqualTo(1);
     assertThat(report.failedPositions()).isEmpty();
     SampleChangeEvents.Story story = SampleChangeEvents.story();
-    assertThat(published).extracting(ChangeEvent::eventId).containsExactly(
-        "us-east-1/product/cup/2", "us-east-1/order/" + story.placedInOrigin().id() + "/1", "us-east-1/allocation/cup@us-east-1/3");
+    String order = story.orderId().value();
+    assertThat(published).extracting(ChangeEvent::eventId).containsExactly("us-east-1/product/cup/2",
+        "us-east-1/order/" + order + "/1", "us-east-1/hold/" + order + "@us-east-1/1",
+        "us-east-1/allocation/cup@us-east-1#1/2", "us-east-1/allocation/cup@us-east-1/4");
     assertThat(published).extracting(ChangeEvent::change).containsExactly(new Change.ProductChange(story.productRepriced()),
-        new Change.OrderChange(story.placedInOrigin()), new Change.AllocationChange(story.allocationGiven()));
+        new Change.OrderChange(story.placedInOrigin().order().itemState()),
+        new Change.HoldChange(story.orderId(), story.originHold()),
+        new Change.AllocationChange(story.cupHeld().shard(SampleChangeEvents.PLACEMENT_SHARD)),
+        new Change.AllocationChange(story.cupGiven().head()));
     for (ChangeEvent event : published) {
       ObjectNode wire = SampleChangeEvents.eventBridgeEvent(event);
       ChangeEventJson.DetailType type = ChangeEventJson.DetailType.ofEntity(event.entity());

@@ -9,13 +9,14 @@ import dev.meridian.application.replication.Change;
 import dev.meridian.application.replication.ChangeEvent;
 import dev.meridian.domain.clock.HlcStamp;
 import dev.meridian.domain.order.Order;
+import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.stock.InsufficientStockException;
+import dev.meridian.domain.stock.RegionStock;
 import dev.meridian.domain.stock.StockAllocation;
 import dev.meridian.testkit.domain.Histories;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,9 +29,10 @@ import net.jqwik.api.Property;
 /**
  * Change events as {@link ChangeEventJson} encodes them, wrapped as the EventBridge events a
  * reconciler receives, against the JSON Schemas in {@code events/schemas/}: generated orders
- * (duplicate placements, merges with recorded conflicts, cancellations, shipments), products
- * (concurrent edits merged) and allocations (holds, sales, transfers given and received) are
- * valid and decode back to what was encoded; what the schemas reject, the decoder rejects too,
+ * (duplicate placements, merges with recorded conflicts, cancellations, shipments), their holds,
+ * products (concurrent edits merged) and stock shards (holds, sales, reshards, transfers given and
+ * received) are valid and decode back to what was encoded, and so are the forms written before
+ * holds and shards were items of their own; what the schemas reject, the decoder rejects too,
  * naming the problem; unknown fields are ignored by both.
  */
 class ChangeEventSchemaTest {
@@ -39,14 +41,25 @@ class ChangeEventSchemaTest {
   // ------------------------------------------------------------------ generated states
 
   @Property(tries = 300)
-  @Label("orders (merged, with reservations and conflicts) are valid OrderChanged events and decode back")
+  @Label("orders (merged, with conflicts) are valid OrderChanged events and decode back")
   void orders(@ForAll long seed) {
     Histories histories = new Histories(seed);
-    List<Order> replicas = histories.divergentOrders(3);
-    Order state = replicas.get(0).reconcile(replicas.get(1)).reconcile(replicas.get(2));
+    Order state = merged(histories).itemState();
     String origin = histories.region();
     long version = 1 + histories.random().nextInt(1_000);
     assertValidAndRoundTrips(ChangeEvent.of(origin, version, state.latestStamp(), new Change.OrderChange(state)));
+  }
+
+  @Property(tries = 300)
+  @Label("the holds of merged orders (reserved, released, committed) are valid HoldChanged events and decode back")
+  void holds(@ForAll long seed) {
+    Histories histories = new Histories(seed);
+    Order merged = merged(histories);
+    for (Reservation hold : merged.reservations().values()) {
+      long version = 1 + histories.random().nextInt(3);
+      assertValidAndRoundTrips(ChangeEvent.of(hold.region(), version, hold.reservedAt(),
+          new Change.HoldChange(merged.id(), hold)));
+    }
   }
 
   @Property(tries = 300)
@@ -61,11 +74,11 @@ class ChangeEventSchemaTest {
   }
 
   @Property(tries = 300)
-  @Label("allocations (holds, sales, transfers both ways) are valid AllocationChanged events and decode back")
+  @Label("stock shards (head or not: holds, sales, reshards, transfers both ways) are valid AllocationChanged events and decode back")
   void allocations(@ForAll long seed) {
     Histories histories = new Histories(seed);
     String region = histories.region();
-    StockAllocation state = randomAllocation(histories.random(), ProductId.of("cup"), region);
+    StockAllocation state = randomShard(histories.random(), ProductId.of("cup"), region);
     HlcStamp publishedAt = histories.clock(region).now();
     assertValidAndRoundTrips(ChangeEvent.of(region, state.revision(), publishedAt, new Change.AllocationChange(state)));
   }
@@ -83,6 +96,58 @@ class ChangeEventSchemaTest {
     assertThat(decoded.outgoing()).containsKey("us-east-1/cup/2");
   }
 
+  @Example
+  @Label("an order state with the reservations written before holds were items is valid and decodes them as head-shard holds")
+  void legacyOrderReservations() {
+    ObjectNode event = sampleEvent(ChangeEventJson.DetailType.ORDER);
+    Order order = ((Change.OrderChange) ChangeEventJson.fromEventBridgeEvent(event.toString()).change()).order();
+    ObjectNode reservation = state(event).putObject("reservations").putObject("us-east-1");
+    reservation.put("reservedAt", order.body().placedAt().encode());
+    reservation.put("fingerprint", order.body().fingerprint());
+    reservation.putObject("units").put("cup", 2).put("mug", 1);
+    reservation.put("state", "RESERVED");
+
+    assertThat(ChangeEventSchemas.violations(ChangeEventJson.DetailType.ORDER, event)).isEmpty();
+    Order decoded = ((Change.OrderChange) ChangeEventJson.fromEventBridgeEvent(event.toString()).change()).order();
+    Reservation hold = decoded.reservations().get("us-east-1");
+    assertThat(hold.takenFrom()).isEqualTo(Map.of(ProductId.of("cup"), Map.of(StockAllocation.HEAD, 2L),
+        ProductId.of("mug"), Map.of(StockAllocation.HEAD, 1L)));
+    assertThat(hold.bodyPlacedAt()).isEqualTo(order.body().placedAt());
+    assertThat(decoded.itemState()).isEqualTo(order);
+
+    reservation.putObject("units").put("cup", 0);
+    assertThat(ChangeEventSchemas.violations(ChangeEventJson.DetailType.ORDER, event)).isNotEmpty();
+    assertThatThrownBy(() -> ChangeEventJson.fromEventBridgeEvent(event.toString()))
+        .isInstanceOf(MalformedEventException.class).hasMessageContaining("state does not decode");
+  }
+
+  @Example
+  @Label("an allocation state written before shards (a region not yet upgraded) is valid and decodes as its region's head")
+  void legacyAllocation() {
+    StockAllocation head = StockAllocation.empty(ProductId.of("cup"), "us-east-1").restock(100).reserve(2)
+        .give("eu-west-1", 20);
+    ObjectNode event = SampleChangeEvents.eventBridgeEvent(ChangeEvent.of("us-east-1", head.revision(),
+        new HlcStamp(1_764_158_400_000L, 0, "us-east-1"), new Change.AllocationChange(head)));
+    ObjectNode state = state(event);
+    state.remove(List.of("shard", "shards", "shardsEver", "movedIn", "movedOut"));
+    state.putObject("holds").put("o-" + "0".repeat(32), 2);
+    state.putObject("pending").put("o-" + "1".repeat(32), 3);
+
+    assertThat(ChangeEventSchemas.violations(ChangeEventJson.DetailType.ALLOCATION, event)).isEmpty();
+    StockAllocation decoded = ((Change.AllocationChange) ChangeEventJson.fromEventBridgeEvent(event.toString()).change())
+        .allocation();
+    assertThat(decoded.isHead()).isTrue();
+    assertThat(decoded.shards()).isEqualTo(1);
+    assertThat(decoded.reserved()).isEqualTo(2);
+    assertThat(decoded.pending()).as("the orders' pending units, summed").isEqualTo(3);
+    assertThat(decoded.outgoing()).isEqualTo(head.outgoing());
+  }
+
+  private static Order merged(Histories histories) {
+    List<Order> replicas = histories.divergentOrders(3);
+    return replicas.get(0).reconcile(replicas.get(1)).reconcile(replicas.get(2));
+  }
+
   private static void assertValidAndRoundTrips(ChangeEvent event) {
     ObjectNode wire = SampleChangeEvents.eventBridgeEvent(event);
     ChangeEventJson.DetailType type = ChangeEventJson.DetailType.ofEntity(event.entity());
@@ -90,44 +155,50 @@ class ChangeEventSchemaTest {
     assertThat(ChangeEventJson.fromEventBridgeEvent(wire.toString())).isEqualTo(event);
   }
 
-  /** An allocation after a random run of every operation that changes one. */
-  static StockAllocation randomAllocation(Random random, ProductId product, String region) {
-    StockAllocation a = StockAllocation.empty(product, region).restock(1 + random.nextInt(500));
-    List<String> held = new ArrayList<>();
-    int steps = random.nextInt(12);
+  /** One written shard (the head or another) of a region's stock after a random run of every operation that changes one. */
+  static StockAllocation randomShard(Random random, ProductId product, String region) {
+    RegionStock stock = RegionStock.empty(product, region).restock(1 + random.nextInt(500)).reshard(1 + random.nextInt(4));
+    List<List<RegionStock.Take>> held = new ArrayList<>();
+    int steps = random.nextInt(16);
     for (int i = 0; i < steps; i++) {
       try {
-        switch (random.nextInt(7)) {
-          case 0 -> a = a.restock(1 + random.nextInt(100));
+        switch (random.nextInt(9)) {
+          case 0 -> stock = stock.restock(1 + random.nextInt(100));
           case 1 -> {
-            byte[] id = new byte[16];
-            random.nextBytes(id);
-            String order = "o-" + HexFormat.of().formatHex(id);
-            a = a.reserve(order, 1 + random.nextInt(5));
-            held.add(order);
+            List<RegionStock.Take> takes = stock.plan(1 + random.nextInt(60), random.nextInt(8));
+            stock = stock.reserve(takes);
+            held.add(takes);
           }
-          case 2 -> a = held.isEmpty() ? a : a.release(held.remove(random.nextInt(held.size())));
-          case 3 -> a = held.isEmpty() ? a : a.commit(held.remove(random.nextInt(held.size())));
-          case 4 -> a = a.give(otherRegion(random, region), 1 + random.nextInt(20));
+          case 2 -> stock = held.isEmpty() ? stock : stock.release(held.remove(random.nextInt(held.size())));
+          case 3 -> stock = held.isEmpty() ? stock : stock.commit(held.remove(random.nextInt(held.size())));
+          case 4 -> stock = stock.give(otherRegion(random, region), 1 + random.nextInt(20));
           case 5 -> {
-            // a receiver that has taken everything this allocation gave it: those transfers settle
-            StockAllocation given = a;
-            a = given.outgoing().values().stream().findFirst()
-                .map(t -> given.settleWith(StockAllocation.empty(product, t.toRegion()).receiveFrom(given))).orElse(given);
+            // a receiver that has taken everything this head gave it: those transfers settle
+            StockAllocation head = stock.head();
+            stock = stock.with(head.outgoing().values().stream().findFirst()
+                .map(t -> head.settleWith(StockAllocation.empty(product, t.toRegion()).receiveFrom(head))).orElse(head));
           }
-          default -> {
+          case 6 -> {
             StockAllocation giver = StockAllocation.empty(product, otherRegion(random, region)).restock(50);
             for (int r = random.nextInt(50); r > 0; r--) {
               giver = giver.restock(1);
             }
-            a = a.receiveFrom(giver.give(region, 1 + random.nextInt(20)));
+            stock = stock.with(stock.head().receiveFrom(giver.give(region, 1 + random.nextInt(20))));
+          }
+          case 7 -> stock = stock.reshard(1 + random.nextInt(4));
+          default -> {
+            StockAllocation head = stock.head();
+            stock = stock.with(head.pending() > 0 && random.nextBoolean()
+                ? head.stopAwaiting(1 + random.nextInt((int) head.pending()))
+                : head.awaitStock(1 + random.nextInt(10)));
           }
         }
       } catch (InsufficientStockException e) {
-        // not enough available for that step: the allocation stays as it was
+        // not enough available for that step: the stock stays as it was
       }
     }
-    return a;
+    List<StockAllocation> written = List.copyOf(stock.shards().values());
+    return written.get(random.nextInt(written.size()));
   }
 
   private static String otherRegion(Random random, String region) {
@@ -184,7 +255,23 @@ class ChangeEventSchemaTest {
         new Breakage("allocation counter as a string", ChangeEventJson.DetailType.ALLOCATION,
             e -> state(e).put("available", "59"), "state does not decode"),
         new Breakage("transfer without units", ChangeEventJson.DetailType.ALLOCATION,
-            e -> ((ObjectNode) state(e).path("outgoing").elements().next()).remove("units"), "state does not decode"));
+            e -> ((ObjectNode) state(e).path("outgoing").elements().next()).remove("units"), "state does not decode"),
+        new Breakage("shard number beyond the last", ChangeEventJson.DetailType.ALLOCATION,
+            e -> state(e).put("shard", 50), "state does not decode"),
+        new Breakage("shard without its number (read as a legacy allocation, whose pending is a map)",
+            ChangeEventJson.DetailType.ALLOCATION, e -> state(e).remove("shard"), "state does not decode"),
+        new Breakage("head counting no shards in use", ChangeEventJson.DetailType.ALLOCATION,
+            e -> state(e).put("shards", 0), "state does not decode"),
+        new Breakage("hold state unknown", ChangeEventJson.DetailType.HOLD, e -> state(e).put("state", "LOST"),
+            "state does not decode"),
+        new Breakage("hold without takenFrom", ChangeEventJson.DetailType.HOLD, e -> state(e).remove("takenFrom"),
+            "state does not decode"),
+        new Breakage("hold taking no units from a shard", ChangeEventJson.DetailType.HOLD,
+            e -> ((ObjectNode) state(e).path("takenFrom").path("cup")).put("1", 0), "state does not decode"),
+        new Breakage("hold taking from a shard that is not a number", ChangeEventJson.DetailType.HOLD,
+            e -> ((ObjectNode) state(e).path("takenFrom").path("cup")).put("head", 2), "state does not decode"),
+        new Breakage("hold without the time its body was placed", ChangeEventJson.DetailType.HOLD,
+            e -> state(e).remove("bodyPlacedAt"), "state does not decode: attribute bodyPlacedAt is missing"));
   }
 
   @Example
@@ -219,12 +306,45 @@ class ChangeEventSchemaTest {
         "allocation published by another region", e -> detail(e).put("originRegion", "ap-southeast-1"),
         "units not conserved", e -> state(e).put("available", 1_000),
         "given is not settled plus the sum of outgoing transfers", e -> state(e).put("settled", 5),
-        "a transfer made after the allocation's revision", e -> detail(e).put("version", 1));
+        "a transfer made after the allocation's revision", e -> detail(e).put("version", 1),
+        "the head's state under another shard's key", e -> detail(e).put("key", "cup@us-east-1#1"));
     allocationBreakages.forEach((what, change) -> {
       ObjectNode event = sampleEvent(ChangeEventJson.DetailType.ALLOCATION);
       change.accept(event);
       assertThatThrownBy(() -> ChangeEventJson.fromEventBridgeEvent(event.toString())).as(what)
           .isInstanceOf(MalformedEventException.class);
+    });
+    Map<String, Consumer<ObjectNode>> holdBreakages = Map.of(
+        "hold published by another region", e -> detail(e).put("originRegion", "eu-west-1"),
+        "key names another region's hold", e -> detail(e).put("key", state(e).path("orderId").asText() + "@eu-west-1"));
+    holdBreakages.forEach((what, change) -> {
+      ObjectNode event = sampleEvent(ChangeEventJson.DetailType.HOLD);
+      change.accept(event);
+      assertThatThrownBy(() -> ChangeEventJson.fromEventBridgeEvent(event.toString())).as(what)
+          .isInstanceOf(MalformedEventException.class);
+    });
+  }
+
+  @Example
+  @Label("a shard other than the head that counts shards, transfers or pending demand is refused by both")
+  void onlyTheHeadCountsShardsTransfersAndDemand() {
+    SampleChangeEvents.Story story = SampleChangeEvents.story();
+    StockAllocation shard = story.cupHeld().shard(SampleChangeEvents.PLACEMENT_SHARD);
+    ChangeEvent valid = ChangeEvent.of(SampleChangeEvents.ORIGIN, shard.revision(), story.allocationPublishedAt(),
+        new Change.AllocationChange(shard));
+    assertValidAndRoundTrips(valid);
+    Map<String, Consumer<ObjectNode>> breakages = Map.of(
+        "shards in use", e -> state(e).put("shards", 2),
+        "pending demand", e -> state(e).put("pending", 1),
+        "units received", e -> state(e).put("received", 5).put("available", 53),
+        "an outgoing transfer", e -> state(e).putObject("outgoing").putObject("us-east-1/cup/1")
+            .put("toRegion", "eu-west-1").put("units", 1));
+    breakages.forEach((what, change) -> {
+      ObjectNode event = SampleChangeEvents.eventBridgeEvent(valid);
+      change.accept(event);
+      assertThat(ChangeEventSchemas.violations(ChangeEventJson.DetailType.ALLOCATION, event)).as(what).isNotEmpty();
+      assertThatThrownBy(() -> ChangeEventJson.fromEventBridgeEvent(event.toString())).as(what)
+          .isInstanceOf(MalformedEventException.class).hasMessageContaining("state does not decode");
     });
   }
 
@@ -258,7 +378,7 @@ class ChangeEventSchemaTest {
   }
 
   @Example
-  @Label("the definitions the schemas share are identical in all three (self-contained files, one contract)")
+  @Label("the definitions the schemas share are identical in all of them (self-contained files, one contract)")
   void sharedDefinitionsAgree() {
     JsonNode order = ChangeEventSchemas.tree(ChangeEventJson.DetailType.ORDER).path("$defs");
     for (ChangeEventJson.DetailType type : ChangeEventJson.DetailType.values()) {
@@ -289,9 +409,7 @@ class ChangeEventSchemaTest {
 
   /** A fresh copy of the story's event of {@code type} (the reconciler samples' bodies). */
   static ObjectNode sampleEvent(ChangeEventJson.DetailType type) {
-    ChangeEvent event = SampleChangeEvents.originEvents(SampleChangeEvents.story()).stream()
-        .filter(e -> e.entity().equals(type.entity)).findFirst().orElseThrow();
-    return SampleChangeEvents.eventBridgeEvent(event);
+    return SampleChangeEvents.eventBridgeEvent(SampleChangeEvents.originEvent(SampleChangeEvents.story(), type));
   }
 
   private static ObjectNode detail(ObjectNode event) {

@@ -17,11 +17,14 @@ import dev.meridian.domain.common.Money;
 import dev.meridian.domain.order.CustomerId;
 import dev.meridian.domain.order.IdempotencyKey;
 import dev.meridian.domain.order.Order;
+import dev.meridian.domain.order.OrderId;
 import dev.meridian.domain.order.OrderPlacement;
 import dev.meridian.domain.order.PlaceOrder;
+import dev.meridian.domain.order.Reservation;
 import dev.meridian.domain.product.Product;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.product.UpsertProduct;
+import dev.meridian.domain.stock.RegionStock;
 import dev.meridian.domain.stock.StockAllocation;
 import dev.meridian.testkit.DynamoDbJson;
 import dev.meridian.testkit.SampleEvent;
@@ -52,11 +55,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * rewrites them when run with {@code -Dmeridian.events.regenerate=true}.
  *
  * <p>The story (times from 2025-11-26T12:00:00Z): {@value #ORIGIN} creates and reprices the
- * {@code cup}; {@code alice} places an order there and, during a failover, retries the same
- * Idempotency-Key in {@value #RECEIVER}, so both regions reserve; {@value #ORIGIN} merges the two
- * states (a recorded {@code earliest-reservation-stands} conflict) and gives 20 units of its cup
- * allocation to {@value #RECEIVER}. The reconciler samples are those three changes as
- * {@value #RECEIVER}'s reconcile queue delivers them; the publisher sample is part of
+ * {@code cup}, whose 100 units there are split over two shards (a hot product); {@code alice}
+ * places an order there, its hold taking the cups from shard 1, and, during a failover, retries
+ * the same Idempotency-Key in {@value #RECEIVER}, so both regions hold units; {@value #ORIGIN}
+ * merges {@value #RECEIVER}'s order and hold (a recorded {@code earliest-reservation-stands}
+ * conflict on the order); {@value #RECEIVER} releases its own hold; {@value #ORIGIN} gives 20 cups
+ * from its head shard to {@value #RECEIVER}. The reconciler samples are {@value #ORIGIN}'s changes
+ * as {@value #RECEIVER}'s reconcile queue delivers them; the publisher sample is part of
  * {@value #ORIGIN}'s table stream.
  */
 public final class SampleChangeEvents {
@@ -68,14 +73,49 @@ public final class SampleChangeEvents {
   static final String STREAM_LABEL = "2025-11-26T00:00:00.000";
   /** 2025-11-26T12:00:00Z. */
   static final long START_MILLIS = 1_764_158_400_000L;
+  static final ProductId CUP = ProductId.of("cup");
+  static final ProductId MUG = ProductId.of("mug");
+  /** The cup shard the origin's placement takes from: not the head, so the samples show both kinds. */
+  static final int PLACEMENT_SHARD = 1;
 
   static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  /** The states of the story, in the order they were written. */
-  public record Story(Product productCreated, Product productRepriced, Order placedInOrigin, Order placedInReceiver,
-      Order mergedInOrigin, Order releasedInReceiver, StockAllocation allocationHolding,
-      StockAllocation allocationGiven, HlcStamp allocationPublishedAt, Heartbeat originHeartbeat) {}
+  /**
+   * The states of the story, in the order they were written.
+   *
+   * @param mergedInOrigin     the order as {@value #ORIGIN} sees it after the merge, both regions' holds included
+   * @param releasedInReceiver the order as {@value #RECEIVER} sees it once it released its hold
+   * @param cupGiven           {@value #ORIGIN}'s cup stock after the gift
+   */
+  public record Story(Product productCreated, Product productRepriced, OrderPlacement.Reserved placedInOrigin,
+      OrderPlacement.Reserved placedInReceiver, Order mergedInOrigin, Order releasedInReceiver, RegionStock cupGiven,
+      HlcStamp allocationPublishedAt, Heartbeat originHeartbeat) {
+
+    public OrderId orderId() {
+      return placedInOrigin.order().id();
+    }
+
+    /** {@value #ORIGIN}'s hold of the order: the one that stands. */
+    public Reservation originHold() {
+      return placedInOrigin.order().reservations().get(ORIGIN);
+    }
+
+    /** {@value #RECEIVER}'s hold of the order, released. */
+    public Reservation receiverHoldReleased() {
+      return releasedInReceiver.reservations().get(RECEIVER);
+    }
+
+    /** {@value #ORIGIN}'s cup stock as the placement read it. */
+    public RegionStock cupBeforePlacement() {
+      return placedInOrigin.before().get(CUP);
+    }
+
+    /** {@value #ORIGIN}'s cup stock with the order's units held. */
+    public RegionStock cupHeld() {
+      return placedInOrigin.after().get(CUP);
+    }
+  }
 
   private SampleChangeEvents() {}
 
@@ -83,51 +123,58 @@ public final class SampleChangeEvents {
     AtomicLong wall = new AtomicLong(START_MILLIS);
     HybridLogicalClock origin = new HybridLogicalClock(ORIGIN, wall::get, HybridLogicalClock.DEFAULT_MAX_SKEW);
     HybridLogicalClock receiver = new HybridLogicalClock(RECEIVER, wall::get, HybridLogicalClock.DEFAULT_MAX_SKEW);
-    ProductId cup = ProductId.of("cup");
-    ProductId mug = ProductId.of("mug");
 
-    Product created = Product.create(new UpsertProduct(cup, "Cup", "Porcelain cup, 200 ml", Money.of(400, "EUR"), true),
+    Product created = Product.create(new UpsertProduct(CUP, "Cup", "Porcelain cup, 200 ml", Money.of(400, "EUR"), true),
         origin.now());
     wall.addAndGet(Duration.ofMinutes(5).toMillis());
-    Product repriced = created.apply(new UpsertProduct(cup, "Cup", "Porcelain cup, 200 ml", Money.of(450, "EUR"), true),
+    Product repriced = created.apply(new UpsertProduct(CUP, "Cup", "Porcelain cup, 200 ml", Money.of(450, "EUR"), true),
         origin.after(created.latestStamp()));
-    Product mugProduct = Product.create(new UpsertProduct(mug, "Mug", "Stoneware mug, 350 ml", Money.of(800, "EUR"), true),
+    Product mugProduct = Product.create(new UpsertProduct(MUG, "Mug", "Stoneware mug, 350 ml", Money.of(800, "EUR"), true),
         origin.now());
+    Map<ProductId, Product> catalog = Map.of(CUP, repriced, MUG, mugProduct);
 
-    StockAllocation cupStock = StockAllocation.empty(cup, ORIGIN).restock(100);
+    // Restocked, then resharded: the head moves half of its units to shard 1 (movedOut, movedIn).
+    RegionStock cupStock = RegionStock.empty(CUP, ORIGIN).restock(100).reshard(2);
     PlaceOrder place = new PlaceOrder(new CustomerId("alice"), new IdempotencyKey("3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f"),
         List.of(new PlaceOrder.Line("cup", 2), new PlaceOrder.Line("mug", 1)));
     wall.addAndGet(Duration.ofMinutes(5).toMillis());
-    OrderPlacement.Reserved inOrigin = (OrderPlacement.Reserved) OrderPlacement.decide(place,
-        Map.of(cup, repriced, mug, mugProduct),
-        Map.of(cup, cupStock, mug, StockAllocation.empty(mug, ORIGIN).restock(50)), Map.of(), ORIGIN, origin.now());
+    OrderPlacement.Reserved inOrigin = (OrderPlacement.Reserved) OrderPlacement.decide(place, catalog,
+        Map.of(CUP, cupStock, MUG, RegionStock.empty(MUG, ORIGIN).restock(50)), Map.of(), ORIGIN, origin.now(),
+        () -> PLACEMENT_SHARD);
     wall.addAndGet(2_000);
-    OrderPlacement.Reserved inReceiver = (OrderPlacement.Reserved) OrderPlacement.decide(place,
-        Map.of(cup, repriced, mug, mugProduct),
-        Map.of(cup, StockAllocation.empty(cup, RECEIVER).restock(10), mug, StockAllocation.empty(mug, RECEIVER).restock(10)),
-        Map.of(), RECEIVER, receiver.now());
+    OrderPlacement.Reserved inReceiver = (OrderPlacement.Reserved) OrderPlacement.decide(place, catalog,
+        Map.of(CUP, RegionStock.empty(CUP, RECEIVER).restock(10), MUG, RegionStock.empty(MUG, RECEIVER).restock(10)),
+        Map.of(), RECEIVER, receiver.now(), () -> 0);
     wall.addAndGet(1_500);
+    // The origin has the receiver's order item and hold: two holds for one body, the earlier stands.
     Order merged = inOrigin.order().reconcile(inReceiver.order());
-    // The receiver applies the merge: its reservation lost, so it releases its own units.
+    // The receiver applies the merge: its hold lost, so it releases its own units.
     Order released = inReceiver.order().reconcile(merged).releaseReservation(RECEIVER);
 
-    StockAllocation holding = inOrigin.allocations().stream().filter(a -> a.productId().equals(cup)).findFirst()
-        .orElseThrow();
     wall.addAndGet(Duration.ofMinutes(1).toMillis());
-    StockAllocation given = holding.give(RECEIVER, 20);
+    RegionStock given = inOrigin.after().get(CUP).give(RECEIVER, 20);
     HlcStamp publishedAt = origin.now();
     Heartbeat heartbeat = new Heartbeat(ORIGIN, Instant.ofEpochMilli(wall.get()), Duration.ofMinutes(1));
-    return new Story(created, repriced, inOrigin.order(), inReceiver.order(), merged, released, holding, given,
-        publishedAt, heartbeat);
+    return new Story(created, repriced, inOrigin, inReceiver, merged, released, given, publishedAt, heartbeat);
   }
 
-  /** What {@value #ORIGIN} publishes for the story: product v2, the merged order v2, the allocation after the gift. */
+  /**
+   * What {@value #ORIGIN} publishes for the story: product v2, the merged order item v2, its own
+   * hold v1, and the cup's head shard after the gift.
+   */
   public static List<ChangeEvent> originEvents(Story s) {
+    Order orderItem = s.mergedInOrigin().itemState();
+    StockAllocation head = s.cupGiven().head();
     return List.of(
         ChangeEvent.of(ORIGIN, 2, s.productRepriced().latestStamp(), new Change.ProductChange(s.productRepriced())),
-        ChangeEvent.of(ORIGIN, 2, s.mergedInOrigin().latestStamp(), new Change.OrderChange(s.mergedInOrigin())),
-        ChangeEvent.of(ORIGIN, s.allocationGiven().revision(), s.allocationPublishedAt(),
-            new Change.AllocationChange(s.allocationGiven())));
+        ChangeEvent.of(ORIGIN, 2, orderItem.latestStamp(), new Change.OrderChange(orderItem)),
+        ChangeEvent.of(ORIGIN, 1, s.originHold().reservedAt(), new Change.HoldChange(s.orderId(), s.originHold())),
+        ChangeEvent.of(ORIGIN, head.revision(), s.allocationPublishedAt(), new Change.AllocationChange(head)));
+  }
+
+  /** The story's event of {@code type}. */
+  static ChangeEvent originEvent(Story s, ChangeEventJson.DetailType type) {
+    return originEvents(s).stream().filter(e -> e.entity().equals(type.entity)).findFirst().orElseThrow();
   }
 
   /** Every generated file of {@code events/}, by name (without {@code .json}). */
@@ -139,7 +186,8 @@ public final class SampleChangeEvents {
       files.put("reconciler-" + event.entity() + "-changed",
           sqsEvent(List.of(eventBridgeEvent(event).toString()), sentAfter(event)));
     }
-    files.put("reconciler-malformed", sqsEvent(malformedBodies(events.get(1)), sentAfter(events.get(1))));
+    ChangeEvent order = originEvent(s, ChangeEventJson.DetailType.ORDER);
+    files.put("reconciler-malformed", sqsEvent(malformedBodies(order), sentAfter(order)));
     files.put("publisher-stream", publisherStream(s));
     return files;
   }
@@ -212,10 +260,11 @@ public final class SampleChangeEvents {
   // ------------------------------------------------------------------ DynamoDB stream
 
   /**
-   * Part of {@value #ORIGIN}'s table stream, in write order: the product repriced, the order
-   * placed (INSERT), the order as {@value #RECEIVER} wrote it (replicated here by the global
-   * table; {@value #RECEIVER} publishes it, so it is skipped here), the allocation's gift and
-   * the region's heartbeat (not a change event).
+   * Part of {@value #ORIGIN}'s table stream, in write order: the product repriced; the placement's
+   * transaction (the order item, its hold and the cup shard the hold took from: INSERT, INSERT,
+   * MODIFY; the mug's shard is left out); the order as {@value #RECEIVER} wrote it (replicated
+   * here by the global table; {@value #RECEIVER} publishes it, so it is skipped here); the head
+   * shard's gift; and the region's heartbeat (not a change event).
    */
   static ObjectNode publisherStream(Story s) {
     ObjectNode event = NODES.objectNode();
@@ -223,12 +272,15 @@ public final class SampleChangeEvents {
     long start = START_MILLIS / 1000;
     streamRecord(records, "MODIFY", start + 300, 1, Items.product(s.productCreated(), 1, ORIGIN),
         Items.product(s.productRepriced(), 2, ORIGIN));
-    streamRecord(records, "INSERT", start + 600, 2, null, Items.order(s.placedInOrigin(), 1, ORIGIN));
-    streamRecord(records, "MODIFY", start + 605, 3, Items.order(s.mergedInOrigin(), 2, ORIGIN),
-        Items.order(s.releasedInReceiver(), 3, RECEIVER));
-    streamRecord(records, "MODIFY", start + 663, 4, Items.allocation(s.allocationHolding(), ORIGIN),
-        Items.allocation(s.allocationGiven(), ORIGIN));
-    streamRecord(records, "MODIFY", start + 663, 5,
+    streamRecord(records, "INSERT", start + 600, 2, null, Items.order(s.placedInOrigin().order().itemState(), 1, ORIGIN));
+    streamRecord(records, "INSERT", start + 600, 3, null, Items.hold(s.orderId(), s.originHold(), 1, ORIGIN));
+    streamRecord(records, "MODIFY", start + 600, 4, Items.shard(s.cupBeforePlacement().shard(PLACEMENT_SHARD), ORIGIN),
+        Items.shard(s.cupHeld().shard(PLACEMENT_SHARD), ORIGIN));
+    streamRecord(records, "MODIFY", start + 605, 5, Items.order(s.mergedInOrigin().itemState(), 2, ORIGIN),
+        Items.order(s.releasedInReceiver().itemState(), 3, RECEIVER));
+    streamRecord(records, "MODIFY", start + 663, 6, Items.shard(s.cupHeld().head(), ORIGIN),
+        Items.shard(s.cupGiven().head(), ORIGIN));
+    streamRecord(records, "MODIFY", start + 663, 7,
         DynamoDbHeartbeatRepository.item(new Heartbeat(ORIGIN, s.originHeartbeat().at().minus(Duration.ofMinutes(1)),
             Duration.ofMinutes(1))),
         DynamoDbHeartbeatRepository.item(s.originHeartbeat()));
