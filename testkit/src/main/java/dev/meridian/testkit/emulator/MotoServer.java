@@ -1,5 +1,7 @@
 package dev.meridian.testkit.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,6 +73,14 @@ public final class MotoServer implements AutoCloseable {
   public static final String INSTALL_HINT = "pip install 'moto[server]'";
   /** Upper bound on waiting for the ready line; moto typically needs 1-2 s. */
   public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The launcher's write meter: GET answers {@code {"regions": {region: counts}}} with item writes
+   * and write request units priced as DynamoDB on-demand prices them (single, transactional and
+   * replicated, the last sent with {@link #REPLICATED_WRITE_HEADER}); DELETE zeroes it.
+   */
+  public static final String WRITE_METER_PATH = "/_meridian/write-units";
+  /** Marks a write as the global-table stand-in's, so the meter counts it as replicated units. */
+  public static final String REPLICATED_WRITE_HEADER = "X-Meridian-Replicated-Write";
 
   /** Dummy credentials: moto needs a SigV4 header to find the region, not a valid key. */
   private static final StaticCredentialsProvider CREDENTIALS =
@@ -215,6 +225,31 @@ public final class MotoServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted while checking for moto");
+    }
+  }
+
+  /**
+   * The write meter of the emulator at {@code endpoint} ({@link #WRITE_METER_PATH}): per region,
+   * {@code singleItemWrites}, {@code singleWriteUnits}, {@code transactionalItemWrites},
+   * {@code transactionalWriteUnits}, {@code replicatedItemWrites} and {@code replicatedWriteUnits},
+   * and the same under {@code byKind} per kind of item (the partition key up to its first {@code #}:
+   * {@code ORDER}, {@code STOCK}, {@code HEARTBEAT}...). Empty when the emulator has no meter
+   * (another emulator than this launcher) or does not answer.
+   */
+  public static Optional<JsonNode> meteredWriteUnits(URI endpoint) {
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve(WRITE_METER_PATH))
+          .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        return Optional.empty();
+      }
+      JsonNode regions = new ObjectMapper().readTree(response.body()).path("regions");
+      return regions.isObject() ? Optional.of(regions) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
   }
 

@@ -60,6 +60,17 @@ def _buffer_request_body(environ):
         print(f"moto: slow client: {took * 1000:.0f} ms to send a {len(body)}-byte body", file=sys.stderr, flush=True)
 
 
+def _answer_write_meter(environ, start_response):
+    """GET: the write units metered so far, per region; DELETE: start again from zero."""
+    import json
+
+    if environ.get("REQUEST_METHOD") == "DELETE":
+        METER.reset()
+    body = json.dumps({"regions": METER.snapshot()}).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
 class SerializedDynamoDb:
     """WSGI wrapper around moto's DomainDispatcherApplication."""
 
@@ -68,6 +79,8 @@ class SerializedDynamoDb:
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == WRITE_METER_PATH:
+            return _answer_write_meter(environ, start_response)
         _buffer_request_body(environ)
         # Same two steps as DomainDispatcherApplication.__call__, split so the
         # resolved backend decides whether the request needs the lock.
@@ -80,6 +93,7 @@ class SerializedDynamoDb:
         waited = time.monotonic()
         with self.lock:
             started = time.monotonic()
+            METER.replicated_request = environ.get(REPLICATED_WRITE_HEADER) == "true"
             result = app(environ, start_response)
             # Drain the body inside the lock: a lazily generated body could
             # still be reading table state after we release it.
@@ -270,6 +284,129 @@ def _query_reads_one_partition():
     Table.query = query
 
 
+WRITE_METER_PATH = "/_meridian/write-units"
+REPLICATED_WRITE_HEADER = "HTTP_X_MERIDIAN_REPLICATED_WRITE"
+
+
+class WriteMeter:
+    """Write request units per region, priced as DynamoDB on-demand prices them.
+
+    moto answers ConsumedCapacity with constants, so the drill's cost model could only assume what
+    a write costs. Here each item write is metered as DynamoDB bills it: ceil(KB) of the larger of
+    the item before and after (at least 1), twice that inside TransactWriteItems (ConditionCheck
+    included), and a write refused by its condition still costs what it would have written. Writes
+    the global-table stand-in makes (it sends REPLICATED_WRITE_HEADER) are replicated units (rWRU),
+    kept apart. Runs under the DynamoDB lock, so the before/after reads see no other request.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.regions = {}
+        self.replicated_request = False
+        self.transaction_depth = 0
+
+    FIELDS = ("singleItemWrites", "singleWriteUnits", "transactionalItemWrites", "transactionalWriteUnits",
+              "replicatedItemWrites", "replicatedWriteUnits")
+
+    def add(self, region, item_kind, units, transactional):
+        """item_kind: the partition key's text up to its first '#' (ORDER, STOCK, HEARTBEAT...)."""
+        write = "replicated" if self.replicated_request else "transactional" if transactional else "single"
+        with self.lock:
+            totals = self.regions.setdefault(region, {"byKind": {}})
+            for counts in (totals, totals["byKind"].setdefault(item_kind, {})):
+                for field in self.FIELDS:
+                    counts.setdefault(field, 0)
+                counts[write + "ItemWrites"] += 1
+                counts[write + "WriteUnits"] += units
+
+    def snapshot(self):
+        import copy
+
+        with self.lock:
+            return copy.deepcopy(self.regions)
+
+    def reset(self):
+        with self.lock:
+            self.regions.clear()
+
+
+METER = WriteMeter()
+
+
+def _item_kind(table, key_or_item):
+    try:
+        return str(next(iter(key_or_item[table.hash_key_attr].values()))).split("#", 1)[0]
+    except Exception:
+        return "other"
+
+
+def _item_size(table, key_or_item):
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    try:
+        hash_value = DynamoType(key_or_item[table.hash_key_attr])
+        range_value = None if table.range_key_attr is None else DynamoType(key_or_item[table.range_key_attr])
+        item = table.get_item(hash_value, range_value)
+    except Exception:  # malformed key: moto refuses the request, nothing is written
+        return None
+    return 0 if item is None else item.size()
+
+
+def _units(before, after):
+    largest = max(before or 0, after or 0)
+    return max(1, -(-largest // 1024))
+
+
+def _meter_writes():
+    """Wraps moto's single-item writes and TransactWriteItems with the WriteMeter."""
+    from moto.dynamodb import models as dynamodb_models
+
+    backend_class = dynamodb_models.DynamoDBBackend
+
+    def metered(original, key_of):
+        def write(self, table_name, *args, **kwargs):
+            if METER.transaction_depth:
+                return original(self, table_name, *args, **kwargs)
+            table = self.tables.get(table_name)
+            key = key_of(args, kwargs)
+            before = None if table is None else _item_size(table, key)
+            try:
+                return original(self, table_name, *args, **kwargs)
+            finally:
+                if before is not None:
+                    METER.add(self.region_name, _item_kind(table, key), _units(before, _item_size(table, key)),
+                              transactional=False)
+        return write
+
+    backend_class.put_item = metered(backend_class.put_item, lambda a, k: k.get("item_attrs", a[0] if a else {}))
+    backend_class.update_item = metered(backend_class.update_item, lambda a, k: k.get("key", a[0] if a else {}))
+    backend_class.delete_item = metered(backend_class.delete_item, lambda a, k: k.get("key", a[0] if a else {}))
+
+    original_transaction = backend_class.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        touched = []
+        for entry in transact_items:
+            try:
+                _, op = next(iter(entry.items()))
+                table = self.tables[op["TableName"]]
+                key = op.get("Item") or op["Key"]
+            except (KeyError, StopIteration, AttributeError, TypeError):
+                continue
+            touched.append((table, key, _item_size(table, key)))
+        METER.transaction_depth += 1
+        try:
+            return original_transaction(self, transact_items)
+        finally:
+            METER.transaction_depth -= 1
+            for table, key, before in touched:
+                if before is not None:
+                    METER.add(self.region_name, _item_kind(table, key), 2 * _units(before, _item_size(table, key)),
+                              transactional=True)
+
+    backend_class.transact_write_items = transact_write_items
+
+
 def _exit_on_stdin_eof():
     # os.read, not sys.stdin: a daemon thread blocked inside sys.stdin holds its buffer lock,
     # and interpreter shutdown then waits 1 s for it and aborts ("Fatal Python error").
@@ -319,6 +456,7 @@ def main(argv=None):
     _back_up_transactions_by_item()
     _one_stream_record_per_created_item()
     _query_reads_one_partition()
+    _meter_writes()
     app = SerializedDynamoDb(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.exit_on_stdin_eof:

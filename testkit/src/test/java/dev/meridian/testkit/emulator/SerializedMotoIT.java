@@ -3,6 +3,7 @@ package dev.meridian.testkit.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -239,6 +240,43 @@ class SerializedMotoIT {
       ddb.putItem(r -> r.tableName("stalled-client").item(with(key("b"), "units", n(1))));
       assertThat(get(ddb, "stalled-client", key("b"))).as("a read while another client stalls mid-request").isNotEmpty();
     }
+  }
+
+  @Test
+  void theWriteMeterPricesEachItemWriteAsOnDemandDynamoDbDoes(MotoServer moto) {
+    String region = "ca-central-1";
+    try (DynamoDbClient ddb = moto.dynamoDb(region)) {
+      createTable(ddb, "metered");
+      JsonNode before = MotoServer.meteredWriteUnits(moto.endpoint()).orElseThrow().path(region);
+      ddb.putItem(r -> r.tableName("metered").item(key("small")));
+      Map<String, AttributeValue> big = with(key("big"), "body", AttributeValue.fromS("x".repeat(2_500)));
+      ddb.putItem(r -> r.tableName("metered").item(big));
+      // Shrinking a 2.5 KB item costs what the larger of before and after costs.
+      ddb.updateItem(r -> r.tableName("metered").key(key("big")).updateExpression("SET body = :small")
+          .expressionAttributeValues(Map.of(":small", AttributeValue.fromS("x"))));
+      // A write its condition refuses is still billed.
+      assertThatThrownBy(() -> ddb.putItem(r -> r.tableName("metered").item(key("small"))
+          .conditionExpression("attribute_not_exists(pk)"))).isInstanceOf(ConditionalCheckFailedException.class);
+      ddb.transactWriteItems(r -> r.transactItems(
+          t -> t.put(p -> p.tableName("metered").item(key("in-transaction-1"))),
+          t -> t.put(p -> p.tableName("metered").item(key("in-transaction-2")))));
+      ddb.putItem(r -> r.tableName("metered").item(key("from-a-peer"))
+          .overrideConfiguration(c -> c.putHeader(MotoServer.REPLICATED_WRITE_HEADER, "true")));
+
+      JsonNode after = MotoServer.meteredWriteUnits(moto.endpoint()).orElseThrow().path(region);
+      assertThat(delta(before, after, "singleItemWrites")).isEqualTo(4);
+      assertThat(delta(before, after, "singleWriteUnits")).as("1 + 3 + 3 + 1").isEqualTo(8);
+      assertThat(delta(before, after, "transactionalItemWrites")).isEqualTo(2);
+      assertThat(delta(before, after, "transactionalWriteUnits")).as("2 per KB in a transaction").isEqualTo(4);
+      assertThat(delta(before, after, "replicatedItemWrites")).isEqualTo(1);
+      assertThat(delta(before, after, "replicatedWriteUnits")).isEqualTo(1);
+      assertThat(delta(before.path("byKind").path("small"), after.path("byKind").path("small"), "singleWriteUnits"))
+          .as("by kind of item: the partition key up to its first #").isEqualTo(2);
+    }
+  }
+
+  private static long delta(JsonNode before, JsonNode after, String field) {
+    return after.path(field).asLong() - before.path(field).asLong();
   }
 
   @Test

@@ -21,16 +21,21 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * <table>
  *   <tr><th>item</th><th>pk</th><th>sk</th><th>gsi1pk / gsi1sk</th></tr>
  *   <tr><td>product</td><td>{@code PRODUCT#<id>}</td><td>{@code PRODUCT}</td><td>{@code PRODUCTS} / id</td></tr>
- *   <tr><td>stock allocation</td><td>{@code PRODUCT#<id>}</td><td>{@code ALLOCATION#<region>}</td><td>{@code ALLOCATIONS#<region>} / id</td></tr>
+ *   <tr><td>stock shard</td><td>{@code STOCK#<id>#<region>#<n>}</td><td>{@code STOCK}</td><td>-</td></tr>
  *   <tr><td>order</td><td>{@code ORDER#<id>}</td><td>{@code ORDER}</td><td>{@code CUSTOMER#<sub>} / placedAt#id</td></tr>
+ *   <tr><td>hold</td><td>{@code ORDER#<id>}</td><td>{@code HOLD#<region>}</td><td>-</td></tr>
+ *   <tr><td>pending demand</td><td>{@code ORDER#<id>}</td><td>{@code DEMAND#<region>}</td><td>{@code DEMANDS#<region>#<0..7>} / placedAt#id</td></tr>
  *   <tr><td>refused placement</td><td>{@code ORDER#<id>}</td><td>{@code REFUSAL}</td><td>- (TTL {@code expiresAt})</td></tr>
  *   <tr><td>control</td><td>{@code CONTROL}</td><td>{@code CONTROL}</td><td>-</td></tr>
  *   <tr><td>heartbeat</td><td>{@code HEARTBEAT}</td><td>{@code <region>}</td><td>-</td></tr>
  *   <tr><td>conflict record</td><td>{@code CONFLICTS}</td><td>{@code <detectedAfter>#<id>}</td><td>-</td></tr>
  * </table>
  *
- * A product and its allocations share a partition, so {@code GET /products/{id}} is one query.
- * The template declares the same table; {@link #createTableRequest} is what tests and the local
+ * Each stock shard has a partition of its own, so a hot product's writes spread over its shards;
+ * an order, its holds and its demands share the order's partition, so an order reads as one query.
+ * Allocations of the shape before shards ({@code PRODUCT#<id>} / {@code ALLOCATION#<region>}) are
+ * migrated on their region's next write (docs/data-and-events.md). The template declares the same
+ * table; {@link #createTableRequest} is what tests and the local
  * stack use where the template's provisioning is not in play.
  */
 public final class TableDesign {

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * A monthly cost estimate for one mode at a stated traffic level, from the drill's measured usage
  * per acknowledged order (client requests, Lambda invocations per function, replicated item writes,
- * cross-region events) and the prices and assumptions in {@code cost-model.json}
+ * DynamoDB write units as the emulator metered them, cross-region events) and the prices and assumptions in {@code cost-model.json}
  * (documented in {@code tools/drill/cost-model.md}). Health checks and their invocations are per region
  * and month, independent of traffic.
  */
@@ -61,8 +61,18 @@ final class CostModel {
           * assume.path("lambdaMemoryMb").path(e.getKey()).asDouble(1024) / 1024;
     }
     double replicated = ((Number) usage.get("replicatedItemWrites")).doubleValue() * scale;
-    double itemWrites = replicated / Math.max(1, regions - 1);
-    double wru = assume.path("writeRequestUnitsPerItemWrite").asDouble();
+    Map<String, Number> metered = (Map<String, Number>) usage.get("dynamoDbWrites");
+    double writeUnits;
+    double replicatedWriteUnits;
+    if (metered != null) {
+      writeUnits = (metered.get("singleWriteUnits").doubleValue() + metered.get("transactionalWriteUnits").doubleValue()) * scale;
+      replicatedWriteUnits = metered.get("replicatedWriteUnits").doubleValue() * scale;
+    } else {
+      // No meter (an emulator other than Meridian's launcher): the assumed units per item write.
+      double wru = assume.path("writeRequestUnitsPerItemWrite").asDouble();
+      writeUnits = replicated / Math.max(1, regions - 1) * wru;
+      replicatedWriteUnits = replicated * wru;
+    }
     double events = ((Number) usage.get("crossRegionEvents")).doubleValue() * scale;
     double published = events / Math.max(1, regions - 1);
 
@@ -74,8 +84,8 @@ final class CostModel {
     lines.put("apiGateway", (requests + healthRequests) / 1e6 * price.path("apiGatewayHttpPerMillion").asDouble());
     lines.put("lambda", (lambdaRequests + healthRequests) / 1e6 * price.path("lambdaRequestsPerMillion").asDouble()
         + (gbSeconds + healthGbSeconds) * price.path("lambdaArmGbSecond").asDouble());
-    lines.put("dynamoDbWrites", itemWrites * wru / 1e6 * price.path("dynamoDbWriteRequestUnitsPerMillion").asDouble());
-    lines.put("dynamoDbReplicatedWrites", replicated * wru / 1e6
+    lines.put("dynamoDbWrites", writeUnits / 1e6 * price.path("dynamoDbWriteRequestUnitsPerMillion").asDouble());
+    lines.put("dynamoDbReplicatedWrites", replicatedWriteUnits / 1e6
         * price.path("dynamoDbReplicatedWriteRequestUnitsPerMillion").asDouble());
     lines.put("dynamoDbReads", (requests * 0.6 + healthRequests * assume.path("dynamoDbReadsPerHealthCheck").asDouble())
         * assume.path("readRequestUnitsPerClientRead").asDouble() / 1e6 * price.path("dynamoDbReadRequestUnitsPerMillion").asDouble());
@@ -91,6 +101,9 @@ final class CostModel {
     perOrder.put("clientRequests", round(requests / ordersPerMonth()));
     perOrder.put("lambdaInvocationsWithoutHealth", round(lambdaRequests / ordersPerMonth()));
     perOrder.put("replicatedItemWrites", round(replicated / ordersPerMonth()));
+    perOrder.put("writeUnits", round(writeUnits / ordersPerMonth()));
+    perOrder.put("replicatedWriteUnits", round(replicatedWriteUnits / ordersPerMonth()));
+    perOrder.put("writeUnitsMetered", metered != null);
     perOrder.put("crossRegionEvents", round(events / ordersPerMonth()));
     out.put("ordersPerMonth", ordersPerMonth());
     out.put("measuredPerOrder", perOrder);

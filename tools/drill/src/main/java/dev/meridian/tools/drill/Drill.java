@@ -78,7 +78,8 @@ final class Drill {
     long expectedOrders = Math.round(settings.workload().rate() * loadSeconds);
     long ample = Math.max(20, (long) Math.ceil(expectedOrders * 0.3 * 1.2 * 2 / writable.size()));
     String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-    DrillProducts catalog = DrillProducts.setUp(target, slow, runId, roles.get("first"), writable, ample, 3, out);
+    DrillProducts catalog = DrillProducts.setUp(target, slow, runId, roles.get("first"), writable, ample, scenario.sale(),
+        out);
     Optional<JsonNode> statusBefore = target.status();
 
     long t0 = System.nanoTime();
@@ -211,6 +212,8 @@ final class Drill {
     result.put("command", settings.command());
     result.put("target", target.facts());
     result.put("workload", VirtualCustomer.describe(settings.workload()));
+    result.put("sale", Map.of("shards", scenario.sale().shards(), "unitsPerRegion", scenario.sale().unitsPerRegion(),
+        "share", scenario.sale().share()));
     result.put("roles", roles);
     result.put("phases", phases);
     result.put("markers", markers);

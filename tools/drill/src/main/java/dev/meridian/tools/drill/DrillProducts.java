@@ -53,16 +53,19 @@ final class DrillProducts {
 
   /**
    * Creates the products through {@code home}'s admin route, restocks each in every writable
-   * region, and waits until every region reads the same allocations.
+   * region (the scarce one as {@code sale} says, split over its shards), and waits until every
+   * region reads the same allocations.
    */
   static DrillProducts setUp(Target target, TimedHttpClient api, String runId, String home, List<String> writable, long ampleUnits,
-      long scarceUnits, PrintStream out) throws Exception {
+      Scenario.Sale sale, PrintStream out) throws Exception {
     String admin = target.token("drill-operator", true);
     List<Item> items = new ArrayList<>();
+    double ampleWeight = 1;
     for (int i = 1; i <= 3; i++) {
-      items.add(new Item("drill-" + runId + "-item-" + i, 3, false));
+      items.add(new Item("drill-" + runId + "-item-" + i, ampleWeight, false));
     }
-    items.add(new Item("drill-" + runId + "-last-units", 1, true));
+    // share = w / (3 + w) for the three ample products of weight 1 each.
+    items.add(new Item("drill-" + runId + "-last-units", 3 * ampleWeight * sale.share() / (1 - sale.share()), true));
     URI homeUrl = target.regionUrl(home);
     for (Item item : items) {
       String body = "{\"name\":\"Drill " + item.id() + "\",\"description\":\"failover drill\",\"price\":{\"amount\":"
@@ -78,11 +81,19 @@ final class DrillProducts {
       for (Item item : items) {
         Retry.until(Duration.ofSeconds(60), () -> api.get(url, "/products/" + item.id(), admin).status() == 200,
             item.id() + " readable in " + region);
-        long units = item.scarce() ? scarceUnits : ampleUnits;
+        long units = item.scarce() ? sale.unitsPerRegion() : ampleUnits;
         TimedHttpClient.Answer stocked = Retry.call(() -> api.call(url, "POST", "/products/" + item.id() + "/stock", admin,
             "{\"units\":" + units + "}", Map.of()));
         if (stocked.status() != 200) {
           throw new IllegalStateException("restock " + item.id() + " in " + region + ": " + stocked.status() + " " + stocked.body());
+        }
+        if (item.scarce() && sale.shards() > 1) {
+          TimedHttpClient.Answer resharded = Retry.call(() -> api.call(url, "PUT", "/products/" + item.id() + "/shards", admin,
+              "{\"shards\":" + sale.shards() + "}", Map.of()));
+          if (resharded.status() != 200) {
+            throw new IllegalStateException("shard " + item.id() + " in " + region + ": " + resharded.status() + " "
+                + resharded.body());
+          }
         }
       }
     }
@@ -112,8 +123,8 @@ final class DrillProducts {
       }
       baseline.put(item.id(), total);
     }
-    out.printf("catalog: %d products stocked in %s (ample %d, scarce %d units per region); baseline %s%n", items.size(),
-        writable, ampleUnits, scarceUnits, baseline);
+    out.printf("catalog: %d products stocked in %s (ample %d, scarce %d units per region on %d shard(s), %.0f%% of picks);"
+        + " baseline %s%n", items.size(), writable, ampleUnits, sale.unitsPerRegion(), sale.shards(), sale.share() * 100, baseline);
     return new DrillProducts(items, baseline);
   }
 }

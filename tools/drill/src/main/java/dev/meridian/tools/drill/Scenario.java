@@ -15,9 +15,10 @@ import org.yaml.snakeyaml.Yaml;
  * actions to run at offsets into it, plus optional workload overrides.
  *
  * @param modes the deployment modes the scenario makes sense in
+ * @param sale  how the drill stocks and sells its scarce product ({@code sale:} in the file)
  */
 public record Scenario(String name, String description, List<String> modes, List<Phase> phases,
-    Map<String, Object> workload) {
+    Map<String, Object> workload, Sale sale) {
 
   static final List<String> PHASE_NAMES = List.of("warm-up", "steady", "fault", "recovery", "drain", "convergence-wait");
   static final List<String> VERBS = List.of("fail", "recover", "partition", "heal", "kill-switch", "promote");
@@ -61,6 +62,30 @@ public record Scenario(String name, String description, List<String> modes, List
         case "kill-switch" -> "kill switch " + region + (engaged ? " engaged" : " released");
         default -> verb + " " + region;
       };
+    }
+  }
+
+  /**
+   * The scarce product every drill sells out: its shards in each writable region, the units it is
+   * stocked with there, and the share of the customers' picks that go to it (the other three
+   * products share the rest equally). A flash sale is a high share over several shards.
+   */
+  public record Sale(int shards, long unitsPerRegion, double share) {
+    /** What a scenario without {@code sale:} gets: 3 units on one shard, one pick in ten. */
+    static final Sale LAST_UNITS = new Sale(1, 3, 0.1);
+    /** The most shards a product's stock may have in a region (the catalog's limit). */
+    static final int MAX_SHARDS = 50;
+
+    public Sale {
+      if (shards < 1 || shards > MAX_SHARDS) {
+        throw new IllegalArgumentException("sale: shards must be 1.." + MAX_SHARDS);
+      }
+      if (unitsPerRegion < 1) {
+        throw new IllegalArgumentException("sale: unitsPerRegion must be at least 1");
+      }
+      if (!(share > 0 && share < 1)) {
+        throw new IllegalArgumentException("sale: share must be between 0 and 1, exclusive");
+      }
     }
   }
 
@@ -126,7 +151,23 @@ public record Scenario(String name, String description, List<String> modes, List
       }
     }
     Map<String, Object> workload = doc.get("workload") == null ? Map.of() : (Map<String, Object>) doc.get("workload");
-    return new Scenario(name, description, List.copyOf(modes), List.copyOf(phases), Map.copyOf(workload));
+    return new Scenario(name, description, List.copyOf(modes), List.copyOf(phases), Map.copyOf(workload),
+        sale(doc.get("sale"), source));
+  }
+
+  private static Sale sale(Object raw, String source) {
+    if (raw == null) {
+      return Sale.LAST_UNITS;
+    }
+    if (!(raw instanceof Map<?, ?> sale)) {
+      throw new IllegalArgumentException(source + ": sale must be a mapping of shards, unitsPerRegion and share");
+    }
+    try {
+      return new Sale((int) number(sale, "shards", source + " sale"), (long) number(sale, "unitsPerRegion", source + " sale"),
+          number(sale, "share", source + " sale"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
   }
 
   private static Action action(Map<String, Object> a, String where, double phaseSeconds) {

@@ -3,6 +3,7 @@ package dev.meridian.tools.drill;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -10,9 +11,15 @@ import java.util.TreeMap;
 /**
  * What the drill's traffic cost the stack, from the local stack's counters before and after:
  * Lambda invocations per function, items replicated between regions (global-table replicated
- * writes), events forwarded between regions. The cost model prices these per order.
+ * writes), events forwarded between regions, and the emulator's metered DynamoDB write units
+ * (single, transactional and replicated). The cost model prices these per order.
  */
 final class Usage {
+  private static final List<String> WRITE_FIELDS = List.of("singleItemWrites", "singleWriteUnits", "transactionalItemWrites",
+      "transactionalWriteUnits", "replicatedItemWrites", "replicatedWriteUnits");
+  /** The health design's heartbeat items ({@code HEARTBEAT} partition): written on a timer, whatever the traffic. */
+  private static final String HEARTBEAT_KIND = "HEARTBEAT";
+
   private Usage() {}
 
   static Map<String, Object> between(Optional<JsonNode> before, Optional<JsonNode> after, long acknowledgedOrders,
@@ -43,6 +50,33 @@ final class Usage {
     out.put("replicatedItemWrites", delta(before.get().path("replication"), after.get().path("replication"), "applied")
         + delta(before.get().path("replication"), after.get().path("replication"), "superseded"));
     out.put("crossRegionEvents", delta(before.get().path("eventLinks"), after.get().path("eventLinks"), "forwarded"));
+    JsonNode unitsBefore = before.get().path("writeUnits");
+    JsonNode unitsAfter = after.get().path("writeUnits");
+    if (unitsAfter.isObject() && !unitsAfter.has("metered")) {
+      Map<String, Long> writes = new LinkedHashMap<>();
+      Map<String, Long> unitsByKind = new TreeMap<>();
+      for (String field : WRITE_FIELDS) {
+        writes.put(field, 0L);
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> regions = unitsAfter.fields(); regions.hasNext(); ) {
+        Map.Entry<String, JsonNode> region = regions.next();
+        for (Iterator<Map.Entry<String, JsonNode>> kinds = region.getValue().path("byKind").fields(); kinds.hasNext(); ) {
+          Map.Entry<String, JsonNode> kind = kinds.next();
+          if (kind.getKey().equals(HEARTBEAT_KIND)) {
+            continue; // a fixed cost per region and interval, not a cost of orders
+          }
+          JsonNode then = unitsBefore.path(region.getKey()).path("byKind").path(kind.getKey());
+          for (String field : WRITE_FIELDS) {
+            writes.merge(field, kind.getValue().path(field).asLong() - then.path(field).asLong(), Long::sum);
+          }
+          unitsByKind.merge(kind.getKey(), kind.getValue().path("singleWriteUnits").asLong()
+              + kind.getValue().path("transactionalWriteUnits").asLong() - then.path("singleWriteUnits").asLong()
+              - then.path("transactionalWriteUnits").asLong(), Long::sum);
+        }
+      }
+      out.put("dynamoDbWrites", writes);
+      out.put("dynamoDbWriteUnitsByKind", unitsByKind);
+    }
     return out;
   }
 

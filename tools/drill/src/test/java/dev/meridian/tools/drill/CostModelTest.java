@@ -40,6 +40,25 @@ class CostModelTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void meteredWriteUnitsArePricedAsMeasuredInsteadOfTheAssumedUnitsPerItem() throws Exception {
+    CostModel model = CostModel.load();
+    Map<String, Object> u = usage(100, 400, 200, 100);
+    // 100 orders: 300 units written in their regions (transactions at 2 per KB), 250 replicated.
+    u.put("dynamoDbWrites", Map.of("singleItemWrites", 50L, "singleWriteUnits", 50L, "transactionalItemWrites", 125L,
+        "transactionalWriteUnits", 250L, "replicatedItemWrites", 200L, "replicatedWriteUnits", 250L));
+    Map<String, Object> cost = model.estimate(u, 2);
+    Map<String, Object> perOrder = (Map<String, Object>) cost.get("measuredPerOrder");
+    assertThat(perOrder.get("writeUnits")).isEqualTo(3.0);
+    assertThat(perOrder.get("replicatedWriteUnits")).isEqualTo(2.5);
+    assertThat(perOrder.get("writeUnitsMetered")).isEqualTo(true);
+    Map<String, Double> dollars = (Map<String, Double>) cost.get("dollarsPerMonth");
+    // 1,000,000 orders x 3 WRU x $0.625 per million; 2.5 rWRU likewise.
+    assertThat(dollars.get("dynamoDbWrites")).isCloseTo(1.88, within(0.01));
+    assertThat(dollars.get("dynamoDbReplicatedWrites")).isCloseTo(1.56, within(0.01));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void theHealthFunctionIsPricedFromTheCheckRateNotFromTheDrill() throws Exception {
     CostModel model = CostModel.load();
     Map<String, Object> a = model.estimate(usage(100, 400, 200, 100), 2);

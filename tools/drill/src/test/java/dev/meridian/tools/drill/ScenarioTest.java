@@ -12,8 +12,8 @@ class ScenarioTest {
   private static final Path ROOT = RepositoryRoot.path();
 
   @Test
-  void theFourShippedScenariosParseWithTheirPhasesInOrder() throws Exception {
-    assertThat(Scenario.available(ROOT)).containsExactly("active-passive-promotion", "kill-switch-drain",
+  void theShippedScenariosParseWithTheirPhasesInOrder() throws Exception {
+    assertThat(Scenario.available(ROOT)).containsExactly("active-passive-promotion", "flash-sale", "kill-switch-drain",
         "partition-and-heal", "region-outage");
     for (String name : Scenario.available(ROOT)) {
       Scenario s = Scenario.load(ROOT, name);
@@ -33,6 +33,25 @@ class ScenarioTest {
     assertThat(promote.runsIn("active-passive")).isTrue();
     assertThat(promote.runsIn("active-active")).isFalse();
     assertThat(promote.offsetMillis(fault, 0.1)).isEqualTo(6_000);
+  }
+
+  @Test
+  void theFlashSaleSellsOneShardedProductToMostCustomersWhileTheHomeRegionFails() throws Exception {
+    Scenario sale = Scenario.load(ROOT, "flash-sale");
+    assertThat(sale.sale()).isEqualTo(new Scenario.Sale(4, 40, 0.8));
+    assertThat(sale.phase("fault").actions()).extracting(Scenario.Action::verb).contains("fail");
+    assertThat(Scenario.load(ROOT, "region-outage").sale()).as("without sale: the last-units default")
+        .isEqualTo(Scenario.Sale.LAST_UNITS);
+  }
+
+  @Test
+  void aSaleOutsideTheCatalogsLimitsIsRefusedNamingTheFile() {
+    String phases = "phases:\n" + String.join("", List.of("warm-up", "steady", "fault", "recovery", "drain", "convergence-wait")
+        .stream().map(p -> "  - {name: " + p + ", seconds: 5}\n").toList());
+    assertThatThrownBy(() -> Scenario.parse("name: x\ndescription: d\nmodes: [active-active]\nsale: {shards: 51, "
+        + "unitsPerRegion: 5, share: 0.5}\n" + phases, "x.yaml")).hasMessageContaining("x.yaml").hasMessageContaining("shards");
+    assertThatThrownBy(() -> Scenario.parse("name: x\ndescription: d\nmodes: [active-active]\nsale: {shards: 2, "
+        + "unitsPerRegion: 5, share: 1}\n" + phases, "x.yaml")).hasMessageContaining("share");
   }
 
   @Test

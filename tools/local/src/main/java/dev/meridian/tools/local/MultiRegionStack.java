@@ -464,8 +464,11 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     out.put("regions", perRegion);
     out.put("replication", replication.status());
     out.put("eventLinks", eventLinks.status());
+    // Item writes priced as DynamoDB on-demand prices them, per region: what the drill's cost model uses.
+    out.put("writeUnits", MotoServer.meteredWriteUnits(endpoint).<Object>map(units -> units).orElse(Map.of("metered", false)));
     return out;
   }
+
 
   private Region region(String name) {
     Region r = regions.get(name);

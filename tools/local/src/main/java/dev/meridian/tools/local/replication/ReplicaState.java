@@ -1,5 +1,6 @@
 package dev.meridian.tools.local.replication;
 
+import dev.meridian.testkit.emulator.MotoServer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -7,6 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -112,6 +114,10 @@ final class ReplicaState {
     return new Condition("#version = :seenVersion", Map.of("#version", "version"), Map.of(":seenVersion", version));
   }
 
+  /** Marks the stand-in's writes so the emulator's write meter counts them as replicated units (rWRU). */
+  private static final AwsRequestOverrideConfiguration REPLICATED_WRITE = AwsRequestOverrideConfiguration.builder()
+      .putHeader(MotoServer.REPLICATED_WRITE_HEADER, "true").build();
+
   /**
    * Puts {@code image} (deletes the item when null), under {@code condition} when one is given, and
    * expects its echo on the stream; a write that fails expects no echo.
@@ -122,14 +128,16 @@ final class ReplicaState {
     expectedEchoes.computeIfAbsent(key, k -> new ArrayDeque<>()).add(echo);
     try {
       if (image == null) {
-        DeleteItemRequest.Builder delete = DeleteItemRequest.builder().tableName(tableName).key(itemKey);
+        DeleteItemRequest.Builder delete = DeleteItemRequest.builder().tableName(tableName).key(itemKey)
+            .overrideConfiguration(REPLICATED_WRITE);
         if (condition != null) {
           delete.conditionExpression(condition.expression()).expressionAttributeNames(condition.names())
               .expressionAttributeValues(condition.values().isEmpty() ? null : condition.values());
         }
         client.deleteItem(delete.build());
       } else {
-        PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(image);
+        PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(image)
+            .overrideConfiguration(REPLICATED_WRITE);
         if (condition != null) {
           put.conditionExpression(condition.expression()).expressionAttributeNames(condition.names())
               .expressionAttributeValues(condition.values().isEmpty() ? null : condition.values());
