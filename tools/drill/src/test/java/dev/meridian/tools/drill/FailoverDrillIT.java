@@ -64,7 +64,8 @@ class FailoverDrillIT {
     assertThat(failed).as("failed checks").isEmpty();
     assertThat(result.path("passed").asBoolean()).isTrue();
     assertThat(exitCode).as("exit code").isZero();
-    assertThat(result.path("acknowledgedOrders").asInt()).as("orders acknowledged during the drill").isGreaterThan(50);
+    // About 125 on a quiet 2-core machine, 46 with the load average at 20: the floor only says the load really ran.
+    assertThat(result.path("acknowledgedOrders").asInt()).as("orders acknowledged during the drill").isGreaterThan(25);
     assertThat(result.path("lostWrites").asInt()).isZero();
     assertThat(result.path("duplicateOrders").asInt()).isZero();
     assertThat(result.path("oversoldUnits").asInt()).isZero();
