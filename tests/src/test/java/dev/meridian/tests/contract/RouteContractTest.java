@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RouteContractTest {
   static final String ADMIN_SCOPE = "meridian/admin";
   static final String HEALTH_HANDLER = "dev.meridian.function.health.HealthHandler::handleRequest";
-  static final Set<String> ADMIN_ROUTES_OUTSIDE_ADMIN = Set.of("PUT /products/{id}", "POST /products/{id}/stock");
+  static final Set<String> ADMIN_ROUTES_OUTSIDE_ADMIN = Set.of("PUT /products/{id}", "POST /products/{id}/stock",
+      "PUT /products/{id}/shards");
 
   static Stream<FunctionSpec> functions() {
     return Contract.functions(Contract.homeRegion()).stream();
