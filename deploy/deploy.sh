@@ -23,6 +23,12 @@
 #                      source: read with `aws dynamodb describe-table` right
 #                      before that region is deployed, i.e. after the home
 #                      stack created (or updated) the replica.
+#   HealthReservedConcurrency  (when samconfig.toml leaves it at 0) the health
+#                      function's reserved concurrency where the region's
+#                      Lambda quota allows it: `aws lambda get-account-settings`
+#                      plus the function's current reservation, then
+#                      samconfig_tool.py health-concurrency (20, or 0 = none on
+#                      an account whose quota is too small; it says which).
 #
 # --dry-run     print the exact commands, run nothing (no build, no AWS calls;
 #               placeholders for the computed values)
@@ -48,8 +54,8 @@ if [[ "$DRY_RUN" == false ]] && ! command -v sam >/dev/null 2>&1; then
   echo "deploy.sh: the AWS SAM CLI (sam) is not installed" >&2
   exit 1
 fi
-if [[ "$DRY_RUN" == false && ${#ENVS[@]} -gt 1 ]] && ! command -v aws >/dev/null 2>&1; then
-  echo "deploy.sh: the AWS CLI (aws) is needed to read the replicas' stream ARNs" >&2
+if [[ "$DRY_RUN" == false ]] && ! command -v aws >/dev/null 2>&1; then
+  echo "deploy.sh: the AWS CLI (aws) is needed to read the replicas' stream ARNs and the Lambda quotas" >&2
   exit 1
 fi
 
@@ -82,12 +88,36 @@ for entry in "${ENVS[@]}"; do
       stream_args=(--table-stream-arn "$stream_arn")
     fi
   fi
+  health_args=()
+  if [[ "$("${TOOL[@]}" param "$env" HealthReservedConcurrency)" == "0" ]]; then
+    # A reservation that leaves the account fewer than 100 unreserved executions
+    # fails the deployment, so ask for one only where the quota allows it.
+    settings=(aws lambda get-account-settings --region "$region" --output json)
+    show "${settings[@]}"
+    if [[ "$DRY_RUN" == false ]]; then
+      if ! account_settings="$("${settings[@]}")"; then
+        echo "deploy.sh: cannot read the Lambda account settings of $region; later regions were not deployed." >&2
+        exit 1
+      fi
+      # The health function's own reservation (a redeploy) returns to the pool when it changes.
+      current=0
+      if health_function="$(aws cloudformation describe-stack-resource --region "$region" --stack-name "$stack" \
+          --logical-resource-id HealthFunction --query StackResourceDetail.PhysicalResourceId --output text 2>/dev/null)"; then
+        current="$(aws lambda get-function-concurrency --region "$region" --function-name "$health_function" \
+          --query ReservedConcurrentExecutions --output text 2>/dev/null || true)"
+      fi
+      [[ "$current" =~ ^[0-9]+$ ]] || current=0 # "None" when nothing is reserved
+      chosen="$(printf '%s' "$account_settings" | "${TOOL[@]}" health-concurrency --account-settings - --current "$current")"
+      echo "  HealthReservedConcurrency=$chosen"
+      health_args=(--health-reserved-concurrency "$chosen")
+    fi
+  fi
   if [[ "$DRY_RUN" == true ]]; then
     # The fingerprint hashes the zips, which a dry run does not build; the
     # replica's stream may not exist yet.
     overrides="$("${TOOL[@]}" overrides "$env" --placeholder)"
   else
-    overrides="$("${TOOL[@]}" overrides "$env" "${stream_args[@]}")"
+    overrides="$("${TOOL[@]}" overrides "$env" "${stream_args[@]}" "${health_args[@]}")"
   fi
   if ! run sam deploy \
       --config-file samconfig.toml \

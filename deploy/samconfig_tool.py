@@ -17,6 +17,13 @@ Sub-commands (all read ../samconfig.toml unless --config is given):
                      Fails if a function zip is missing unless
                      --allow-missing-artifacts is given; --placeholder prints
                      placeholders instead of both (dry runs).
+  health-concurrency  The health function's reserved concurrency for one
+                     region, from `aws lambda get-account-settings` output
+                     (--account-settings FILE, "-" = stdin) and the function's
+                     current reservation (--current N): --wanted (default
+                     HEALTH_RESERVATION) where Lambda's rule allows it (at least
+                     100 executions stay unreserved), else 0 = none. Prints the
+                     value; the reason goes to stderr. See docs/deploy.md.
   param <env> <name> One parameter's value from the environment's
                      parameter_overrides (e.g. TableName, for describe-table).
   artifacts          The zips the template's CodeUri values point at.
@@ -59,6 +66,11 @@ GLOBAL_PARAMETERS = [
     "JwtAudience", "EventBusName",
 ]
 PEERS = ["PeerRegion1", "PeerRegion2", "PeerRegion3", "PeerRegion4"]
+# The health function's reserved concurrency deploy.sh asks for when samconfig
+# leaves HealthReservedConcurrency at 0 (docs/deploy.md, "Concurrency").
+HEALTH_RESERVATION = 20
+# Lambda keeps at least this many executions of the account unreserved.
+LAMBDA_MIN_UNRESERVED = 100
 # Parameters deploy.sh computes per deployment; samconfig.toml lists them as "".
 COMPUTED_PARAMETERS = {"DeployFingerprint", "TableStreamArn"}
 # A replica's stream ARN ends in its creation time, known only once the replica
@@ -168,6 +180,23 @@ def placeholder_stream_arn(env: dict[str, Any]) -> str:
     partition = "aws-cn" if env["region"].startswith("cn-") else "aws"
     table = env["params"].get("TableName", "meridian")
     return f"arn:{partition}:dynamodb:{env['region']}:123456789012:table/{table}/stream/{PLACEHOLDER_STREAM_LABEL}"
+
+
+def choose_health_reservation(settings: dict[str, Any], current: int, wanted: int) -> tuple[int, str]:
+    """(value, reason): `wanted` if reserving it leaves Lambda's minimum unreserved, else 0 (none).
+    The function's current reservation returns to the unreserved pool when it changes, so it
+    counts as available."""
+    limit = settings.get("AccountLimit", {})
+    total = int(limit.get("ConcurrentExecutions", 0))
+    unreserved = int(limit.get("UnreservedConcurrentExecutions", total))
+    available = unreserved + current
+    if available - wanted >= LAMBDA_MIN_UNRESERVED:
+        return wanted, (f"reserving {wanted} of {total} (unreserved {unreserved}, {current} already the health "
+                        f"function's; {available - wanted} stay unreserved >= {LAMBDA_MIN_UNRESERVED})")
+    return 0, (f"not reserving: the account's concurrency quota is {total} with {unreserved} unreserved "
+               f"({current} already the health function's), and Lambda keeps {LAMBDA_MIN_UNRESERVED} unreserved, "
+               f"so {wanted} do not fit; ask for a quota increase (Service Quotas, Lambda 'Concurrent executions') "
+               "and deploy again")
 
 
 def full_overrides(env: dict[str, Any], template_path: Path, allow_missing: bool = True,
@@ -430,6 +459,8 @@ def cmd_overrides(args: argparse.Namespace) -> int:
         params["DeployFingerprint"] = "<sha256-of-template+zips+parameters,computed-after-the-build>"
         if not is_home(env):
             params["TableStreamArn"] = "<LatestStreamArn-of-the-replica,read-after-the-home-region-deployed>"
+        if params.get("HealthReservedConcurrency") == "0":
+            params["HealthReservedConcurrency"] = f"<{HEALTH_RESERVATION}-or-0,chosen-from-the-account's-Lambda-quota>"
     else:
         if not is_home(env) and not args.table_stream_arn:
             sys.exit(f"overrides {env['env']}: {env['region']} is not TableHomeRegion; pass --table-stream-arn "
@@ -440,7 +471,20 @@ def cmd_overrides(args: argparse.Namespace) -> int:
             sys.exit(f"overrides {env['env']}: {args.table_stream_arn!r} is not a DynamoDB stream ARN")
         params = full_overrides(env, args.template, args.allow_missing_artifacts,
                                 None if is_home(env) else args.table_stream_arn)
+    if args.health_reserved_concurrency is not None:
+        if str(params.get("HealthReservedConcurrency", "0")) not in ("", "0"):
+            sys.exit(f"overrides {env['env']}: samconfig sets HealthReservedConcurrency="
+                     f"{params['HealthReservedConcurrency']}; deploy.sh chooses a value only when it is 0")
+        params["HealthReservedConcurrency"] = str(args.health_reserved_concurrency)
     print(format_overrides(params))
+    return 0
+
+
+def cmd_health_concurrency(args: argparse.Namespace) -> int:
+    raw = sys.stdin.read() if args.account_settings == "-" else Path(args.account_settings).read_text()
+    value, reason = choose_health_reservation(json.loads(raw), args.current, args.wanted)
+    print(reason, file=sys.stderr)
+    print(value)
     return 0
 
 
@@ -557,7 +601,14 @@ def main() -> int:
     p.add_argument("--placeholder", action="store_true",
                    help="show placeholders instead of the fingerprint and the stream ARN")
     p.add_argument("--table-stream-arn", help="TableStreamArn for a region other than TableHomeRegion")
+    p.add_argument("--health-reserved-concurrency", type=int,
+                   help="HealthReservedConcurrency chosen by deploy.sh (health-concurrency) when samconfig has 0")
     p.set_defaults(fn=cmd_overrides)
+    p = sub.add_parser("health-concurrency")
+    p.add_argument("--account-settings", required=True, help="aws lambda get-account-settings output (file, - = stdin)")
+    p.add_argument("--current", type=int, default=0, help="the health function's current reserved concurrency")
+    p.add_argument("--wanted", type=int, default=HEALTH_RESERVATION)
+    p.set_defaults(fn=cmd_health_concurrency)
     p = sub.add_parser("param")
     p.add_argument("env")
     p.add_argument("name")

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a command-line tool from the repository root; skips (with the reason) when it is not installed. */
 public final class ExternalTool {
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   private ExternalTool() {}
 
-  static void assumeInstalled(String command, String installHint) {
+  public static void assumeInstalled(String command, String installHint) {
     boolean found = List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
         .anyMatch(dir -> Path.of(dir, command).toFile().canExecute());
     if (!found) {
@@ -24,7 +24,7 @@ public final class ExternalTool {
     assumeTrue(found, command + " is not installed: " + installHint);
   }
 
-  static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
+  public static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command)
         .directory(RepositoryRoot.path().toFile())
         .redirectErrorStream(true)

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * IAM: each function's policy (its SAM {@code Policies}, intrinsics resolved by the project's
- * resolver for each region, SAM policy templates expanded) allows every DynamoDB / SQS /
+ * IAM: each function's policy (the inline policies of its own role, intrinsics resolved by the
+ * project's resolver for each region) allows every DynamoDB / SQS /
  * EventBridge action its code calls, on the resources the code addresses.
  *
  * <p>The actions are DERIVED FROM THE BYTECODE in the function's zip with ArchUnit: calls (and
@@ -120,54 +120,33 @@ class IamContractTest {
 
   record Statement(boolean allow, List<String> actions, List<String> resources, String origin) {}
 
+  /**
+   * The statements of the function's own role ({@code Role: !GetAtt <X>Role.Arn}, an
+   * {@code AWS::IAM::Role} of the stack): its inline policies, intrinsics resolved for the region.
+   * SAM {@code Policies} on the function are refused: with {@code Role} set SAM ignores them, and
+   * without it SAM adds managed policies this test cannot see (TransformedTemplateContractTest).
+   */
   @SuppressWarnings("unchecked")
   static List<Statement> statements(EvaluatedStack stack, String functionId) {
-    String partition = String.valueOf(stack.evaluate(Map.of("Ref", "AWS::Partition")).orElseThrow());
-    String account = String.valueOf(stack.evaluate(Map.of("Ref", "AWS::AccountId")).orElseThrow());
-    String region = stack.region();
-    Object policies = stack.property(functionId, "Policies").orElse(List.of());
-    List<Object> items = policies instanceof List<?> l ? (List<Object>) l : List.of(policies);
+    assertThat(stack.property(functionId, "Policies")).as(functionId + ": permissions belong in its own role,"
+        + " not in SAM Policies").isEmpty();
+    String roleArn = String.valueOf(stack.property(functionId, "Role").orElseThrow(() -> new AssertionError(
+        functionId + " has no Role: SAM would generate one with AWS managed policies on Resource \"*\"")));
+    String roleId = stack.resourceIds("AWS::IAM::Role").stream()
+        .filter(id -> roleArn.equals(String.valueOf(stack.getAtt(id, "Arn")))).findFirst()
+        .orElseThrow(() -> new AssertionError(functionId + ": Role " + roleArn + " is not a role of this stack"));
+    Object policies = stack.property(roleId, "Policies").orElse(List.of());
     List<Statement> out = new ArrayList<>();
-    int index = 0;
-    for (Object item : items) {
-      String origin = functionId + ".Policies[" + index++ + "]";
-      if (!(item instanceof Map<?, ?> map)) {
-        throw new AssertionError(origin + ": " + item + " is a managed policy; this test cannot see its actions"
-            + " (declare the permissions as Statement blocks or a known SAM policy template)");
-      }
-      if (map.containsKey("Statement")) {
-        Object st = map.get("Statement");
-        for (Object s : st instanceof List<?> sl ? sl : List.of(st)) {
-          Map<String, Object> m = (Map<String, Object>) s;
-          assertThat(m).as(origin + ": NotAction/NotResource are not supported by this test")
-              .doesNotContainKeys("NotAction", "NotResource");
-          out.add(new Statement("Allow".equals(m.get("Effect")), strings(m.get("Action")), strings(m.get("Resource")),
-              origin + (m.get("Sid") == null ? "" : " Sid " + m.get("Sid"))));
-        }
-        continue;
-      }
-      assertThat(map).as(origin + ": one SAM policy template per list item").hasSize(1);
-      Map.Entry<String, Object> e = ((Map<String, Object>) map).entrySet().iterator().next();
-      Map<String, Object> args = e.getValue() instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
-      String prefix = "arn:" + partition + ":";
-      switch (e.getKey()) {
-        case "EventBridgePutEventsPolicy" -> out.add(new Statement(true, List.of("events:PutEvents"),
-            List.of(prefix + "events:" + region + ":" + account + ":event-bus/" + args.get("EventBusName")),
-            origin + " " + e.getKey()));
-        case "DynamoDBCrudPolicy", "DynamoDBReadPolicy", "DynamoDBWritePolicy" -> {
-          String table = prefix + "dynamodb:" + region + ":" + account + ":table/" + args.get("TableName");
-          List<String> actions = switch (e.getKey()) {
-            case "DynamoDBCrudPolicy" -> List.of("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem",
-                "dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem",
-                "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem");
-            case "DynamoDBReadPolicy" -> List.of("dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query",
-                "dynamodb:BatchGetItem", "dynamodb:DescribeTable");
-            default -> List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem");
-          };
-          out.add(new Statement(true, actions, List.of(table, table + "/index/*"), origin + " " + e.getKey()));
-        }
-        default -> throw new AssertionError(origin + ": SAM policy template " + e.getKey()
-            + " is not known to this test; add its expansion to IamContractTest.statements");
+    for (Object policy : (List<Object>) policies) {
+      Map<String, Object> p = (Map<String, Object>) policy;
+      String origin = roleId + ".Policies[" + p.get("PolicyName") + "]";
+      Object st = ((Map<String, Object>) p.get("PolicyDocument")).get("Statement");
+      for (Object s : st instanceof List<?> sl ? sl : List.of(st)) {
+        Map<String, Object> m = (Map<String, Object>) s;
+        assertThat(m).as(origin + ": NotAction/NotResource are not supported by this test")
+            .doesNotContainKeys("NotAction", "NotResource");
+        out.add(new Statement("Allow".equals(m.get("Effect")), strings(m.get("Action")), strings(m.get("Resource")),
+            origin + (m.get("Sid") == null ? "" : " Sid " + m.get("Sid"))));
       }
     }
     return out;

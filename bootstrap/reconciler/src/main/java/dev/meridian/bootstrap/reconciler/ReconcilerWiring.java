@@ -24,7 +24,9 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
  * The reconciler function's composition: remote change events read from the reconcile queue's
  * messages, merged into this region's replica by {@link ReconcileService}, and the unreadable ones
  * sent to the dead-letter queue. The dead-letter queue is required: without it a malformed event
- * could only be retried forever or dropped.
+ * could only be retried forever or dropped. Events are accepted only from the configured peers and
+ * from this deployment's account, which is the dead-letter queue's owner (an SQS queue URL names
+ * it), so no further setting can disagree with the queues the stack created.
  */
 public final class ReconcilerWiring {
   private final MeridianConfig config;
@@ -38,7 +40,7 @@ public final class ReconcilerWiring {
     String deadLetterQueue = config.reconcileDeadLetterQueueUrl().orElseThrow(() -> new IllegalStateException(
         MeridianConfig.RECONCILE_DEAD_LETTER_QUEUE_URL + " must name the dead-letter queue: malformed events go there"));
     this.config = config;
-    this.events = new EventBridgeChangeEvents(config.region());
+    this.events = new EventBridgeChangeEvents(config.region(), config.peerRegions(), SqsDeadLetters.ownerAccount(deadLetterQueue));
     DynamoDbCatalogRepository catalog = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region(),
         config.allRegions());
     this.reconcile = new ReconcileService(config.hybridClock(wallClock), config.stockPolicy(),

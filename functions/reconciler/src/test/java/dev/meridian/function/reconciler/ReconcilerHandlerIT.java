@@ -184,6 +184,40 @@ class ReconcilerHandlerIT {
         .anySatisfy(r -> assertThat(r).contains("originated in this region"));
   }
 
+  /**
+   * Forged events: well-formed change events that this deployment's forwarding cannot have
+   * produced. One claims a region that is no configured peer, one was put on a bus of another
+   * account. Both are dead-lettered with the reason and never merged; a genuine event in the same
+   * batch is applied.
+   */
+  @Test
+  void eventsFromAnUnconfiguredRegionOrAnotherAccountAreDeadLetteredAndNeverApplied() throws Exception {
+    OrderId forgedFromElsewhere = placeInEu("k-forged-region");
+    ObjectNode unknownRegion = (ObjectNode) JSON.readTree(queuedEvent(Items.orderKey(forgedFromElsewhere)));
+    ((ObjectNode) unknownRegion.get("detail")).put("originRegion", "ap-northeast-1");
+    OrderId forgedFromAnotherAccount = placeInEu("k-forged-account");
+    ObjectNode otherAccount = (ObjectNode) JSON.readTree(queuedEvent(Items.orderKey(forgedFromAnotherAccount)));
+    otherAccount.put("account", "210987654321");
+    OrderId genuine = placeInEu("k-genuine");
+
+    JsonNode response = invoke(List.of(JSON.writeValueAsString(unknownRegion), JSON.writeValueAsString(otherAccount),
+        queuedEvent(Items.orderKey(genuine))));
+
+    assertThat(response.get("batchItemFailures")).as("refused events are dead-lettered, not retried").isEmpty();
+    for (OrderId forged : List.of(forgedFromElsewhere, forgedFromAnotherAccount)) {
+      assertThat(usDb.getItem(GetItemRequest.builder().tableName(table).key(Items.orderKey(forged)).consistentRead(true)
+          .build()).item()).as("a forged event is never merged: " + forged).isEmpty();
+    }
+    assertThat(usDb.getItem(GetItemRequest.builder().tableName(table).key(Items.orderKey(genuine)).consistentRead(true)
+        .build()).item()).as("the genuine event of the same batch is applied").isNotEmpty();
+    List<Message> dead = sqs.receiveMessage(ReceiveMessageRequest.builder().queueUrl(deadLetters)
+        .maxNumberOfMessages(10).messageAttributeNames("All").build()).messages();
+    assertThat(dead).extracting(m -> m.messageAttributes().get(SqsDeadLetters.REASON_ATTRIBUTE).stringValue())
+        .hasSize(2)
+        .anySatisfy(r -> assertThat(r).contains("originRegion ap-northeast-1 is not a configured peer"))
+        .anySatisfy(r -> assertThat(r).contains("account 210987654321 is not this deployment's account"));
+  }
+
   @Test
   void theScheduleConfirmsPendingOrdersThatLocalUnitsNowCover() throws Exception {
     placeInEu("k-3"); // creates the product and eu-west-1's 5 units

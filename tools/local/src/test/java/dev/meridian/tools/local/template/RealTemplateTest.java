@@ -189,7 +189,8 @@ class RealTemplateTest {
     RuleSpec forward = rule(model, "ForwardToPeersRule");
     assertThat(forward.busName()).isEqualTo("meridian");
     assertThat(forward.enabled()).isTrue();
-    assertThat(forward.name()).startsWith("meridian-ForwardToPeersRule-");
+    assertThat(forward.name()).as("named, so the forwarding role's trust can name its ARN")
+        .isEqualTo("meridian-forward-to-peers");
     assertThat(forward.eventPatternJson())
         .isEqualTo("{\"source\":[\"meridian\"],\"detail\":{\"originRegion\":[\"" + region + "\"]}}");
     assertThat(forward.targets()).allSatisfy(t -> {
@@ -213,7 +214,8 @@ class RealTemplateTest {
     RegionModel model = samconfigModel(region);
 
     assertThat(model.queues()).extracting(QueueSpec::logicalId)
-        .containsExactly("ReconcileDeadLetterQueue", "ReconcileQueue", "PublisherFailureQueue");
+        .containsExactly("EventDeliveryDeadLetterQueue", "ReconcileDeadLetterQueue", "ReconcileQueue",
+            "PublisherFailureQueue");
     QueueSpec reconcile = queue(model, "ReconcileQueue");
     assertThat(reconcile.name()).matches("meridian-ReconcileQueue-[A-Z0-9]{12}");
     assertThat(reconcile.visibilityTimeoutSeconds()).isEqualTo(120);

@@ -70,23 +70,37 @@ public final class ChangeEventJson {
     }
   }
 
+  /** A change event and the EventBridge account it was put in ("" when the event names none). */
+  public record Envelope(String account, ChangeEvent event) {}
+
   /**
    * Reads a whole EventBridge event (what the rule puts on the reconcile queue).
    *
    * @throws MalformedEventException naming what is wrong
    */
   public static ChangeEvent fromEventBridgeEvent(String body) {
+    return envelopeOf(body).event();
+  }
+
+  /**
+   * Reads a whole EventBridge event with its {@code account}, which the reconciler checks.
+   *
+   * @throws MalformedEventException naming what is wrong
+   */
+  public static Envelope envelopeOf(String body) {
     JsonNode event = parse(body);
     String source = text(event, "source");
     if (!SOURCE.equals(source)) {
       throw new MalformedEventException("source " + source + " is not " + SOURCE);
     }
+    // Only the reconciler needs the account (it refuses another one); decoding does not.
+    String account = event.path("account").asText("");
     ChangeEvent decoded = fromDetail(event.get("detail"));
     String detailType = text(event, "detail-type");
     if (!DetailType.ofEntity(decoded.entity()).label.equals(detailType)) {
       throw new MalformedEventException("detail-type " + detailType + " does not match entity " + decoded.entity());
     }
-    return decoded;
+    return new Envelope(account, decoded);
   }
 
   /** Reads an envelope ({@code detail}). */

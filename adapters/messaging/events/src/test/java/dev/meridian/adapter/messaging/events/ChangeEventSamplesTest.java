@@ -116,6 +116,35 @@ class ChangeEventSamplesTest {
     });
   }
 
+  /**
+   * The forged samples decode (they are well-formed) but the receiver's reader, configured as
+   * {@value SampleChangeEvents#RECEIVER}'s reconciler is (peer {@value SampleChangeEvents#ORIGIN},
+   * account {@value SampleChangeEvents#ACCOUNT}), refuses them; it accepts every genuine sample.
+   */
+  @Test
+  void theForgedSamplesAreRefusedByTheReceiversReaderAndTheGenuineOnesAccepted() throws IOException {
+    EventBridgeChangeEvents receiver = new EventBridgeChangeEvents(SampleChangeEvents.RECEIVER,
+        List.of(SampleChangeEvents.ORIGIN), SampleChangeEvents.ACCOUNT);
+    List<String> bodies = SampleChangeEvents.bodies(read("reconciler-forged"));
+    List<String> reasons = List.of("originRegion " + SampleChangeEvents.UNCONFIGURED_REGION + " is not a configured peer",
+        "account " + SampleChangeEvents.OTHER_ACCOUNT + " is not this deployment's account");
+    assertThat(bodies).hasSameSizeAs(reasons);
+    for (int i = 0; i < bodies.size(); i++) {
+      String body = bodies.get(i);
+      assertThat(ChangeEventJson.fromEventBridgeEvent(body)).as("well-formed: " + body).isNotNull();
+      assertThatThrownBy(() -> receiver.read(body)).as(body)
+          .isInstanceOf(UntrustedEventException.class).hasMessageContaining(reasons.get(i));
+    }
+    for (ChangeEventJson.DetailType type : ChangeEventJson.DetailType.values()) {
+      String body = read("reconciler-" + type.entity + "-changed").path("Records").get(0).path("body").asText();
+      assertThat(receiver.read(body)).as(type.label).isEqualTo(ChangeEventJson.fromEventBridgeEvent(body));
+    }
+    String fromHere = read("reconciler-order-changed").path("Records").get(0).path("body").asText();
+    assertThatThrownBy(() -> new EventBridgeChangeEvents(SampleChangeEvents.ORIGIN, List.of(SampleChangeEvents.RECEIVER),
+        SampleChangeEvents.ACCOUNT).read(fromHere)).isInstanceOf(MalformedEventException.class)
+        .hasMessageContaining("originated in this region");
+  }
+
   @Test
   void theMalformedSamplesAreRefusedNamingTheProblem() throws IOException {
     List<String> bodies = SampleChangeEvents.bodies(read("reconciler-malformed"));

@@ -188,6 +188,7 @@ public final class SampleChangeEvents {
     }
     ChangeEvent order = originEvent(s, ChangeEventJson.DetailType.ORDER);
     files.put("reconciler-malformed", sqsEvent(malformedBodies(order), sentAfter(order)));
+    files.put("reconciler-forged", sqsEvent(forgedBodies(order), sentAfter(order)));
     files.put("publisher-stream", publisherStream(s));
     return files;
   }
@@ -226,6 +227,28 @@ public final class SampleChangeEvents {
     ObjectNode cutShort = eventBridgeEvent(valid);
     cutShort.put("id", uuid("malformed/json").toString());
     return List.of(cutShort.toString().substring(0, 120), futureVersion.toString(), unknownEntity.toString());
+  }
+
+  /** A region of no deployment in the story: no peer of {@value #RECEIVER}. */
+  static final String UNCONFIGURED_REGION = "ap-northeast-1";
+  /** An account other than the deployment's {@value #ACCOUNT}. */
+  static final String OTHER_ACCOUNT = "210987654321";
+
+  /**
+   * Well-formed bodies the reconciler must refuse as forged: the order event claiming to come from
+   * {@value #UNCONFIGURED_REGION}, and the same event put on a bus of {@value #OTHER_ACCOUNT}.
+   */
+  static List<String> forgedBodies(ChangeEvent valid) {
+    ObjectNode unknownRegion = eventBridgeEvent(valid);
+    unknownRegion.put("id", uuid("forged/originRegion").toString());
+    unknownRegion.put("region", UNCONFIGURED_REGION);
+    ObjectNode detail = (ObjectNode) unknownRegion.get("detail");
+    detail.put("originRegion", UNCONFIGURED_REGION);
+    detail.put("eventId", detail.get("eventId").asText().replaceFirst("^[^/]+/", UNCONFIGURED_REGION + "/"));
+    ObjectNode otherAccount = eventBridgeEvent(valid);
+    otherAccount.put("id", uuid("forged/account").toString());
+    otherAccount.put("account", OTHER_ACCOUNT);
+    return List.of(unknownRegion.toString(), otherAccount.toString());
   }
 
   /** When the queue rule sent the event to the queue: shortly after the write (cross-region forwarding, then the rule). */

@@ -24,6 +24,20 @@ public final class SqsDeadLetters implements DeadLetters {
     this.queueUrl = queueUrl;
   }
 
+  /**
+   * The account that owns a queue: the first path segment of its URL
+   * ({@code https://sqs.<region>.amazonaws.com/<account>/<name>}, also moto's form).
+   *
+   * @throws IllegalArgumentException when the URL is not a queue URL
+   */
+  public static String ownerAccount(String queueUrl) {
+    String[] path = java.net.URI.create(queueUrl).getPath().split("/");
+    if (path.length != 3 || !path[1].matches("\\d{12}") || path[2].isEmpty()) {
+      throw new IllegalArgumentException(queueUrl + " is not an SQS queue URL (.../<12-digit account>/<queue name>)");
+    }
+    return path[1];
+  }
+
   @Override
   public void send(String message, String reason) {
     try {
