@@ -23,6 +23,11 @@
 #                      source: read with `aws dynamodb describe-table` right
 #                      before that region is deployed, i.e. after the home
 #                      stack created (or updated) the replica.
+#   HealthCheckPath    the secret stage name the Route 53 health check calls
+#                      (template.yaml, HealthCheckStage), one per environment:
+#                      $MERIDIAN_HEALTH_CHECK_PATH_<ENV> if set, else
+#                      .deploy-secrets/<env>.health-check-path (git-ignored),
+#                      generated on the first deployment. Never in samconfig.toml.
 #
 # --dry-run     print the exact commands, run nothing (no build, no AWS calls;
 #               placeholders for the computed values)
