@@ -8,6 +8,7 @@ import dev.meridian.testkit.RepositoryRoot;
 import dev.meridian.tools.local.model.DnsSpec;
 import dev.meridian.tools.local.model.EventSourceSpec;
 import dev.meridian.tools.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.HttpApiSpec;
 import dev.meridian.tools.local.model.QueueSpec;
 import dev.meridian.tools.local.model.RegionModel;
 import dev.meridian.tools.local.model.RuleSpec;
@@ -273,6 +274,20 @@ class RealTemplateTest {
   }
 
   @Test
+  void thePublicHealthRouteAndTheHealthCheckStageHaveThrottlesOfTheirOwn() {
+    LocalDeployment d = LocalDeployment.builder(CONFIG).regionCount(2).jwtIssuer("http://127.0.0.1:9000").build();
+    for (RegionModel m : d.models(RESOLVER)) {
+      String secret = d.parameters(m.region()).get(LocalDeployment.HEALTH_CHECK_PATH);
+      assertThat(m.api().routeThrottles()).containsExactly(entry("GET /health", new HttpApiSpec.Throttle(10, 20)));
+      assertThat(m.api().stages()).containsExactly(entry(secret, new HttpApiSpec.Throttle(20, 40)));
+      assertThat(m.api().throttlingRateLimit()).isEqualTo(100);
+      assertThat(m.api().throttlingBurstLimit()).isEqualTo(200);
+    }
+    assertThat(d.parameters("us-east-1").get(LocalDeployment.HEALTH_CHECK_PATH))
+        .isNotEqualTo(d.parameters("eu-west-1").get(LocalDeployment.HEALTH_CHECK_PATH));
+  }
+
+  @Test
   void twoRegionLocalDeploymentHasTwoReplicasAndOnePeerEach() {
     LocalDeployment d = LocalDeployment.builder(CONFIG).regionCount(2).jwtIssuer("http://127.0.0.1:9000").build();
     List<RegionModel> models = d.models(RESOLVER);
@@ -301,9 +316,12 @@ class RealTemplateTest {
 
     for (String region : ALL) {
       DnsSpec dns = RESOLVER.resolveDnsAssumingCustomDomain(activeActive.stack(region)).orElseThrow();
+      String secret = activeActive.parameters(region).get(LocalDeployment.HEALTH_CHECK_PATH);
+      assertThat(secret).as("a fresh secret path per region").matches("[0-9a-f]{32}");
       assertThat(dns.healthCheck()).satisfies(h -> {
         assertThat(h.type()).isEqualTo("HTTPS_STR_MATCH");
-        assertThat(h.resourcePath()).isEqualTo("/health");
+        // Route 53 calls the secret stage, never the public /health.
+        assertThat(h.resourcePath()).isEqualTo("/" + secret + "/health");
         assertThat(h.searchString()).isEqualTo("\"status\":\"healthy\"");
         assertThat(h.requestIntervalSeconds()).isEqualTo(10);
         assertThat(h.failureThreshold()).isEqualTo(3);
