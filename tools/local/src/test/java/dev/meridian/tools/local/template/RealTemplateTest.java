@@ -57,6 +57,20 @@ class RealTemplateTest {
     return RESOLVER.resolve(DEPLOYED.stack(region));
   }
 
+  /** samconfig.toml's values as they are, plus the health-check path deploy.sh always passes. */
+  private static StackParameters withHealthCheckPath(String region) {
+    Map<String, String> p = new HashMap<>(CONFIG.environment(region).orElseThrow().stackParameters().parameters());
+    p.put(LocalDeployment.HEALTH_CHECK_PATH, DEPLOYED.parameters(region).get(LocalDeployment.HEALTH_CHECK_PATH));
+    return new StackParameters(region, "meridian", p);
+  }
+
+  @Test
+  void aStackWithoutTheHealthCheckPathIsRejected() {
+    assertThatThrownBy(() -> RESOLVER.resolve(CONFIG.environment("us-east-1").orElseThrow().stackParameters()))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("HealthCheckPathIsSet");
+  }
+
   private static FunctionSpec function(RegionModel model, String logicalId) {
     return model.functions().stream().filter(f -> f.logicalId().equals(logicalId)).findFirst().orElseThrow();
   }
@@ -136,9 +150,9 @@ class RealTemplateTest {
   @Test
   void aReplicaStackNeedsItsOwnRegionsStreamArn() {
     // samconfig.toml as it is: TableStreamArn "" (deploy.sh computes it); fine in the home region only
-    assertThat(RESOLVER.resolve(CONFIG.environment("us-east-1").orElseThrow().stackParameters()).functions())
+    assertThat(RESOLVER.resolve(withHealthCheckPath("us-east-1")).functions())
         .hasSize(5);
-    assertThatThrownBy(() -> RESOLVER.resolve(CONFIG.environment("eu-west-1").orElseThrow().stackParameters()))
+    assertThatThrownBy(() -> RESOLVER.resolve(withHealthCheckPath("eu-west-1")))
         .isInstanceOf(TemplateException.class)
         .hasMessageContaining("Rules reject the parameters for region eu-west-1")
         .hasMessageContaining("ReplicaStackKnowsItsStream: Outside TableHomeRegion, TableStreamArn must be");
@@ -251,7 +265,7 @@ class RealTemplateTest {
 
   @Test
   void conditionsPerRegionMatchTheTemplatesIntent() {
-    EvaluatedStack home = RESOLVER.evaluate(CONFIG.environment("us-east-1").orElseThrow().stackParameters());
+    EvaluatedStack home = RESOLVER.evaluate(withHealthCheckPath("us-east-1"));
     EvaluatedStack eu = RESOLVER.evaluate(DEPLOYED.stack("eu-west-1"));
 
     assertThat(home.conditions()).contains(entry("IsHomeRegion", true), entry("IsReplica1", false),
