@@ -6,6 +6,7 @@ import static dev.meridian.tests.e2e.StackHarness.await;
 import static dev.meridian.tests.e2e.StackHarness.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.meridian.tools.local.client.TimedHttpClient.Answer;
 import java.io.IOException;
 import java.net.URI;
@@ -40,7 +41,8 @@ class HealthFloodE2EIT extends TwoRegionStackSuite {
   static final Duration DETECTION_BOUND = ActiveActiveFailureE2EIT.DETECTION_BOUND;
   /** Well over the detection bound: a flood that could fail the checks would have done so. */
   static final Duration FLOOD = Duration.ofSeconds(12);
-  static final int FLOODERS = 4;
+  /** Senders without pauses: a probe of a flooded route finds a token only about rate / flood rate of the time. */
+  static final int FLOODERS = 6;
   /** The public health route's throttle in template.yaml. */
   static final int HEALTH_RATE = 10;
   static final int HEALTH_BURST = 20;
@@ -67,10 +69,12 @@ class HealthFloodE2EIT extends TwoRegionStackSuite {
     }
     List<String> dnsAnswers = new ArrayList<>();
     List<Integer> customerStatuses = new ArrayList<>();
+    List<Integer> healthyCheckers = new ArrayList<>();
     long start = System.nanoTime();
     try {
       while (System.nanoTime() - start < FLOOD.toNanos()) {
         dnsAnswers.add(stack.dnsRegion("dublin"));
+        healthyCheckers.add(healthyCheckers(EU));
         Answer read = call(eu, "GET", "/products/latte-mug", alice, null, Map.of());
         customerStatuses.add(read.status());
         Thread.sleep(200);
@@ -86,9 +90,9 @@ class HealthFloodE2EIT extends TwoRegionStackSuite {
     int healthOk = count(healthStatuses, "200");
     int throttled = count(healthStatuses, "429");
     System.out.printf("[e2e health-flood] %.1f s flood of %s: GET /health %d requests (%.0f/s) -> %s; random paths %d -> %s;"
-        + " %d DNS answers for dublin %s; %d customer reads %s%n", seconds, EU, health, health / seconds, healthStatuses,
-        total(randomStatuses), randomStatuses, dnsAnswers.size(), distinct(dnsAnswers), customerStatuses.size(),
-        distinct(customerStatuses));
+        + " %d DNS answers for dublin %s; %d customer reads %s; checkers seeing %s healthy: %s%n", seconds, EU, health,
+        health / seconds, healthStatuses, total(randomStatuses), randomStatuses, dnsAnswers.size(), distinct(dnsAnswers),
+        customerStatuses.size(), distinct(customerStatuses), EU, healthyCheckers);
 
     assertThat(health / seconds).as("the flood runs well past the public route's rate of " + HEALTH_RATE + "/s")
         .isGreaterThan(5.0 * HEALTH_RATE);
@@ -98,6 +102,8 @@ class HealthFloodE2EIT extends TwoRegionStackSuite {
     assertThat(randomStatuses.keySet()).as("random paths match no route").containsOnly("404");
     assertThat(dnsAnswers).as("dublin stays on " + EU + " throughout the flood").containsOnly(EU);
     assertThat(customerStatuses).as("customer reads in " + EU + " during the flood").containsOnly(200);
+    assertThat(healthyCheckers).as("checkers seeing " + EU + " healthy during the flood").allSatisfy(
+        n -> assertThat(n).isPositive());
   }
 
   @Test
@@ -137,14 +143,21 @@ class HealthFloodE2EIT extends TwoRegionStackSuite {
     assertThat(back.met()).as("dublin routed to " + EU + " again after recovery").isTrue();
   }
 
-  /** Alternates GET /health and a random path until told to stop, about 100 requests a second per thread at most. */
+  /** How many of the Route 53 stand-in's checkers see {@code region} healthy now. */
+  private static int healthyCheckers(String region) throws Exception {
+    JsonNode health = stack.status().path("route53").path("regions").path(region);
+    assertThat(health.has("healthyCheckers")).as("the stand-in's status for " + region + ": " + health).isTrue();
+    return health.path("healthyCheckers").asInt();
+  }
+
+  /** GET /health three times in four, a random path the fourth, back to back until told to stop. */
   private static void flood(URI region, AtomicBoolean flooding, Map<String, AtomicInteger> health,
       Map<String, AtomicInteger> random) {
-    boolean healthTurn = true;
+    int n = 0;
     while (flooding.get()) {
+      boolean healthTurn = n++ % 4 != 3;
       String path = healthTurn ? "/health" : "/" + UUID.randomUUID();
       Map<String, AtomicInteger> into = healthTurn ? health : random;
-      healthTurn = !healthTurn;
       String outcome;
       try {
         HttpRequest request = HttpRequest.newBuilder(region.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
@@ -156,12 +169,6 @@ class HealthFloodE2EIT extends TwoRegionStackSuite {
         return;
       }
       into.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
     }
   }
 
