@@ -94,9 +94,12 @@ class HealthFloodE2EIT extends TwoRegionStackSuite {
         health / seconds, healthStatuses, total(randomStatuses), randomStatuses, dnsAnswers.size(), distinct(dnsAnswers),
         customerStatuses.size(), distinct(customerStatuses), EU, healthyCheckers);
 
-    assertThat(health / seconds).as("the flood runs well past the public route's rate of " + HEALTH_RATE + "/s")
-        .isGreaterThan(5.0 * HEALTH_RATE);
-    assertThat(throttled).as("GET /health answered 429 by the gateway: " + healthStatuses).isPositive();
+    // How far past depends on the machine's load (96-346/s here on 2 idle-ish cores, 31/s under a load
+    // average of 14); at any of these rates the gateway refuses most of the flood.
+    assertThat(health / seconds).as("the flood runs past the public route's rate of " + HEALTH_RATE + "/s")
+        .isGreaterThan(2.0 * HEALTH_RATE);
+    assertThat(throttled).as("most of the flood answered 429 by the gateway: " + healthStatuses)
+        .isGreaterThan(healthOk);
     assertThat(healthOk).as("GET /health 200s stay within the route's burst + rate × time: " + healthStatuses)
         .isLessThanOrEqualTo((int) Math.ceil(HEALTH_BURST + HEALTH_RATE * (seconds + 1)));
     assertThat(randomStatuses.keySet()).as("random paths match no route").containsOnly("404");
