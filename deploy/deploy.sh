@@ -29,6 +29,11 @@
 #                      plus the function's current reservation, then
 #                      samconfig_tool.py health-concurrency (20, or 0 = none on
 #                      an account whose quota is too small; it says which).
+#   HealthCheckPath    the secret stage name the Route 53 health check calls
+#                      (template.yaml, HealthCheckStage), one per environment:
+#                      $MERIDIAN_HEALTH_CHECK_PATH_<ENV> if set, else
+#                      .deploy-secrets/<env>.health-check-path (git-ignored),
+#                      generated on the first deployment. Never in samconfig.toml.
 #
 # --dry-run     print the exact commands, run nothing (no build, no AWS calls;
 #               placeholders for the computed values)

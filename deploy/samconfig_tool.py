@@ -14,7 +14,10 @@ Sub-commands (all read ../samconfig.toml unless --config is given):
                      CatalogFunction) and, outside TableHomeRegion,
                      TableStreamArn (--table-stream-arn ARN: the replica's
                      stream, which deploy.sh reads with describe-table).
-                     Fails if a function zip is missing unless
+                     HealthCheckPath (the Route 53 health check's secret
+                     stage name: $MERIDIAN_HEALTH_CHECK_PATH_<ENV>, else
+                     .deploy-secrets/<env>.health-check-path, git-ignored,
+                     generated on first use). Fails if a function zip is missing unless
                      --allow-missing-artifacts is given; --placeholder prints
                      placeholders instead of both (dry runs).
   health-concurrency  The health function's reserved concurrency for one
@@ -50,6 +53,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import sys
 import tomllib
 from pathlib import Path
@@ -72,7 +76,15 @@ HEALTH_RESERVATION = 20
 # Lambda keeps at least this many executions of the account unreserved.
 LAMBDA_MIN_UNRESERVED = 100
 # Parameters deploy.sh computes per deployment; samconfig.toml lists them as "".
-COMPUTED_PARAMETERS = {"DeployFingerprint", "TableStreamArn"}
+COMPUTED_PARAMETERS = {"DeployFingerprint", "TableStreamArn", "HealthCheckPath"}
+# The Route 53 health check's secret stage name (template.yaml, HealthCheckStage), one per
+# environment, kept outside the repository: $MERIDIAN_HEALTH_CHECK_PATH_<ENV> (env name upper-cased,
+# "-" as "_", for CI secret stores) or .deploy-secrets/<env>.health-check-path (git-ignored),
+# generated on first use. A lost file only means a new path on the next deployment.
+HEALTH_CHECK_PATH_DIR = ROOT / ".deploy-secrets"
+HEALTH_CHECK_PATH_PATTERN = r"[a-z0-9]{32,64}"
+# Offline checks (lint, render) need a value of the right shape, never a real one.
+PLACEHOLDER_HEALTH_CHECK_PATH = "0" * 32
 # A replica's stream ARN ends in its creation time, known only once the replica
 # exists; offline checks use this label (the local stack's resolver uses the
 # same one before it reads moto's real ARN).
@@ -199,13 +211,39 @@ def choose_health_reservation(settings: dict[str, Any], current: int, wanted: in
                "and deploy again")
 
 
+def health_check_path(env: dict[str, Any], create: bool = True) -> str:
+    """The environment's secret health-check path: from the environment variable, else the
+    git-ignored file, else a new random one written to that file (mode 0600)."""
+    variable = "MERIDIAN_HEALTH_CHECK_PATH_" + re.sub(r"[^A-Z0-9]", "_", env["env"].upper())
+    value = os.environ.get(variable, "").strip()
+    source = variable
+    path = HEALTH_CHECK_PATH_DIR / f"{env['env']}.health-check-path"
+    if not value and path.is_file():
+        value, source = path.read_text().strip(), str(path)
+    if not value:
+        if not create:
+            sys.exit(f"{env['env']}: no health-check path ({variable} or {path})")
+        value = secrets.token_hex(16)
+        HEALTH_CHECK_PATH_DIR.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(value + "\n")
+        print(f"{env['env']}: generated a new health-check path in {path} (keep it; never commit it)",
+              file=sys.stderr)
+        source = str(path)
+    if not re.fullmatch(HEALTH_CHECK_PATH_PATTERN, value):
+        sys.exit(f"{env['env']}: the health-check path from {source} must be 32-64 characters of a-z 0-9")
+    return value
+
+
 def full_overrides(env: dict[str, Any], template_path: Path, allow_missing: bool = True,
-                   table_stream_arn: str | None = None) -> dict[str, str]:
+                   table_stream_arn: str | None = None, secret_path: str | None = None) -> dict[str, str]:
     """samconfig's values plus the computed parameters, as deploy.sh passes them. Outside the home
     region TableStreamArn is the replica's stream ARN (given); the home stack reads its stream from
     the table it owns and keeps ""."""
     params = dict(env["params"])
     params["DeployFingerprint"] = fingerprint(env, template_path, allow_missing)
+    params["HealthCheckPath"] = secret_path if secret_path is not None else health_check_path(env)
     if not is_home(env):
         if not table_stream_arn:
             raise ValueError(f"{env['env']}: TableStreamArn is needed outside the home region")
@@ -217,7 +255,7 @@ def offline_overrides(env: dict[str, Any], template_path: Path) -> dict[str, str
     """full_overrides for the offline checks (lint-args, render): TableStreamArn is a placeholder
     ARN of the environment's region - in the home region too, where the stack ignores it, because
     cfn-lint checks both branches of the publisher's !If [IsHomeRegion, ...]."""
-    params = full_overrides(env, template_path, True, placeholder_stream_arn(env))
+    params = full_overrides(env, template_path, True, placeholder_stream_arn(env), PLACEHOLDER_HEALTH_CHECK_PATH)
     params["TableStreamArn"] = placeholder_stream_arn(env)
     return params
 
@@ -457,6 +495,7 @@ def cmd_overrides(args: argparse.Namespace) -> int:
     if args.placeholder:
         params = dict(env["params"])
         params["DeployFingerprint"] = "<sha256-of-template+zips+parameters,computed-after-the-build>"
+        params["HealthCheckPath"] = f"<secret,from-.deploy-secrets/{env['env']}.health-check-path>"
         if not is_home(env):
             params["TableStreamArn"] = "<LatestStreamArn-of-the-replica,read-after-the-home-region-deployed>"
         if params.get("HealthReservedConcurrency") == "0":

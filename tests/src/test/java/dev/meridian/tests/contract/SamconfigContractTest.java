@@ -90,14 +90,16 @@ class SamconfigContractTest {
   }
 
   /** Parameters deploy/deploy.sh computes per deployment (deploy/samconfig_tool.py COMPUTED_PARAMETERS). */
-  static final Set<String> COMPUTED = Set.of("DeployFingerprint", "TableStreamArn");
+  static final Set<String> COMPUTED = Set.of("DeployFingerprint", "TableStreamArn", "HealthCheckPath");
 
   /**
    * What deploy.sh passes: samconfig's values, plus TableStreamArn outside the home region (the
-   * replica's stream; here the ARN the local deployment predicts, as validate.sh uses a placeholder).
+   * replica's stream; here the ARN the local deployment predicts, as validate.sh uses a placeholder)
+   * and HealthCheckPath (the secret stage name; here the local deployment's random one).
    */
   static StackParameters asDeployed(Samconfig.Environment env) {
     Map<String, String> p = new LinkedHashMap<>(env.parameterOverrides());
+    p.put("HealthCheckPath", Contract.deployment().parameters(env.region()).get("HealthCheckPath"));
     if (!env.region().equals(Contract.homeRegion())) {
       p.put("TableStreamArn", Contract.deployment().parameters(env.region()).get("TableStreamArn"));
     }
@@ -126,15 +128,34 @@ class SamconfigContractTest {
     }
   }
 
+  /** The template's rule stops a stack deployed without the health check's secret path (a hand-run sam deploy). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("environments")
+  void aStackDeployedWithoutItsHealthCheckPathIsRejected(Samconfig.Environment env) {
+    Map<String, String> p = new LinkedHashMap<>(asDeployed(env).parameters());
+    p.put("HealthCheckPath", "");
+    assertThatThrownBy(() -> Contract.resolver().evaluate(new StackParameters(env.region(), env.stackName(), p)))
+        .as("samconfig environment " + env.name() + " with HealthCheckPath=\"\"")
+        .hasMessageContaining("HealthCheckPathIsSet");
+  }
+
+  /** samconfig's values and a health-check path, as a hand-run deploy that forgot only the stream. */
+  static StackParameters withHealthCheckPath(Samconfig.Environment env) {
+    Map<String, String> p = new LinkedHashMap<>(env.parameterOverrides());
+    p.put("HealthCheckPath", Contract.deployment().parameters(env.region()).get("HealthCheckPath"));
+    return new StackParameters(env.region(), env.stackName(), p);
+  }
+
   /** The template's rule stops a replica stack deployed without its stream (a hand-run sam deploy). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("environments")
   void aReplicaRegionDeployedWithoutItsStreamArnIsRejected(Samconfig.Environment env) {
+    StackParameters withoutStream = withHealthCheckPath(env);
     if (env.region().equals(Contract.homeRegion())) {
-      assertThat(Contract.resolver().evaluate(env.stackParameters()).region()).isEqualTo(env.region());
+      assertThat(Contract.resolver().evaluate(withoutStream).region()).isEqualTo(env.region());
       return;
     }
-    assertThatThrownBy(() -> Contract.resolver().evaluate(env.stackParameters()))
+    assertThatThrownBy(() -> Contract.resolver().evaluate(withoutStream))
         .as("samconfig environment " + env.name() + " with TableStreamArn=\"\"")
         .hasMessageContaining("ReplicaStackKnowsItsStream");
   }

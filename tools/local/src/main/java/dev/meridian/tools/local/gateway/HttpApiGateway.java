@@ -92,7 +92,7 @@ public final class HttpApiGateway implements AutoCloseable {
             threads("meridian-apigw-" + b.region + "-" + f), new ThreadPoolExecutor.AbortPolicy()));
     HttpApiHandler.Config config = new HttpApiHandler.Config(b.region, new PayloadV2.Api(apiId, b.region, PayloadV2.ACCOUNT_ID),
         routes, authorizer, b.api.throttlingRateLimit(), b.api.throttlingBurstLimit(), b.maxBodyBytes, b.integrationTimeout,
-        b.clock, b.nanoTime, b.accessLog, b.api.identitySource());
+        b.clock, b.nanoTime, b.accessLog, b.api.identitySource(), b.api.routeThrottles(), b.api.stages());
     this.handler = new HttpApiHandler(config, b.invoker, integrationExecutors);
     try {
       this.server = bind(b.port);

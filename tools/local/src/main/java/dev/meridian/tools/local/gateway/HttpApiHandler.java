@@ -30,9 +30,13 @@ import java.util.function.LongSupplier;
  * One region's HTTP API, without the socket: what API Gateway does with a request, in order.
  *
  * <ol>
+ *   <li>select the stage: a first path segment that names one of the API's other stages selects
+ *       that stage (the rest of the path is matched), anything else the {@code $default} stage;
  *   <li>select the route ({@link RouteTable}); none → 404 {@code {"message":"Not Found"}};
- *   <li>stage throttling, one token bucket per route (the API's {@code DefaultRouteSettings}
- *       rate and burst apply to each route) → 429 {@code {"message":"Too Many Requests"}};
+ *   <li>throttling, one token bucket per stage and route: a {@code $default} route's
+ *       {@code RouteSettings} throttle, else the API's {@code DefaultRouteSettings}; another
+ *       stage's {@code DefaultRouteSettings} for each of its routes → 429
+ *       {@code {"message":"Too Many Requests"}}. A request that matches no route takes no token;
  *   <li>read the body, at most the limit + 1 bytes (a declared {@code Content-Length} over the
  *       limit is refused without reading) → 413 {@code application/problem+json};
  *   <li>on a JWT route, the JWT authorizer → 401 {@code {"message":"Unauthorized"}} or 403
@@ -71,12 +75,25 @@ public final class HttpApiHandler {
    * @param accessLog          receives one JSON line per request
    * @param identitySource     where the JWT authorizer reads the token ({@code $request.header.Authorization},
    *                           or {@code $request.querystring.<name>}); null = the Authorization header
+   * @param routeThrottles     the {@code $default} stage's route-level throttles by route key
+   * @param stages             the other stages by name, with the throttle of each of their routes
    */
   public record Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
       int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
-      Consumer<String> accessLog, String identitySource) {
+      Consumer<String> accessLog, String identitySource, Map<String, HttpApiSpec.Throttle> routeThrottles,
+      Map<String, HttpApiSpec.Throttle> stages) {
+
+    /** Only the {@code $default} stage, every route at {@code rateLimit} and {@code burstLimit}. */
+    public Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
+        int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
+        Consumer<String> accessLog, String identitySource) {
+      this(region, api, routes, authorizer, rateLimit, burstLimit, maxBodyBytes, integrationTimeout, clock, nanoTime,
+          accessLog, identitySource, Map.of(), Map.of());
+    }
 
     public Config {
+      routeThrottles = routeThrottles == null ? Map.of() : Map.copyOf(routeThrottles);
+      stages = stages == null ? Map.of() : Map.copyOf(stages);
       identitySource = identitySource == null ? HttpApiSpec.DEFAULT_IDENTITY_SOURCE : identitySource;
       if (!identitySource.startsWith(HEADER_SOURCE) && !identitySource.startsWith(QUERY_SOURCE)) {
         throw new IllegalArgumentException("unsupported identity source " + identitySource
@@ -137,7 +154,10 @@ public final class HttpApiHandler {
   }
 
   private GatewayResponse process(GatewayRequest request, String requestId, Instant now, Log log) {
-    Optional<RouteTable.Match> found = config.routes().match(request.method(), request.rawPath());
+    String stage = stageOf(request.rawPath());
+    String routedPath = stage.equals(PayloadV2.STAGE) ? request.rawPath()
+        : withoutStage(request.rawPath(), stage);
+    Optional<RouteTable.Match> found = config.routes().match(request.method(), routedPath);
     if (found.isEmpty()) {
       return GatewayResponse.message(404, "Not Found");
     }
@@ -145,8 +165,9 @@ public final class HttpApiHandler {
     RouteTable.Route route = match.route();
     log.routeKey = route.routeKey();
 
-    TokenBucket bucket = buckets.computeIfAbsent(route.routeKey(),
-        key -> new TokenBucket(config.rateLimit(), config.burstLimit(), config.nanoTime()));
+    HttpApiSpec.Throttle throttle = throttle(stage, route.routeKey());
+    TokenBucket bucket = buckets.computeIfAbsent(stage + " " + route.routeKey(),
+        key -> new TokenBucket(throttle.rateLimit(), throttle.burstLimit(), config.nanoTime()));
     if (!bucket.tryAcquire()) {
       return GatewayResponse.message(429, "Too Many Requests");
     }
@@ -174,7 +195,7 @@ public final class HttpApiHandler {
       log.sub = allowed.subject();
     }
 
-    ObjectNode event = PayloadV2.event(config.api(), request, match, allowed, body, requestId, now);
+    ObjectNode event = PayloadV2.event(config.api(), request, match, allowed, body, requestId, now, stage);
     byte[] eventJson;
     try {
       eventJson = JSON.writeValueAsBytes(event);
@@ -187,6 +208,31 @@ public final class HttpApiHandler {
     log.integrationLatencyMs = (config.nanoTime().getAsLong() - invokeStart) / 1_000_000;
     log.integrationError = mapped.integrationError();
     return mapped.response();
+  }
+
+  /** The stage a request goes to: its first path segment when that names a stage, else {@code $default}. */
+  private String stageOf(String rawPath) {
+    if (config.stages().isEmpty()) {
+      return PayloadV2.STAGE;
+    }
+    String rest = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+    int slash = rest.indexOf('/');
+    String first = slash < 0 ? rest : rest.substring(0, slash);
+    return config.stages().containsKey(first) ? first : PayloadV2.STAGE;
+  }
+
+  /** {@code /stage/a/b} → {@code /a/b}; {@code /stage} → {@code /}. */
+  private static String withoutStage(String rawPath, String stage) {
+    String rest = rawPath.substring(1 + stage.length());
+    return rest.isEmpty() ? "/" : rest;
+  }
+
+  private HttpApiSpec.Throttle throttle(String stage, String routeKey) {
+    if (!stage.equals(PayloadV2.STAGE)) {
+      return config.stages().get(stage);
+    }
+    HttpApiSpec.Throttle route = config.routeThrottles().get(routeKey);
+    return route != null ? route : new HttpApiSpec.Throttle(config.rateLimit(), config.burstLimit());
   }
 
   private LambdaResponses.Mapped invoke(String function, byte[] event, Log log) {

@@ -78,6 +78,16 @@ public final class PayloadV2 {
    */
   public static ObjectNode event(Api api, GatewayRequest request, RouteTable.Match match, JwtAuthorizer.Allowed auth,
       byte[] body, String requestId, Instant time) {
+    return event(api, request, match, auth, body, requestId, time, STAGE);
+  }
+
+  /**
+   * The event for one request to {@code stage}: a named stage's requests keep the stage in
+   * {@code rawPath} and {@code requestContext.http.path}, as API Gateway sends them, and name it
+   * in {@code requestContext.stage}.
+   */
+  public static ObjectNode event(Api api, GatewayRequest request, RouteTable.Match match, JwtAuthorizer.Allowed auth,
+      byte[] body, String requestId, Instant time, String stage) {
     RouteTable.Route route = match.route();
     ObjectNode event = JSON.createObjectNode();
     event.put("version", "2.0");
@@ -126,7 +136,7 @@ public final class PayloadV2 {
     http.put("userAgent", userAgent == null ? "" : userAgent);
     context.put("requestId", requestId);
     context.put("routeKey", route.routeKey());
-    context.put("stage", STAGE);
+    context.put("stage", stage);
     context.put("time", formatTime(time));
     context.put("timeEpoch", time.toEpochMilli());
 

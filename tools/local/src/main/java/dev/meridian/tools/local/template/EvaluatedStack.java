@@ -799,6 +799,9 @@ public final class EvaluatedStack {
       case "AWS::Route53::HealthCheck" -> LocalNames.generatedUuid(stackName() + "/" + region() + "/" + logicalId);
       case "AWS::ApiGatewayV2::DomainName" -> property(logicalId, "DomainName").map(EvaluatedStack::scalarString)
           .orElseThrow(() -> new TemplateException(logicalId + " has no DomainName"));
+      // Ref of a stage is its name (the Route 53 health check's path is built from it).
+      case "AWS::ApiGatewayV2::Stage" -> property(logicalId, "StageName").map(EvaluatedStack::scalarString)
+          .orElseThrow(() -> new TemplateException(logicalId + " has no StageName"));
       default -> physicalName(logicalId);
     };
   }

@@ -1,8 +1,10 @@
 package dev.meridian.tools.local.template;
 
 import dev.meridian.tools.local.model.RegionModel;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +34,10 @@ import java.util.Set;
  *       {@link LocalNames#streamArn} predicts it. Its label is a placeholder until the table exists
  *       in moto; the provisioner maps it to moto's real ARN, and the stream event source finds
  *       its stream by table name and region.
+ *   <li><b>HealthCheckPath</b>, the Route 53 health check's secret stage name, which
+ *       {@code deploy/deploy.sh} keeps outside the repository, is a fresh random value per region
+ *       and deployment when samconfig lists it empty: nothing outside the stack (a flood in a
+ *       test included) can know it.
  *   <li><b>JwtIssuer / JwtAudience</b> may be overridden with the local dev issuer (e.g.
  *       {@code http://127.0.0.1:<port>}); overridden values are exempt from the template's
  *       constraints ({@code AllowedPattern ^https://.+}), every other value is still validated
@@ -51,6 +57,8 @@ public final class LocalDeployment {
   public static final String STANDBY_REGION = "ActivePassiveStandbyRegion";
   public static final String JWT_ISSUER = "JwtIssuer";
   public static final String JWT_AUDIENCE = "JwtAudience";
+  public static final String HEALTH_CHECK_PATH = "HealthCheckPath";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final List<Samconfig.Environment> environments;
   private final List<String> regions;
@@ -118,6 +126,9 @@ public final class LocalDeployment {
       if ("".equals(p.get(TABLE_STREAM_ARN)) && p.containsKey(TABLE_NAME) && !e.region().equals(homeRegion)) {
         p.put(TABLE_STREAM_ARN, LocalNames.streamArn(e.region(), p.get(TABLE_NAME)));
       }
+      if ("".equals(p.get(HEALTH_CHECK_PATH))) {
+        p.put(HEALTH_CHECK_PATH, secretPath());
+      }
       p.putAll(builder.overrides);
       if (builder.deploymentMode != null) {
         p.put(DEPLOYMENT_MODE, builder.deploymentMode);
@@ -159,6 +170,13 @@ public final class LocalDeployment {
   /** The chosen samconfig environments, home first. */
   public List<Samconfig.Environment> environments() {
     return environments;
+  }
+
+  /** 32 random lower-case hex digits, the shape {@code deploy/samconfig_tool.py} generates. */
+  private static String secretPath() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   /** The parameter values of {@code region}'s stack (samconfig, rewritten and overridden). */

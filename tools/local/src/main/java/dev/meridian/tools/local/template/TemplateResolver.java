@@ -433,8 +433,31 @@ public final class TemplateResolver {
         : doubleValue(routeSettings.get("ThrottlingRateLimit"));
     int burst = routeSettings.get("ThrottlingBurstLimit") == null ? DEFAULT_BURST_LIMIT
         : intValue(routeSettings.get("ThrottlingBurstLimit"));
-    HttpApiSpec spec = new HttpApiSpec(id, jwtName, issuer, audience, defaultAuthorizer, rate, burst, identitySource);
-    return new Api(spec, scalarString(s.ref(id)), scopes);
+    Map<String, HttpApiSpec.Throttle> routeThrottles = new LinkedHashMap<>();
+    s.property(id, "RouteSettings").map(r -> asMap(r, id + " RouteSettings")).orElse(Map.of())
+        .forEach((routeKey, settings) -> routeThrottles.put(routeKey,
+            throttle(asMap(settings, id + " RouteSettings " + routeKey), rate, burst)));
+    String apiRef = scalarString(s.ref(id));
+    Map<String, HttpApiSpec.Throttle> stages = new LinkedHashMap<>();
+    for (String stageId : s.resourceIds("AWS::ApiGatewayV2::Stage")) {
+      if (!s.property(stageId, "ApiId").map(EvaluatedStack::scalarString).orElse("").equals(apiRef)) {
+        continue;
+      }
+      String stageName = scalarString(s.ref(stageId));
+      Map<String, Object> stageDefaults = s.property(stageId, "DefaultRouteSettings")
+          .map(r -> asMap(r, stageId + " DefaultRouteSettings")).orElse(Map.of());
+      stages.put(stageName, throttle(stageDefaults, DEFAULT_RATE_LIMIT, DEFAULT_BURST_LIMIT));
+    }
+    HttpApiSpec spec = new HttpApiSpec(id, jwtName, issuer, audience, defaultAuthorizer, rate, burst, identitySource,
+        routeThrottles, stages);
+    return new Api(spec, apiRef, scopes);
+  }
+
+  /** A stage's or route's throttle; a limit it leaves out is the given one. */
+  private static HttpApiSpec.Throttle throttle(Map<String, Object> settings, double rate, int burst) {
+    return new HttpApiSpec.Throttle(
+        settings.get("ThrottlingRateLimit") == null ? rate : doubleValue(settings.get("ThrottlingRateLimit")),
+        settings.get("ThrottlingBurstLimit") == null ? burst : intValue(settings.get("ThrottlingBurstLimit")));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import dev.meridian.tools.local.jwt.DevIssuer;
 import dev.meridian.tools.local.jwt.JwtAuthorizer;
 import dev.meridian.tools.local.lambda.Invoker;
 import dev.meridian.tools.local.lambda.Invoker.InvokeResult;
+import dev.meridian.tools.local.model.HttpApiSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -196,6 +197,37 @@ class HttpApiHandlerTest {
     nanos.addAndGet(1_000_000_000L);
     assertThat(handler.handle(health).status()).isEqualTo(200);
     assertThat(handler.handle(health).status()).isEqualTo(429);
+  }
+
+  @Test
+  void aRouteThrottleAndANamedStageKeepBucketsOfTheirOwn() {
+    RouteTable routes = RouteTable.of(MeridianApi.api(ISSUER, 100, 200), MeridianApi.functions());
+    HttpApiHandler handler = new HttpApiHandler(new HttpApiHandler.Config("eu-west-1",
+        new PayloadV2.Api("a1b2c3d4e5", "eu-west-1", PayloadV2.ACCOUNT_ID), routes, authorizer, 100, 200, LIMIT,
+        Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC), nanos::get, accessLog::add, null,
+        Map.of("GET /health", new HttpApiSpec.Throttle(1, 2)), Map.of("s3cr3t", new HttpApiSpec.Throttle(1, 3))),
+        (fn, event) -> invoker.invoke(fn, event), null);
+    GatewayRequest publicHealth = GatewayRequest.builder("GET", "/health").build();
+    GatewayRequest checkerHealth = GatewayRequest.builder("GET", "/s3cr3t/health").build();
+    // The public route's own throttle (burst 2), not the API's default (200).
+    assertThat(handler.handle(publicHealth).status()).isEqualTo(200);
+    assertThat(handler.handle(publicHealth).status()).isEqualTo(200);
+    assertThat(handler.handle(publicHealth).status()).isEqualTo(429);
+    // Random paths match no route and take no token from any bucket.
+    for (int i = 0; i < 10; i++) {
+      assertThat(handler.handle(GatewayRequest.builder("GET", "/s3cr3u/health-" + i).build()).status()).isEqualTo(404);
+    }
+    // The named stage's GET /health has its own bucket (burst 3), untouched by the public flood.
+    for (int i = 0; i < 3; i++) {
+      assertThat(handler.handle(checkerHealth).status()).as("checker request " + i).isEqualTo(200);
+    }
+    assertThat(handler.handle(checkerHealth).status()).isEqualTo(429);
+    assertThat(handler.handle(publicHealth).status()).isEqualTo(429);
+    JsonNode checkerEvent = calls.get(calls.size() - 1).event();
+    assertThat(checkerEvent.at("/requestContext/stage").textValue()).isEqualTo("s3cr3t");
+    assertThat(checkerEvent.get("routeKey").textValue()).isEqualTo("GET /health");
+    assertThat(checkerEvent.get("rawPath").textValue()).isEqualTo("/s3cr3t/health");
+    assertThat(calls.get(0).event().at("/requestContext/stage").textValue()).isEqualTo("$default");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.meridian.testkit.RepositoryRoot;
 import dev.meridian.tools.local.model.DnsSpec;
 import dev.meridian.tools.local.model.EventSourceSpec;
 import dev.meridian.tools.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.HttpApiSpec;
 import dev.meridian.tools.local.model.QueueSpec;
 import dev.meridian.tools.local.model.RegionModel;
 import dev.meridian.tools.local.model.RuleSpec;
@@ -54,6 +55,20 @@ class RealTemplateTest {
 
   private static RegionModel samconfigModel(String region) {
     return RESOLVER.resolve(DEPLOYED.stack(region));
+  }
+
+  /** samconfig.toml's values as they are, plus the health-check path deploy.sh always passes. */
+  private static StackParameters withHealthCheckPath(String region) {
+    Map<String, String> p = new HashMap<>(CONFIG.environment(region).orElseThrow().stackParameters().parameters());
+    p.put(LocalDeployment.HEALTH_CHECK_PATH, DEPLOYED.parameters(region).get(LocalDeployment.HEALTH_CHECK_PATH));
+    return new StackParameters(region, "meridian", p);
+  }
+
+  @Test
+  void aStackWithoutTheHealthCheckPathIsRejected() {
+    assertThatThrownBy(() -> RESOLVER.resolve(CONFIG.environment("us-east-1").orElseThrow().stackParameters()))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("HealthCheckPathIsSet");
   }
 
   private static FunctionSpec function(RegionModel model, String logicalId) {
@@ -135,9 +150,9 @@ class RealTemplateTest {
   @Test
   void aReplicaStackNeedsItsOwnRegionsStreamArn() {
     // samconfig.toml as it is: TableStreamArn "" (deploy.sh computes it); fine in the home region only
-    assertThat(RESOLVER.resolve(CONFIG.environment("us-east-1").orElseThrow().stackParameters()).functions())
+    assertThat(RESOLVER.resolve(withHealthCheckPath("us-east-1")).functions())
         .hasSize(5);
-    assertThatThrownBy(() -> RESOLVER.resolve(CONFIG.environment("eu-west-1").orElseThrow().stackParameters()))
+    assertThatThrownBy(() -> RESOLVER.resolve(withHealthCheckPath("eu-west-1")))
         .isInstanceOf(TemplateException.class)
         .hasMessageContaining("Rules reject the parameters for region eu-west-1")
         .hasMessageContaining("ReplicaStackKnowsItsStream: Outside TableHomeRegion, TableStreamArn must be");
@@ -252,7 +267,7 @@ class RealTemplateTest {
 
   @Test
   void conditionsPerRegionMatchTheTemplatesIntent() {
-    EvaluatedStack home = RESOLVER.evaluate(CONFIG.environment("us-east-1").orElseThrow().stackParameters());
+    EvaluatedStack home = RESOLVER.evaluate(withHealthCheckPath("us-east-1"));
     EvaluatedStack eu = RESOLVER.evaluate(DEPLOYED.stack("eu-west-1"));
 
     assertThat(home.conditions()).contains(entry("IsHomeRegion", true), entry("IsReplica1", false),
@@ -272,6 +287,20 @@ class RealTemplateTest {
         .doesNotContainKeys("CustomDomainUrl", "DeployFingerprint");
     assertThat(home.outputs().get("HealthUrl")).matches("https://[a-z0-9]{10}\\.execute-api\\.us-east-1\\."
         + "amazonaws\\.com/health");
+  }
+
+  @Test
+  void thePublicHealthRouteAndTheHealthCheckStageHaveThrottlesOfTheirOwn() {
+    LocalDeployment d = LocalDeployment.builder(CONFIG).regionCount(2).jwtIssuer("http://127.0.0.1:9000").build();
+    for (RegionModel m : d.models(RESOLVER)) {
+      String secret = d.parameters(m.region()).get(LocalDeployment.HEALTH_CHECK_PATH);
+      assertThat(m.api().routeThrottles()).containsExactly(entry("GET /health", new HttpApiSpec.Throttle(10, 20)));
+      assertThat(m.api().stages()).containsExactly(entry(secret, new HttpApiSpec.Throttle(20, 40)));
+      assertThat(m.api().throttlingRateLimit()).isEqualTo(100);
+      assertThat(m.api().throttlingBurstLimit()).isEqualTo(200);
+    }
+    assertThat(d.parameters("us-east-1").get(LocalDeployment.HEALTH_CHECK_PATH))
+        .isNotEqualTo(d.parameters("eu-west-1").get(LocalDeployment.HEALTH_CHECK_PATH));
   }
 
   @Test
@@ -303,9 +332,12 @@ class RealTemplateTest {
 
     for (String region : ALL) {
       DnsSpec dns = RESOLVER.resolveDnsAssumingCustomDomain(activeActive.stack(region)).orElseThrow();
+      String secret = activeActive.parameters(region).get(LocalDeployment.HEALTH_CHECK_PATH);
+      assertThat(secret).as("a fresh secret path per region").matches("[0-9a-f]{32}");
       assertThat(dns.healthCheck()).satisfies(h -> {
         assertThat(h.type()).isEqualTo("HTTPS_STR_MATCH");
-        assertThat(h.resourcePath()).isEqualTo("/health");
+        // Route 53 calls the secret stage, never the public /health.
+        assertThat(h.resourcePath()).isEqualTo("/" + secret + "/health");
         assertThat(h.searchString()).isEqualTo("\"status\":\"healthy\"");
         assertThat(h.requestIntervalSeconds()).isEqualTo(10);
         assertThat(h.failureThreshold()).isEqualTo(3);
