@@ -6,6 +6,7 @@ import dev.meridian.adapter.dynamodb.DynamoDbConflictRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbControlRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
 import dev.meridian.adapter.http.HttpApiServices;
+import dev.meridian.adapter.lambda.SnapStartHooks;
 import dev.meridian.application.catalog.CatalogService;
 import dev.meridian.application.control.ControlService;
 import dev.meridian.application.orders.OrderService;
@@ -32,6 +33,7 @@ public final class ApiWiring {
   private final CatalogService catalog;
   private final OrderService orders;
   private final ConflictLog conflicts;
+  private final Backoff transactionBackoff;
 
   private ApiWiring(MeridianConfig config, DynamoDbClient dynamoDb, Clock wallClock) {
     this.config = config;
@@ -41,16 +43,27 @@ public final class ApiWiring {
     DynamoDbCatalogRepository catalogRepository = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region(),
         config.allRegions());
     this.catalog = new CatalogService(catalogRepository, clock, control);
+    this.transactionBackoff = Backoff.transactions(new SecureRandom().nextLong());
     this.orders = new OrderService(new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), config.allRegions(),
-        wallClock, Backoff.transactions(new SecureRandom().nextLong())),
+        wallClock, transactionBackoff),
         catalogRepository, clock, control, new ShardStarts());
     this.conflicts = new ConflictLog(new DynamoDbConflictRepository(dynamoDb, config.tableName()));
   }
 
-  /** Lambda's: configuration from the process environment, the SDK client from {@link AwsClients}. */
+  /**
+   * Lambda's: configuration from the process environment, the SDK client from {@link AwsClients},
+   * its SnapStart hooks in the JVM's registry.
+   */
   public static ApiWiring fromEnvironment() {
     MeridianConfig config = MeridianConfig.fromEnvironment();
-    return new ApiWiring(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()), Clock.systemUTC());
+    ApiWiring wiring = new ApiWiring(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()), Clock.systemUTC());
+    wiring.registerHooks(SnapStartHooks.global());
+    return wiring;
+  }
+
+  /** What a restored SnapStart environment must refresh: the transaction retries' jitter. */
+  public void registerHooks(SnapStartHooks hooks) {
+    hooks.register("transaction back-off jitter", transactionBackoff::afterRestore);
   }
 
   /** The same composition on a given environment and client (tests, the benchmark). */
