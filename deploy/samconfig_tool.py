@@ -56,7 +56,8 @@ GLOBAL_PARAMETERS = [
     "TableName", "TableHomeRegion", "PeerRegion1", "PeerRegion2", "PeerRegion3",
     "PeerRegion4", "DeploymentMode", "ActivePassivePrimaryRegion",
     "ActivePassiveStandbyRegion", "DomainName", "HostedZoneId", "JwtIssuer",
-    "JwtAudience", "EventBusName",
+    "JwtCustomerClientIds", "JwtAdminClientId", "JwtOperationsClientId",
+    "JwtGroupsClaim", "AdminGroup", "EventBusName",
 ]
 PEERS = ["PeerRegion1", "PeerRegion2", "PeerRegion3", "PeerRegion4"]
 # Parameters deploy.sh computes per deployment; samconfig.toml lists them as "".

@@ -32,8 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RouteContractTest {
   static final String ADMIN_SCOPE = "meridian/admin";
+  static final String CUSTOMER_SCOPE = "meridian/customer";
   static final String HEALTH_HANDLER = "dev.meridian.function.health.HealthHandler::handleRequest";
-  static final Set<String> ADMIN_ROUTES_OUTSIDE_ADMIN = Set.of("PUT /products/{id}", "POST /products/{id}/stock");
+  static final Set<String> ADMIN_ROUTES_OUTSIDE_ADMIN = Set.of("PUT /products/{id}", "POST /products/{id}/stock",
+      "PUT /products/{id}/shards");
 
   static Stream<FunctionSpec> functions() {
     return Contract.functions(Contract.homeRegion()).stream();
@@ -114,8 +116,15 @@ class RouteContractTest {
   @MethodSource("functions")
   void routesAreAuthorizedAsDesigned(FunctionSpec function) {
     HttpApiSpec api = Contract.model(Contract.homeRegion()).api();
-    assertThat(api.jwtAuthorizerName()).as("the HTTP API's JWT authorizer").isNotNull();
+    // Two JWT authorizers on one issuer: an authorizer's audience applies to every route it guards,
+    // so the customer clients (the default authorizer) and the admin/operations clients need one each.
+    assertThat(api.jwtAuthorizers()).as("the HTTP API's JWT authorizers (customer, admin)").hasSize(2);
     assertThat(api.defaultAuthorizer()).as("the HTTP API's DefaultAuthorizer").isEqualTo(api.jwtAuthorizerName());
+    HttpApiSpec.JwtAuthorizerSpec customerAuthorizer = api.jwtAuthorizers().get(0);
+    HttpApiSpec.JwtAuthorizerSpec adminAuthorizer = api.jwtAuthorizers().get(1);
+    assertThat(adminAuthorizer.issuer()).as("both authorizers trust one issuer").isEqualTo(customerAuthorizer.issuer());
+    assertThat(adminAuthorizer.audience()).as("no app client is both a customer and an administrator client")
+        .doesNotContainAnyElementsOf(customerAuthorizer.audience());
     for (EventSourceSpec e : function.events()) {
       if (!(e instanceof EventSourceSpec.HttpRoute r)) {
         continue;
@@ -127,15 +136,16 @@ class RouteContractTest {
             + " (Auth.Authorizer: NONE)").isNull();
         continue;
       }
-      assertThat(r.authorizer()).as(where + ": must use the JWT authorizer " + api.jwtAuthorizerName())
-          .isEqualTo(api.jwtAuthorizerName());
       boolean admin = r.path().equals("/admin") || r.path().startsWith("/admin/")
           || ADMIN_ROUTES_OUTSIDE_ADMIN.contains(route);
       if (admin) {
+        assertThat(r.authorizer()).as(where + ": an admin route uses the admin authorizer").isEqualTo(adminAuthorizer.name());
         assertThat(r.scopes()).as(where + ": an admin route must require scope " + ADMIN_SCOPE).contains(ADMIN_SCOPE);
       } else {
-        assertThat(r.scopes()).as(where + ": a customer route must not require scope " + ADMIN_SCOPE)
-            .doesNotContain(ADMIN_SCOPE);
+        assertThat(r.authorizer()).as(where + ": a customer route uses the customer authorizer")
+            .isEqualTo(customerAuthorizer.name());
+        assertThat(r.scopes()).as(where + ": a customer route requires scope " + CUSTOMER_SCOPE + " (no ID tokens)")
+            .containsExactly(CUSTOMER_SCOPE);
       }
     }
   }

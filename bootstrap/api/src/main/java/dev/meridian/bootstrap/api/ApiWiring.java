@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class ApiWiring {
   private final MeridianConfig config;
+  private final Map<String, String> environment;
   private final HybridLogicalClock clock;
   private final ControlService control;
   private final CatalogService catalog;
@@ -35,8 +36,9 @@ public final class ApiWiring {
   private final ConflictLog conflicts;
   private final Backoff transactionBackoff;
 
-  private ApiWiring(MeridianConfig config, DynamoDbClient dynamoDb, Clock wallClock) {
-    this.config = config;
+  private ApiWiring(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock) {
+    this.config = MeridianConfig.from(environment);
+    this.environment = Map.copyOf(environment);
     this.clock = config.hybridClock(wallClock);
     this.control = new ControlService(new DynamoDbControlRepository(dynamoDb, config.tableName(), config.region()),
         config.deployment());
@@ -56,7 +58,8 @@ public final class ApiWiring {
    */
   public static ApiWiring fromEnvironment() {
     MeridianConfig config = MeridianConfig.fromEnvironment();
-    ApiWiring wiring = new ApiWiring(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()), Clock.systemUTC());
+    ApiWiring wiring = new ApiWiring(System.getenv(), AwsClients.forApi(DynamoDbClient.builder(), config.region()),
+        Clock.systemUTC());
     wiring.registerHooks(SnapStartHooks.global());
     return wiring;
   }
@@ -68,12 +71,17 @@ public final class ApiWiring {
 
   /** The same composition on a given environment and client (tests, the benchmark). */
   public static ApiWiring of(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock) {
-    return new ApiWiring(MeridianConfig.from(environment), dynamoDb, wallClock);
+    return new ApiWiring(environment, dynamoDb, wallClock);
   }
 
-  /** What the HTTP adapter starts a Spring function on: every use case a controller may ask for. */
+  /**
+   * What the HTTP adapter starts a Spring function on: who may call which route ({@link ApiAccess},
+   * read here so that the wirings of functions without routes need none of it) and every use case
+   * a controller may ask for.
+   */
   public HttpApiServices httpServices() {
-    return new HttpApiServices(config.region(), config.functionName(), List.of(control, catalog, orders, conflicts));
+    return new HttpApiServices(config.region(), config.functionName(), ApiAccess.from(environment),
+        List.of(control, catalog, orders, conflicts));
   }
 
   public MeridianConfig config() {

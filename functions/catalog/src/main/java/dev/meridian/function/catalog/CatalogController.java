@@ -43,7 +43,7 @@ class CatalogController {
 
   /** 200 a page of products in id order; 400 for a bad limit or a cursor this API did not issue. */
   @GetMapping("/products")
-  @Requires(Audience.AUTHENTICATED)
+  @Requires(Audience.CUSTOMER)
   ResponseEntity<Object> list(@RequestParam(required = false) String cursor, @RequestParam(required = false) Integer limit) {
     String from = cursor == null || cursor.isEmpty() ? null : cursor; // "?cursor=" means the first page
     return json(HttpStatus.OK, new HttpHeaders(), ProductPage.of(catalog.list(from, limit)));
@@ -51,7 +51,7 @@ class CatalogController {
 
   /** 200 the product with each region's allocation and an ETag; 404 when it does not exist. */
   @GetMapping("/products/{id}")
-  @Requires(Audience.AUTHENTICATED)
+  @Requires(Audience.CUSTOMER)
   ResponseEntity<Object> get(@PathVariable String id) {
     CatalogEntry entry = catalog.get(ProductId.of(id)).orElseThrow(() -> notFound(id));
     return json(HttpStatus.OK, etag(entry), ProductView.of(entry));

@@ -71,12 +71,23 @@ public final class HttpApiHandler {
    * @param accessLog          receives one JSON line per request
    * @param identitySource     where the JWT authorizer reads the token ({@code $request.header.Authorization},
    *                           or {@code $request.querystring.<name>}); null = the Authorization header
+   * @param namedAuthorizers   the API's JWT authorizers by name: a route naming one is judged by it (each
+   *                           has its own audience, as API Gateway's do), any other JWT route by {@code authorizer}
    */
   public record Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
       int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
-      Consumer<String> accessLog, String identitySource) {
+      Consumer<String> accessLog, String identitySource, Map<String, JwtAuthorizer> namedAuthorizers) {
+
+    /** One JWT authorizer for every JWT route. */
+    public Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
+        int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
+        Consumer<String> accessLog, String identitySource) {
+      this(region, api, routes, authorizer, rateLimit, burstLimit, maxBodyBytes, integrationTimeout, clock, nanoTime,
+          accessLog, identitySource, Map.of());
+    }
 
     public Config {
+      namedAuthorizers = namedAuthorizers == null ? Map.of() : Map.copyOf(namedAuthorizers);
       identitySource = identitySource == null ? HttpApiSpec.DEFAULT_IDENTITY_SOURCE : identitySource;
       if (!identitySource.startsWith(HEADER_SOURCE) && !identitySource.startsWith(QUERY_SOURCE)) {
         throw new IllegalArgumentException("unsupported identity source " + identitySource
@@ -87,12 +98,22 @@ public final class HttpApiHandler {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(nanoTime, "nanoTime");
       accessLog = accessLog == null ? line -> { } : accessLog;
-      if (authorizer == null && routes.routes().stream().anyMatch(r -> r.authorization() == RouteTable.Authorization.JWT)) {
-        throw new IllegalArgumentException("routes use the JWT authorizer but none was given");
+      for (RouteTable.Route route : routes.routes()) {
+        if (route.authorization() == RouteTable.Authorization.JWT && authorizer == null
+            && (route.authorizerName() == null || !namedAuthorizers.containsKey(route.authorizerName()))) {
+          throw new IllegalArgumentException("route " + route.routeKey() + " uses the JWT authorizer "
+              + route.authorizerName() + " but none was given");
+        }
       }
       if (maxBodyBytes < 0) {
         throw new IllegalArgumentException("maxBodyBytes < 0");
       }
+    }
+
+    /** The authorizer that judges {@code route}: the one it names, else the API's. */
+    JwtAuthorizer authorizerOf(RouteTable.Route route) {
+      JwtAuthorizer named = route.authorizerName() == null ? null : namedAuthorizers.get(route.authorizerName());
+      return named != null ? named : authorizer;
     }
   }
 
@@ -164,7 +185,7 @@ public final class HttpApiHandler {
 
     JwtAuthorizer.Allowed allowed = null;
     if (route.authorization() == RouteTable.Authorization.JWT) {
-      JwtAuthorizer.Decision decision = config.authorizer().authorize(identity(request), route.scopes());
+      JwtAuthorizer.Decision decision = config.authorizerOf(route).authorize(identity(request), route.scopes());
       if (decision instanceof JwtAuthorizer.Denied denied) {
         log.authorizerError = denied.description();
         return GatewayResponse.message(denied.status(), denied.status() == 403 ? "Forbidden" : "Unauthorized")
