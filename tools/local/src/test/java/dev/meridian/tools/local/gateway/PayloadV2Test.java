@@ -62,7 +62,7 @@ class PayloadV2Test {
             "jwt": {
               "claims": {
                 "iss": "http://127.0.0.1:9400",
-                "aud": "meridian-local",
+                "aud": "meridian-local-customer",
                 "sub": "alice",
                 "iat": "1795667077",
                 "nbf": "1795667077",

@@ -64,7 +64,7 @@ class DevIssuerIT {
     }
     try (DevIssuer second = DevIssuer.start(dir, port)) {
       assertThat(second.keyId()).isEqualTo(kid);
-      JwtAuthorizer authorizer = JwtAuthorizer.fromDiscovery(second.issuer(), List.of("meridian-local"));
+      JwtAuthorizer authorizer = JwtAuthorizer.fromDiscovery(second.issuer(), List.of(DevIssuer.Clients.LOCAL.customer()));
       assertThat(authorizer.authorize("Bearer " + token, List.of(DevIssuer.ADMIN_SCOPE)))
           .isInstanceOf(JwtAuthorizer.Allowed.class);
     }
@@ -80,7 +80,7 @@ class DevIssuerIT {
     }
     try (DevIssuer second = DevIssuer.start(dir, 0)) {
       assertThat(second.issuer()).isEqualTo(issuerUrl);
-      assertThat(JwtAuthorizer.fromDiscovery(second.issuer(), List.of("meridian-local")).authorize(token, List.of()))
+      assertThat(JwtAuthorizer.fromDiscovery(second.issuer(), List.of(DevIssuer.Clients.LOCAL.customer())).authorize(token, List.of()))
           .isInstanceOf(JwtAuthorizer.Allowed.class);
       // While that port is taken, another start in the same directory gets a free port.
       try (DevIssuer third = DevIssuer.start(dir, 0)) {
@@ -97,7 +97,7 @@ class DevIssuerIT {
       issuerUrl = issuer.issuer();
       token = issuer.token("alice", List.of(), Duration.ofHours(1));
     }
-    JwtAuthorizer.Decision decision = JwtAuthorizer.fromDiscovery(issuerUrl, List.of("meridian-local"))
+    JwtAuthorizer.Decision decision = JwtAuthorizer.fromDiscovery(issuerUrl, List.of(DevIssuer.Clients.LOCAL.customer()))
         .authorize("Bearer " + token, List.of());
     assertThat(decision).isInstanceOfSatisfying(JwtAuthorizer.Denied.class, denied -> {
       assertThat(denied.status()).isEqualTo(401);

@@ -33,7 +33,7 @@ class DevIssuerTest {
     String token = first.token("alice", List.of(), Duration.ofHours(1));
     DevIssuer second = DevIssuer.offline(dir, ISSUER);
     assertThat(second.keyId()).isEqualTo(first.keyId());
-    assertThat(second.authorizer(List.of("meridian-local")).authorize(token, List.of()))
+    assertThat(second.authorizer(List.of(DevIssuer.Clients.LOCAL.customer())).authorize(token, List.of()))
         .isInstanceOf(JwtAuthorizer.Allowed.class);
     assertThat(Files.list(dir).map(p -> p.getFileName().toString()).toList()).containsExactly(DevIssuer.KEY_FILE);
   }

@@ -104,8 +104,12 @@ class RealTemplateTest {
       assertThat(f.environment()).contains(entry("STOCK_LOW_WATER_MARK", "5"), entry("PENDING_STOCK_TIMEOUT_SECONDS", "300"));
     }
     assertThat(function(model, "CatalogFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "catalog")
-        .hasSize(12);
-    assertThat(function(model, "OrdersFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "orders");
+        .hasSize(17);
+    assertThat(function(model, "OrdersFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "orders")
+        .contains(entry("JWT_CUSTOMER_CLIENT_IDS", "REPLACE-ME-customer-client-id"),
+            entry("JWT_ADMIN_CLIENT_IDS", "REPLACE-ME-admin-client-id"),
+            entry("JWT_OPERATIONS_CLIENT_IDS", "REPLACE-ME-operations-client-id"),
+            entry("JWT_GROUPS_CLAIM", "cognito:groups"), entry("ADMIN_GROUP", "meridian-admins"));
     assertThat(function(model, "HealthFunction").environment()).contains(entry("POWERTOOLS_SERVICE_NAME", "health"),
         entry("HEARTBEAT_INTERVAL_MS", "60000"),
         entry("RECONCILE_QUEUE_URL", LocalNames.queueUrl(region, queue(model, "ReconcileQueue").name())));
