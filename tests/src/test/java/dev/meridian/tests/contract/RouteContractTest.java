@@ -98,7 +98,8 @@ class RouteContractTest {
       return;
     }
     SortedSet<String> template = templateRoutes(function);
-    SortedSet<String> served = served(zip, function.handler().substring(0, function.handler().indexOf("::")));
+    SortedSet<String> served = served(zip, function.handler().substring(0, function.handler().indexOf("::")),
+        function.environment());
     assertThat(template).as(function.logicalId() + ": its template HttpApi routes must equal the routes its Spring"
         + " application serves\n  only in template: " + minus(template, served) + "\n  only served: "
         + minus(served, template)).isEqualTo(served);
@@ -152,10 +153,12 @@ class RouteContractTest {
 
   /**
    * Starts the function's Spring application from its zip (as OpenApiRoutesTest does in the
-   * function module: a ApiWiring over a client that is never called) and asks it for its routes.
+   * function module: a ApiWiring over a client that is never called) with the template's environment
+   * for it, and asks it for its routes.
    */
   @SuppressWarnings("unchecked")
-  static SortedSet<String> served(Contract.FunctionZip zip, String handlerClass) throws Exception {
+  static SortedSet<String> served(Contract.FunctionZip zip, String handlerClass, Map<String, String> templateEnvironment)
+      throws Exception {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(zip.loader);
@@ -174,7 +177,7 @@ class RouteContractTest {
       Object client = builderType.getMethod("build").invoke(builder);
       Class<?> wiringType = zip.load("dev.meridian.bootstrap.api.ApiWiring");
       Object wiring = wiringType.getMethod("of", Map.class, clientType, Clock.class)
-          .invoke(null, Map.of("AWS_REGION", "us-east-1", "TABLE_NAME", "unused"), client, Clock.systemUTC());
+          .invoke(null, environment(templateEnvironment), client, Clock.systemUTC());
       Object handler = zip.load(handlerClass).getConstructor(wiringType).newInstance(wiring);
       return new TreeSet<>((Set<String>) handler.getClass().getMethod("routes").invoke(handler));
     } catch (InvocationTargetException e) {
@@ -182,6 +185,13 @@ class RouteContractTest {
     } finally {
       thread.setContextClassLoader(previous);
     }
+  }
+
+  /** The template's variables as Lambda adds to them (the region); the table is never reached. */
+  private static Map<String, String> environment(Map<String, String> templateEnvironment) {
+    Map<String, String> environment = new HashMap<>(templateEnvironment);
+    environment.put("AWS_REGION", "us-east-1");
+    return environment;
   }
 
   static SortedSet<String> minus(Set<String> a, Set<String> b) {
