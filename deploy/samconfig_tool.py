@@ -67,7 +67,8 @@ GLOBAL_PARAMETERS = [
     "TableName", "TableHomeRegion", "PeerRegion1", "PeerRegion2", "PeerRegion3",
     "PeerRegion4", "DeploymentMode", "ActivePassivePrimaryRegion",
     "ActivePassiveStandbyRegion", "DomainName", "HostedZoneId", "JwtIssuer",
-    "JwtAudience", "EventBusName",
+    "JwtCustomerClientIds", "JwtAdminClientId", "JwtOperationsClientId",
+    "JwtGroupsClaim", "AdminGroup", "EventBusName",
 ]
 PEERS = ["PeerRegion1", "PeerRegion2", "PeerRegion3", "PeerRegion4"]
 # The health function's reserved concurrency deploy.sh asks for when samconfig

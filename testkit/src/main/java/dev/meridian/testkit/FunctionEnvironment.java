@@ -12,6 +12,11 @@ import java.util.Map;
 public final class FunctionEnvironment {
   public static final String REGION = "us-east-1";
   public static final String PEER = "eu-west-1";
+  /** The app clients' ids the API functions are configured with ({@link HttpApiEvent}'s callers use them). */
+  public static final String CUSTOMER_CLIENT = "meridian-customer-client";
+  public static final String ADMIN_CLIENT = "meridian-admin-client";
+  public static final String OPERATIONS_CLIENT = "meridian-operations-client";
+  public static final String ADMIN_GROUP = "meridian-admins";
 
   private FunctionEnvironment() {}
 
@@ -32,6 +37,11 @@ public final class FunctionEnvironment {
     env.put("AWS_LAMBDA_FUNCTION_NAME", "meridian-function-test");
     env.put("TABLE_NAME", table);
     env.put("PEER_REGIONS", PEER);
+    env.put("JWT_CUSTOMER_CLIENT_IDS", CUSTOMER_CLIENT);
+    env.put("JWT_ADMIN_CLIENT_IDS", ADMIN_CLIENT);
+    env.put("JWT_OPERATIONS_CLIENT_IDS", OPERATIONS_CLIENT);
+    env.put("JWT_GROUPS_CLAIM", "cognito:groups");
+    env.put("ADMIN_GROUP", ADMIN_GROUP);
     return Map.copyOf(env);
   }
 }

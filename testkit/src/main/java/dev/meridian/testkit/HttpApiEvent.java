@@ -21,8 +21,10 @@ import java.util.UUID;
  * lower-cased as API Gateway does; claims are strings.
  */
 public final class HttpApiEvent {
-  /** The scope the template grants admin callers (the HTTP adapter's {@code Caller} requires it). */
+  /** The scope the admin authorizer requires (the HTTP adapter's {@code AccessPolicy} checks it again). */
   public static final String ADMIN_SCOPE = "meridian/admin";
+  /** The scope the customer authorizer requires. */
+  public static final String CUSTOMER_SCOPE = "meridian/customer";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String method;
@@ -77,12 +79,22 @@ public final class HttpApiEvent {
     return this;
   }
 
+  /** A Cognito access token of the customer app client ({@link FunctionEnvironment#CUSTOMER_CLIENT}). */
   public HttpApiEvent customer(String sub) {
-    return claims(Map.of("sub", sub, "scope", "openid"));
+    return claims(Map.of("sub", sub, "client_id", FunctionEnvironment.CUSTOMER_CLIENT, "token_use", "access",
+        "scope", "openid " + CUSTOMER_SCOPE));
   }
 
+  /** A Cognito access token of the admin app client for a member of the admin group. */
   public HttpApiEvent admin(String sub) {
-    return claims(Map.of("sub", sub, "scope", "[openid " + ADMIN_SCOPE + "]"));
+    return claims(Map.of("sub", sub, "client_id", FunctionEnvironment.ADMIN_CLIENT, "token_use", "access",
+        "scope", "openid " + ADMIN_SCOPE, "cognito:groups", "[" + FunctionEnvironment.ADMIN_GROUP + "]"));
+  }
+
+  /** The operations client's own client-credentials token (its sub is its client id; no groups). */
+  public HttpApiEvent operations() {
+    return claims(Map.of("sub", FunctionEnvironment.OPERATIONS_CLIENT, "client_id", FunctionEnvironment.OPERATIONS_CLIENT,
+        "token_use", "access", "scope", ADMIN_SCOPE));
   }
 
   public String toJson() {

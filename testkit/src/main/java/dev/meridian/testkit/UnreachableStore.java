@@ -31,7 +31,10 @@ public final class UnreachableStore {
     return down;
   }
 
-  /** Each request is answered 503 store-unavailable with {@code Retry-After}, never 500. */
+  /**
+   * Each request is answered 503 store-unavailable with {@code Retry-After}, never 500, and its
+   * body says nothing of the SDK's error (that goes to the logs).
+   */
   public static void assertEachAnswers503(RequestStreamHandler handler, String functionName, HttpApiEvent... requests) {
     assertThat(requests).isNotEmpty();
     for (HttpApiEvent request : requests) {
@@ -39,6 +42,8 @@ public final class UnreachableStore {
       assertThat(response.status()).as(request.toJson()).isEqualTo(503);
       assertThat(response.header("Retry-After")).isPresent();
       assertThat(response.json().get("type").asText()).isEqualTo("https://meridian.dev/problems/store-unavailable");
+      ResponseBodies.assertCarriesNoInternals(response.body(), "Unable to execute HTTP request", "Connection refused",
+          "127.0.0.1", "Exception");
     }
   }
 

@@ -26,13 +26,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Lambda; the {@code *_QUEUE_URL} variables are optional there: required exactly where the
  * function's code calls their accessor, see {@link Contract#queueUrlVariablesRead}, and dead
  * elsewhere) and {@code HealthSettings.VARIABLES} (optional, with defaults; known only to
- * functions whose code reaches {@code HealthSettings}). {@code POWERTOOLS_*} and
+ * functions whose code reaches {@code HealthSettings}) and {@code ApiAccess.VARIABLES} (required by the
+ * functions whose code reaches {@code ApiAccess}: the API functions). {@code POWERTOOLS_*} and
  * {@code JAVA_TOOL_OPTIONS} are read by Powertools and the JVM. Then the values themselves are fed
  * to {@code MeridianConfig.from} / {@code HealthSettings.from}, which must accept them.
  */
 class EnvironmentContractTest {
   static final String CONFIG = Contract.CONFIG;
   static final String HEALTH_POLICY = "dev.meridian.bootstrap.HealthSettings";
+  static final String API_ACCESS = "dev.meridian.bootstrap.api.ApiAccess";
   static final Set<String> SET_BY_LAMBDA = Set.of("AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME");
   static final String RECONCILE_QUEUE_URL = "RECONCILE_QUEUE_URL";
   static final String HEARTBEAT_INTERVAL_MS = "HEARTBEAT_INTERVAL_MS";
@@ -51,6 +53,7 @@ class EnvironmentContractTest {
     List<String> configVariables = zip.constant(CONFIG, "VARIABLES");
     Set<String> reachable = reachableNames(zip);
     boolean readsHealthPolicy = reachable.contains(HEALTH_POLICY);
+    List<String> accessVariables = reachable.contains(API_ACCESS) ? zip.constant(API_ACCESS, "VARIABLES") : List.of();
     Set<String> queuesRead = Contract.queueUrlVariablesRead(zip);
     Set<String> queueVariables = new TreeSet<>(configVariables.stream().filter(v -> v.endsWith("_QUEUE_URL")).toList());
 
@@ -58,6 +61,7 @@ class EnvironmentContractTest {
     required.removeAll(SET_BY_LAMBDA);
     required.removeAll(queueVariables);
     required.addAll(queuesRead);
+    required.addAll(accessVariables);
     SortedSet<String> missing = new TreeSet<>(required);
     missing.removeAll(env.keySet());
     assertThat(missing).as(where + ": the code reads these variables (" + CONFIG + ".VARIABLES; of the queue URLs,"
@@ -68,6 +72,7 @@ class EnvironmentContractTest {
     known.addAll(queuesRead);
     List<String> healthVariables = readsHealthPolicy ? zip.constant(HEALTH_POLICY, "VARIABLES") : List.of();
     known.addAll(healthVariables);
+    known.addAll(accessVariables);
     SortedSet<String> dead = new TreeSet<>();
     for (String name : env.keySet()) {
       if (!known.contains(name) && !name.startsWith("POWERTOOLS_") && !name.equals("JAVA_TOOL_OPTIONS")) {
@@ -85,6 +90,9 @@ class EnvironmentContractTest {
     invokeFrom(zip, CONFIG, runtime, where);
     if (readsHealthPolicy) {
       invokeFrom(zip, HEALTH_POLICY, runtime, where);
+    }
+    if (!accessVariables.isEmpty()) {
+      invokeFrom(zip, API_ACCESS, runtime, where);
     }
   }
 

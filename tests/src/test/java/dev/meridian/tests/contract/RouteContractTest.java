@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RouteContractTest {
   static final String ADMIN_SCOPE = "meridian/admin";
+  static final String CUSTOMER_SCOPE = "meridian/customer";
   static final String HEALTH_HANDLER = "dev.meridian.function.health.HealthHandler::handleRequest";
   static final Set<String> ADMIN_ROUTES_OUTSIDE_ADMIN = Set.of("PUT /products/{id}", "POST /products/{id}/stock",
       "PUT /products/{id}/shards");
@@ -97,7 +98,8 @@ class RouteContractTest {
       return;
     }
     SortedSet<String> template = templateRoutes(function);
-    SortedSet<String> served = served(zip, function.handler().substring(0, function.handler().indexOf("::")));
+    SortedSet<String> served = served(zip, function.handler().substring(0, function.handler().indexOf("::")),
+        function.environment());
     assertThat(template).as(function.logicalId() + ": its template HttpApi routes must equal the routes its Spring"
         + " application serves\n  only in template: " + minus(template, served) + "\n  only served: "
         + minus(served, template)).isEqualTo(served);
@@ -115,8 +117,15 @@ class RouteContractTest {
   @MethodSource("functions")
   void routesAreAuthorizedAsDesigned(FunctionSpec function) {
     HttpApiSpec api = Contract.model(Contract.homeRegion()).api();
-    assertThat(api.jwtAuthorizerName()).as("the HTTP API's JWT authorizer").isNotNull();
+    // Two JWT authorizers on one issuer: an authorizer's audience applies to every route it guards,
+    // so the customer clients (the default authorizer) and the admin/operations clients need one each.
+    assertThat(api.jwtAuthorizers()).as("the HTTP API's JWT authorizers (customer, admin)").hasSize(2);
     assertThat(api.defaultAuthorizer()).as("the HTTP API's DefaultAuthorizer").isEqualTo(api.jwtAuthorizerName());
+    HttpApiSpec.JwtAuthorizerSpec customerAuthorizer = api.jwtAuthorizers().get(0);
+    HttpApiSpec.JwtAuthorizerSpec adminAuthorizer = api.jwtAuthorizers().get(1);
+    assertThat(adminAuthorizer.issuer()).as("both authorizers trust one issuer").isEqualTo(customerAuthorizer.issuer());
+    assertThat(adminAuthorizer.audience()).as("no app client is both a customer and an administrator client")
+        .doesNotContainAnyElementsOf(customerAuthorizer.audience());
     for (EventSourceSpec e : function.events()) {
       if (!(e instanceof EventSourceSpec.HttpRoute r)) {
         continue;
@@ -128,25 +137,28 @@ class RouteContractTest {
             + " (Auth.Authorizer: NONE)").isNull();
         continue;
       }
-      assertThat(r.authorizer()).as(where + ": must use the JWT authorizer " + api.jwtAuthorizerName())
-          .isEqualTo(api.jwtAuthorizerName());
       boolean admin = r.path().equals("/admin") || r.path().startsWith("/admin/")
           || ADMIN_ROUTES_OUTSIDE_ADMIN.contains(route);
       if (admin) {
+        assertThat(r.authorizer()).as(where + ": an admin route uses the admin authorizer").isEqualTo(adminAuthorizer.name());
         assertThat(r.scopes()).as(where + ": an admin route must require scope " + ADMIN_SCOPE).contains(ADMIN_SCOPE);
       } else {
-        assertThat(r.scopes()).as(where + ": a customer route must not require scope " + ADMIN_SCOPE)
-            .doesNotContain(ADMIN_SCOPE);
+        assertThat(r.authorizer()).as(where + ": a customer route uses the customer authorizer")
+            .isEqualTo(customerAuthorizer.name());
+        assertThat(r.scopes()).as(where + ": a customer route requires scope " + CUSTOMER_SCOPE + " (no ID tokens)")
+            .containsExactly(CUSTOMER_SCOPE);
       }
     }
   }
 
   /**
    * Starts the function's Spring application from its zip (as OpenApiRoutesTest does in the
-   * function module: a ApiWiring over a client that is never called) and asks it for its routes.
+   * function module: a ApiWiring over a client that is never called) with the template's environment
+   * for it, and asks it for its routes.
    */
   @SuppressWarnings("unchecked")
-  static SortedSet<String> served(Contract.FunctionZip zip, String handlerClass) throws Exception {
+  static SortedSet<String> served(Contract.FunctionZip zip, String handlerClass, Map<String, String> templateEnvironment)
+      throws Exception {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(zip.loader);
@@ -165,7 +177,7 @@ class RouteContractTest {
       Object client = builderType.getMethod("build").invoke(builder);
       Class<?> wiringType = zip.load("dev.meridian.bootstrap.api.ApiWiring");
       Object wiring = wiringType.getMethod("of", Map.class, clientType, Clock.class)
-          .invoke(null, Map.of("AWS_REGION", "us-east-1", "TABLE_NAME", "unused"), client, Clock.systemUTC());
+          .invoke(null, environment(templateEnvironment), client, Clock.systemUTC());
       Object handler = zip.load(handlerClass).getConstructor(wiringType).newInstance(wiring);
       return new TreeSet<>((Set<String>) handler.getClass().getMethod("routes").invoke(handler));
     } catch (InvocationTargetException e) {
@@ -173,6 +185,13 @@ class RouteContractTest {
     } finally {
       thread.setContextClassLoader(previous);
     }
+  }
+
+  /** The template's variables as Lambda adds to them (the region); the table is never reached. */
+  private static Map<String, String> environment(Map<String, String> templateEnvironment) {
+    Map<String, String> environment = new HashMap<>(templateEnvironment);
+    environment.put("AWS_REGION", "us-east-1");
+    return environment;
   }
 
   static SortedSet<String> minus(Set<String> a, Set<String> b) {

@@ -58,7 +58,7 @@ class SamconfigContractTest {
   void thereAreEnvironments() {
     assertThat(Contract.samconfig().environments()).as("deployable environments in samconfig.toml").isNotEmpty();
     assertThat(parametersWithoutDefault()).as("the template's required parameters (sanity check of the probe)")
-        .contains("TableHomeRegion", "JwtIssuer", "JwtAudience");
+        .contains("TableHomeRegion", "JwtIssuer", "JwtCustomerClientIds", "JwtAdminClientId", "JwtOperationsClientId");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -168,7 +168,8 @@ class SamconfigContractTest {
     // AlarmTopicArn, throttling, log settings) may legitimately differ per region.
     Set<String> mustAgree = Set.of("TableName", "TableHomeRegion", "PeerRegion1", "PeerRegion2", "PeerRegion3",
         "PeerRegion4", "DeploymentMode", "ActivePassivePrimaryRegion", "ActivePassiveStandbyRegion", "JwtIssuer",
-        "JwtAudience", "EventBusName", "DomainName", "HostedZoneId");
+        "JwtCustomerClientIds", "JwtAdminClientId", "JwtOperationsClientId", "JwtGroupsClaim", "AdminGroup", "EventBusName",
+        "DomainName", "HostedZoneId");
     Map<String, String> first = new HashMap<>();
     String firstName = null;
     for (Samconfig.Environment env : Contract.samconfig().environments()) {

@@ -4,6 +4,7 @@ import static dev.meridian.tests.e2e.StackHarness.EU;
 import static dev.meridian.tests.e2e.StackHarness.US;
 import static dev.meridian.tests.e2e.StackHarness.call;
 import static dev.meridian.tests.e2e.StackHarness.token;
+import static dev.meridian.tests.e2e.StackHarness.tokenWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,8 +77,22 @@ class LocalStackE2EIT extends TwoRegionStackSuite {
       assertThat(call(api, "GET", "/orders", alice, null, Map.of()).body()).contains(orderId);
       assertThat(call(api, "POST", "/orders/" + orderId + "/cancel", alice, "", Map.of()).status()).isEqualTo(200);
       assertThat(call(api, "GET", "/orders", null, null, Map.of()).status()).as("no token").isEqualTo(401);
-      assertThat(call(api, "GET", "/admin/control", alice, null, Map.of()).status()).as("customer on admin").isEqualTo(403);
+      // Two authorizers: a customer-client token is refused by the admin authorizer's audience (401),
+      // even when it asked for the admin scope; an admin-client token without the group passes the
+      // gateway and is refused by the function (403 problem); the operations client is a machine admin.
+      assertThat(call(api, "GET", "/admin/control", alice, null, Map.of()).status()).as("customer on admin").isEqualTo(401);
+      String greedy = tokenWith("--sub", "eve", "--client", "customer", "--scope", "meridian/admin");
+      Answer wrongAudience = call(api, "GET", "/admin/control", greedy, null, Map.of());
+      assertThat(wrongAudience.status()).as("customer client asking for the admin scope").isEqualTo(401);
+      assertThat(wrongAudience.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+      Answer groupless = call(api, "GET", "/admin/control",
+          tokenWith("--sub", "mallory", "--client", "admin", "--scope", "meridian/admin"), null, Map.of());
+      assertThat(groupless.status()).as("admin client without the group").isEqualTo(403);
+      assertThat(groupless.contentType()).contains("problem+json");
       assertThat(call(api, "GET", "/admin/control", token("ops", true), null, Map.of()).status()).isEqualTo(200);
+      assertThat(call(api, "GET", "/admin/control", tokenWith("--operations"), null, Map.of()).status()).isEqualTo(200);
+      assertThat(call(api, "GET", "/orders", token("ops", true), null, Map.of()).status()).as("admin on a customer route")
+          .isEqualTo(401);
       Answer health = call(api, "GET", "/health", null, null, Map.of());
       assertThat(health.status()).isEqualTo(200);
       assertThat(health.body()).startsWith("{\"status\":\"healthy\"");

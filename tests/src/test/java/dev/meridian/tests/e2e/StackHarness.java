@@ -149,11 +149,17 @@ final class StackHarness implements AutoCloseable {
   // ------------------------------------------------------------------ HTTP
 
   static String token(String sub, boolean admin) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<String> args = new ArrayList<>(List.of("--sub", sub));
     if (admin) {
       args.add("--admin");
     }
+    return tokenWith(args.toArray(String[]::new));
+  }
+
+  /** A token from the local stack's {@code token} command with exactly these options ({@code --operations}, {@code --client}...). */
+  static String tokenWith(String... options) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<String> args = List.of(options);
     int rc = TokenCommand.run(args, new PrintStream(out, true), System.err);
     assertThat(rc).as("token command").isZero();
     String[] lines = out.toString().trim().split("\\R");

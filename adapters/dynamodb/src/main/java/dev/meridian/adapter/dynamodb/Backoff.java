@@ -1,5 +1,6 @@
 package dev.meridian.adapter.dynamodb;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
@@ -10,9 +11,11 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@link #pause(int)} sleeps a full-jitter delay (uniform up to the ceiling): what retries of
  *       transactions cancelled by contention use, so that writers that collided do not collide again.
- *       The jitter comes from this instance's own generator, which {@link #reseed} replaces: every
+ *       The jitter comes from this instance's own generator (never {@code ThreadLocalRandom}, which
+ *       cannot be reseeded), which {@link #afterRestore} replaces from {@link SecureRandom}: every
  *       execution environment restored from one SnapStart snapshot would otherwise draw the same
- *       sequence and retry in step.</li>
+ *       sequence and retry in step. The bootstrap registers {@code afterRestore} with the Lambda
+ *       adapter's SnapStart hook registry.</li>
  *   <li>{@link #next()} / {@link #reset()}: the ceilings in turn, without jitter, for a poller that
  *       backs off while idle or failing and starts over on progress (the local stack's event sources).</li>
  * </ul>
@@ -64,9 +67,18 @@ public final class Backoff {
     }
   }
 
-  /** Replaces the jitter generator (after a SnapStart restore, from a fresh secure seed). */
+  /** Replaces the jitter generator with one seeded by {@code seed}. */
   public synchronized void reseed(long seed) {
     this.jitter = new SplittableRandom(seed);
+  }
+
+  /**
+   * The SnapStart restore hook: reseeds the jitter from {@link SecureRandom}, which draws on the
+   * restored environment's own entropy (Lambda documents SecureRandom as restore-safe), so no two
+   * environments restored from one snapshot share a sequence.
+   */
+  public void afterRestore() {
+    reseed(new SecureRandom().nextLong());
   }
 
   /** The next ceiling in turn: {@code initial} after a reset, then twice the previous, capped at max. */

@@ -293,6 +293,8 @@ public final class DynamoDbCatalogRepository implements CatalogRepository {
                 ":price", s(expected.price().stamp().encode()),
                 ":active", s(expected.active().stamp().encode())))
             .build());
+        // This instance's own write: a placement through it must not read the replaced product for a second more.
+        products.remove(product.id());
         return OptionalLong.of(expectedVersion + 1);
       } catch (ConditionalCheckFailedException stale) {
         return OptionalLong.empty();

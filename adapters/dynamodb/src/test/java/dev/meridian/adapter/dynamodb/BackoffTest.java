@@ -49,9 +49,21 @@ class BackoffTest {
     assertThat(draws(first)).isNotEqualTo(draws(second));
   }
 
+  @Test
+  void twoEnvironmentsRestoredFromOneSnapshotDrawDifferentJitterAfterRestore() {
+    // One seed = one snapshot: before the hook runs both would retry in step.
+    Backoff first = Backoff.transactions(42);
+    Backoff second = Backoff.transactions(42);
+
+    first.afterRestore();
+    second.afterRestore();
+
+    assertThat(draws(first)).isNotEqualTo(draws(second));
+  }
+
   private static List<Long> draws(Backoff backoff) {
     List<Long> draws = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 40; i++) {
       draws.add(backoff.jittered(7).toMillis());
     }
     return draws;

@@ -2,11 +2,18 @@ package dev.meridian.adapter.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Objects;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
-/** Enforces {@link Requires} on the matched controller method: 401 without identity, 403 without the admin scope. */
+/** Enforces {@link Requires} on the matched controller method through the {@link AccessPolicy}: 401 without identity, 403 otherwise. */
 final class AccessInterceptor implements HandlerInterceptor {
+  private final AccessPolicy policy;
+
+  AccessInterceptor(AccessPolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
     if (!(handler instanceof HandlerMethod method)) {
@@ -18,9 +25,9 @@ final class AccessInterceptor implements HandlerInterceptor {
     }
     Caller caller = Caller.of(request);
     if (requires != null && requires.value() == Requires.Audience.ADMIN) {
-      caller.requireAdmin();
+      policy.requireAdmin(caller);
     } else {
-      caller.requireAuthenticated();
+      policy.requireCustomer(caller);
     }
     return true;
   }

@@ -8,6 +8,7 @@ import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.order.CustomerId;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -16,21 +17,28 @@ import java.util.stream.Collectors;
  * Who is calling, from the JWT claims API Gateway verified and put in the HTTP API v2 event
  * ({@code requestContext.authorizer.jwt.claims}, every value a string). In AWS the authorizer
  * rejects a bad token before the function runs; the function still trusts nothing it was not
- * given: no claims means anonymous, and anonymous is refused.
+ * given: no claims means anonymous, and anonymous is refused. What a caller may do is
+ * {@link AccessPolicy}'s to decide.
  *
- * @param subject the {@code sub} claim, or null when there is none
- * @param scopes  the {@code scope} claim split on spaces; API Gateway renders an array claim as
- *                {@code [a b]}, so surrounding brackets are dropped
+ * @param subject   the {@code sub} claim, or null when there is none
+ * @param scopes    the {@code scope} and {@code scp} claims (Cognito sends {@code scope}, Okta and
+ *                  Entra ID {@code scp}, and API Gateway accepts either) split on spaces; API
+ *                  Gateway renders an array claim as {@code [a b]}, so surrounding brackets are dropped
+ * @param audiences the {@code aud} values and the {@code client_id} (a Cognito access token has no
+ *                  {@code aud}: API Gateway matches its {@code client_id} against the audience list)
+ * @param clientId  the {@code client_id} claim, or null
+ * @param claims    every claim as API Gateway rendered it (the groups claim's name is configurable)
  */
-public record Caller(String subject, Set<String> scopes) {
-  public static final String ADMIN_SCOPE = "meridian/admin";
+public record Caller(String subject, Set<String> scopes, Set<String> audiences, String clientId, Map<String, String> claims) {
 
   public Caller {
     scopes = Set.copyOf(scopes);
+    audiences = Set.copyOf(audiences);
+    claims = Map.copyOf(claims);
   }
 
   public static Caller anonymous() {
-    return new Caller(null, Set.of());
+    return new Caller(null, Set.of(), Set.of(), null, Map.of());
   }
 
   /** The caller of this request as the container recorded it. */
@@ -48,11 +56,19 @@ public record Caller(String subject, Set<String> scopes) {
   }
 
   public static Caller fromClaims(Map<String, String> claims) {
-    String sub = claims.get("sub");
-    return new Caller(sub == null || sub.isBlank() ? null : sub, parseScopes(claims.get("scope")));
+    String sub = blankToNull(claims.get("sub"));
+    Set<String> scopes = new LinkedHashSet<>(parseList(claims.get("scope")));
+    scopes.addAll(parseList(claims.get("scp")));
+    String clientId = blankToNull(claims.get("client_id"));
+    Set<String> audiences = new LinkedHashSet<>(parseList(claims.get("aud")));
+    if (clientId != null) {
+      audiences.add(clientId);
+    }
+    return new Caller(sub, scopes, audiences, clientId, claims);
   }
 
-  static Set<String> parseScopes(String claim) {
+  /** A space- (or comma-) separated claim, or an array claim as API Gateway renders it ({@code [a b]}). */
+  static Set<String> parseList(String claim) {
     if (claim == null) {
       return Set.of();
     }
@@ -63,12 +79,13 @@ public record Caller(String subject, Set<String> scopes) {
     return Arrays.stream(trimmed.split("[\\s,]+")).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
   }
 
-  public boolean isAuthenticated() {
-    return subject != null;
+  /** The groups in the claim named {@code groupsClaim} ({@code cognito:groups} on Cognito). */
+  public Set<String> groups(String groupsClaim) {
+    return parseList(claims.get(groupsClaim));
   }
 
-  public boolean isAdmin() {
-    return isAuthenticated() && scopes.contains(ADMIN_SCOPE);
+  public boolean isAuthenticated() {
+    return subject != null;
   }
 
   /** The customer a customer route acts for; 401 when the request carries no identity. */
@@ -84,27 +101,14 @@ public record Caller(String subject, Set<String> scopes) {
     }
   }
 
-  /** Passes for an administrator; 401 without identity, 403 without the admin scope. */
-  public void requireAdmin() {
-    if (!isAuthenticated()) {
-      throw unauthenticated();
-    }
-    if (!isAdmin()) {
-      throw ProblemException.of(ProblemType.FORBIDDEN, "the token does not carry the " + ADMIN_SCOPE + " scope");
-    }
-  }
-
-  /** Passes for any authenticated caller (the catalog's read routes). */
-  public void requireAuthenticated() {
-    if (!isAuthenticated()) {
-      throw unauthenticated();
-    }
-  }
-
-  private static ProblemException unauthenticated() {
+  static ProblemException unauthenticated() {
     org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
     headers.set(org.springframework.http.HttpHeaders.WWW_AUTHENTICATE, "Bearer");
     return new ProblemException(Problem.of(ProblemType.UNAUTHENTICATED,
         "the request carries no verified identity (JWT claims with sub)"), headers);
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 }

@@ -60,7 +60,7 @@ public class HttpApiConfiguration implements WebMvcConfigurer, ApplicationContex
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
-    registry.addInterceptor(new AccessInterceptor());
+    registry.addInterceptor(new AccessInterceptor(HttpApiFunction.startingServices().access()));
   }
 
   @Override

@@ -184,11 +184,16 @@ public final class HttpApiFunction {
 
   /** The use cases of the application starting on this thread. */
   static List<Object> startingUseCases() {
+    return startingServices().useCases();
+  }
+
+  /** What the application starting on this thread was started with. */
+  static HttpApiServices startingServices() {
     Startup startup = STARTING.get();
     if (startup == null) {
       throw new IllegalStateException("a Meridian Spring application starts through HttpApiFunction.start");
     }
-    return startup.services.useCases();
+    return startup.services;
   }
 
   static void attach(ApplicationContext context) {

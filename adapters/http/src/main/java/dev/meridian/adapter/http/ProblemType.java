@@ -11,7 +11,7 @@ public enum ProblemType {
   VALIDATION_FAILED("validation-failed", 400, "The request is not valid"),
   MALFORMED_JSON("malformed-json", 400, "The request body is not well-formed JSON"),
   UNAUTHENTICATED("unauthenticated", 401, "Authentication is required"),
-  FORBIDDEN("forbidden", 403, "This route needs the meridian/admin scope"),
+  FORBIDDEN("forbidden", 403, "The token does not grant this route"),
   NOT_FOUND("not-found", 404, "Not found"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed on this route"),
   NOT_ACCEPTABLE("not-acceptable", 406, "No acceptable representation"),

@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 /**
  * Who may call a controller method. {@link AccessInterceptor} checks it before the method's
  * arguments (and so its body) are read, so an anonymous request is a 401 whatever it sent. A
- * method without it requires an authenticated caller: refusing is the default.
+ * method without it requires a customer: refusing is the default. {@link AccessPolicy} says who is which.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
@@ -16,9 +16,9 @@ public @interface Requires {
   Audience value();
 
   enum Audience {
-    /** Any caller with verified claims and a {@code sub}: customers and administrators. */
-    AUTHENTICATED,
-    /** A caller whose {@code scope} claim contains {@code meridian/admin}. */
+    /** A customer access token: the customer scope from a customer app client. */
+    CUSTOMER,
+    /** An administrator: the admin scope from the admin client with the admin group, or the operations client. */
     ADMIN
   }
 }

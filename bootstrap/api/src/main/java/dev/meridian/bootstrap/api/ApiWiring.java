@@ -6,6 +6,7 @@ import dev.meridian.adapter.dynamodb.DynamoDbConflictRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbControlRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
 import dev.meridian.adapter.http.HttpApiServices;
+import dev.meridian.adapter.lambda.SnapStartHooks;
 import dev.meridian.application.catalog.CatalogService;
 import dev.meridian.application.control.ControlService;
 import dev.meridian.application.orders.OrderService;
@@ -27,40 +28,60 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class ApiWiring {
   private final MeridianConfig config;
+  private final Map<String, String> environment;
   private final HybridLogicalClock clock;
   private final ControlService control;
   private final CatalogService catalog;
   private final OrderService orders;
   private final ConflictLog conflicts;
+  private final Backoff transactionBackoff;
 
-  private ApiWiring(MeridianConfig config, DynamoDbClient dynamoDb, Clock wallClock) {
-    this.config = config;
+  private ApiWiring(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock) {
+    this.config = MeridianConfig.from(environment);
+    this.environment = Map.copyOf(environment);
     this.clock = config.hybridClock(wallClock);
     this.control = new ControlService(new DynamoDbControlRepository(dynamoDb, config.tableName(), config.region()),
         config.deployment());
     DynamoDbCatalogRepository catalogRepository = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region(),
         config.allRegions());
     this.catalog = new CatalogService(catalogRepository, clock, control);
+    this.transactionBackoff = Backoff.transactions(new SecureRandom().nextLong());
     this.orders = new OrderService(new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), config.allRegions(),
-        wallClock, Backoff.transactions(new SecureRandom().nextLong())),
+        wallClock, transactionBackoff),
         catalogRepository, clock, control, new ShardStarts());
     this.conflicts = new ConflictLog(new DynamoDbConflictRepository(dynamoDb, config.tableName()));
   }
 
-  /** Lambda's: configuration from the process environment, the SDK client from {@link AwsClients}. */
+  /**
+   * Lambda's: configuration from the process environment, the SDK client from {@link AwsClients},
+   * its SnapStart hooks in the JVM's registry.
+   */
   public static ApiWiring fromEnvironment() {
     MeridianConfig config = MeridianConfig.fromEnvironment();
-    return new ApiWiring(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()), Clock.systemUTC());
+    ApiWiring wiring = new ApiWiring(System.getenv(), AwsClients.forApi(DynamoDbClient.builder(), config.region()),
+        Clock.systemUTC());
+    wiring.registerHooks(SnapStartHooks.global());
+    return wiring;
+  }
+
+  /** What a restored SnapStart environment must refresh: the transaction retries' jitter. */
+  public void registerHooks(SnapStartHooks hooks) {
+    hooks.register("transaction back-off jitter", transactionBackoff::afterRestore);
   }
 
   /** The same composition on a given environment and client (tests, the benchmark). */
   public static ApiWiring of(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock) {
-    return new ApiWiring(MeridianConfig.from(environment), dynamoDb, wallClock);
+    return new ApiWiring(environment, dynamoDb, wallClock);
   }
 
-  /** What the HTTP adapter starts a Spring function on: every use case a controller may ask for. */
+  /**
+   * What the HTTP adapter starts a Spring function on: who may call which route ({@link ApiAccess},
+   * read here so that the wirings of functions without routes need none of it) and every use case
+   * a controller may ask for.
+   */
   public HttpApiServices httpServices() {
-    return new HttpApiServices(config.region(), config.functionName(), List.of(control, catalog, orders, conflicts));
+    return new HttpApiServices(config.region(), config.functionName(), ApiAccess.from(environment),
+        List.of(control, catalog, orders, conflicts));
   }
 
   public MeridianConfig config() {

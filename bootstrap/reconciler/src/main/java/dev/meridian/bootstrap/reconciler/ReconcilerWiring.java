@@ -4,6 +4,7 @@ import dev.meridian.adapter.dynamodb.Backoff;
 import dev.meridian.adapter.dynamodb.DynamoDbCatalogRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbReplicaStore;
+import dev.meridian.adapter.lambda.SnapStartHooks;
 import dev.meridian.adapter.messaging.events.EventBridgeChangeEvents;
 import dev.meridian.adapter.messaging.sqs.SqsDeadLetters;
 import dev.meridian.application.replication.ChangeEventReader;
@@ -35,6 +36,7 @@ public final class ReconcilerWiring {
   private final DeadLetters deadLetters;
   private final Metrics metrics;
   private final Clock wallClock;
+  private final Backoff transactionBackoff = Backoff.transactions(new SecureRandom().nextLong());
 
   private ReconcilerWiring(MeridianConfig config, DynamoDbClient dynamoDb, SqsClient sqs, Metrics metrics, Clock wallClock) {
     String deadLetterQueue = config.reconcileDeadLetterQueueUrl().orElseThrow(() -> new IllegalStateException(
@@ -45,7 +47,7 @@ public final class ReconcilerWiring {
         config.allRegions());
     this.reconcile = new ReconcileService(config.hybridClock(wallClock), config.stockPolicy(),
         new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), config.allRegions(), wallClock,
-            Backoff.transactions(new SecureRandom().nextLong())), catalog,
+            transactionBackoff), catalog,
         new DynamoDbReplicaStore(dynamoDb, config.tableName(), config.region()), new ShardStarts());
     this.deadLetters = new SqsDeadLetters(sqs, deadLetterQueue);
     this.metrics = metrics;
@@ -55,8 +57,11 @@ public final class ReconcilerWiring {
   /** Lambda's: configuration from the process environment, clients from {@link AwsClients}. */
   public static ReconcilerWiring fromEnvironment() {
     MeridianConfig config = MeridianConfig.fromEnvironment();
-    return new ReconcilerWiring(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()),
+    ReconcilerWiring wiring = new ReconcilerWiring(config, AwsClients.forApi(DynamoDbClient.builder(), config.region()),
         AwsClients.forApi(SqsClient.builder(), config.region()), MetricsFactory.getMetricsInstance(), Clock.systemUTC());
+    // No SnapStart on this function today; registered all the same, so enabling it needs no code.
+    SnapStartHooks.global().register("transaction back-off jitter", wiring.transactionBackoff::afterRestore);
+    return wiring;
   }
 
   /** The same composition on a given environment and clients (tests). */

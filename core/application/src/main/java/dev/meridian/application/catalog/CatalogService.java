@@ -21,10 +21,28 @@ public final class CatalogService {
   /** The precondition a client sent with a replace ({@code If-Match} / {@code If-None-Match}). */
   public sealed interface Precondition permits IfMatch, IfAbsent, NoPrecondition {}
 
-  /** Replace only if the product's fields are the ones this {@link CatalogEntry#tag() tag} names. */
-  public record IfMatch(String tag) implements Precondition {
+  /**
+   * Replace only if the product's fields are the ones one of these {@link CatalogEntry#tag() tags}
+   * names ({@code If-Match: "a", "b"}), or, with {@code any}, if the product exists at all
+   * ({@code If-Match: *}).
+   */
+  public record IfMatch(java.util.List<String> tags, boolean any) implements Precondition {
     public IfMatch {
-      java.util.Objects.requireNonNull(tag, "tag");
+      tags = java.util.List.copyOf(tags);
+    }
+
+    /** One tag. */
+    public IfMatch(String tag) {
+      this(java.util.List.of(java.util.Objects.requireNonNull(tag, "tag")), false);
+    }
+
+    /** {@code If-Match: *}. */
+    public static IfMatch anyCurrent() {
+      return new IfMatch(java.util.List.of(), true);
+    }
+
+    boolean matches(CatalogEntry current) {
+      return any || tags.contains(current.tag());
     }
   }
 
@@ -99,6 +117,24 @@ public final class CatalogService {
     return repository.list(cursor, size);
   }
 
+  /**
+   * The precondition evaluated on its own, before the request's body is even read (RFC 9110
+   * §13.2.1: preconditions come before the method): 428 without one, 412 when it does not hold
+   * now; empty when it holds. {@link #upsert} evaluates it again, atomically with the write.
+   */
+  public Optional<UpsertOutcome> unmetPrecondition(ProductId id, Precondition precondition) {
+    if (precondition instanceof NoPrecondition) {
+      return Optional.of(new PreconditionRequired());
+    }
+    Optional<CatalogEntry> current = repository.find(id);
+    boolean holds = switch (precondition) {
+      case IfAbsent absent -> current.isEmpty();
+      case IfMatch ifMatch -> current.isPresent() && ifMatch.matches(current.get());
+      case NoPrecondition none -> false;
+    };
+    return holds ? Optional.empty() : Optional.of(new PreconditionFailed(current));
+  }
+
   public UpsertOutcome upsert(UpsertProduct command, Precondition precondition) {
     if (precondition instanceof NoPrecondition) {
       return new PreconditionRequired();
@@ -118,8 +154,7 @@ public final class CatalogService {
       }
       return new Created(repository.find(command.productId()).orElseThrow());
     }
-    String expected = ((IfMatch) precondition).tag();
-    if (current.isEmpty() || !current.get().tag().equals(expected)) {
+    if (current.isEmpty() || !((IfMatch) precondition).matches(current.get())) {
       return new PreconditionFailed(current);
     }
     Product before = current.get().product();

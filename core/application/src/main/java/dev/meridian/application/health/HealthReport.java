@@ -66,9 +66,17 @@ public record HealthReport(
    *
    * @param reachable whether the dependency answered at all (false on a timeout or a transport error)
    * @param elapsedMs from the check's start to its answer or its timeout
-   * @param detail    the error or timeout, empty when OK
+   * @param detail    the error or timeout, empty when OK: safe for the public body (an error is
+   *                  named by its exception's simple class name, never its message, which can name
+   *                  the account and a role ARN)
+   * @param cause     the error's own message, for the logs only; empty when OK or on a timeout
    */
-  public record Check(CheckStatus status, boolean reachable, long elapsedMs, Optional<String> detail) {
+  public record Check(CheckStatus status, boolean reachable, long elapsedMs, Optional<String> detail, Optional<String> cause) {
+    /** A check without an error message to log. */
+    public Check(CheckStatus status, boolean reachable, long elapsedMs, Optional<String> detail) {
+      this(status, reachable, elapsedMs, detail, Optional.empty());
+    }
+
     public boolean ok() {
       return status == CheckStatus.OK;
     }

@@ -276,7 +276,8 @@ public final class HealthService {
       } catch (ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         boolean unreachable = cause instanceof StoreUnavailableException;
-        return Outcome.failed(new Check(CheckStatus.ERROR, !unreachable, elapsedMs(), Optional.of(describe(cause))));
+        return Outcome.failed(new Check(CheckStatus.ERROR, !unreachable, elapsedMs(), Optional.of(describe(cause)),
+            Optional.of(cause.getClass().getName() + ": " + cause.getMessage())));
       } catch (InterruptedException e) {
         future.cancel(true);
         Thread.currentThread().interrupt();
@@ -289,9 +290,13 @@ public final class HealthService {
     }
   }
 
+  /**
+   * What the public body says of a failed check: the exception's simple class name. Its message
+   * goes to the logs only ({@link Check#cause}): an AWS error message names the account and the
+   * role ARN, and a public endpoint must not hand those to anyone who asks.
+   */
   private static String describe(Throwable t) {
-    String message = t.getMessage();
-    return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    return t.getClass().getSimpleName();
   }
 
   private record Outcome<T>(Optional<T> value, Check check) {

@@ -43,7 +43,7 @@ class CatalogController {
 
   /** 200 a page of products in id order; 400 for a bad limit or a cursor this API did not issue. */
   @GetMapping("/products")
-  @Requires(Audience.AUTHENTICATED)
+  @Requires(Audience.CUSTOMER)
   ResponseEntity<Object> list(@RequestParam(required = false) String cursor, @RequestParam(required = false) Integer limit) {
     String from = cursor == null || cursor.isEmpty() ? null : cursor; // "?cursor=" means the first page
     return json(HttpStatus.OK, new HttpHeaders(), ProductPage.of(catalog.list(from, limit)));
@@ -51,7 +51,7 @@ class CatalogController {
 
   /** 200 the product with each region's allocation and an ETag; 404 when it does not exist. */
   @GetMapping("/products/{id}")
-  @Requires(Audience.AUTHENTICATED)
+  @Requires(Audience.CUSTOMER)
   ResponseEntity<Object> get(@PathVariable String id) {
     CatalogEntry entry = catalog.get(ProductId.of(id)).orElseThrow(() -> notFound(id));
     return json(HttpStatus.OK, etag(entry), ProductView.of(entry));
@@ -63,6 +63,7 @@ class CatalogController {
    */
   @PutMapping("/products/{id}")
   @Requires(Audience.ADMIN)
+  @PreconditionsFirst.EvaluatesPreconditionsFirst
   ResponseEntity<Object> put(@PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
@@ -76,13 +77,8 @@ class CatalogController {
         yield json(HttpStatus.CREATED, headers, ProductView.of(created.entry()));
       }
       case CatalogService.Replaced replaced -> json(HttpStatus.OK, etag(replaced.entry()), ProductView.of(replaced.entry()));
-      case CatalogService.PreconditionRequired required -> Problem.of(ProblemType.PRECONDITION_REQUIRED,
-          "send If-Match: \"<ETag>\" to replace product " + productId + ", or If-None-Match: * to create it").toResponse();
-      case CatalogService.PreconditionFailed failed -> failed.current()
-          .map(current -> Problem.of(ProblemType.PRECONDITION_FAILED, "product " + productId + " has changed: it is at version "
-              + current.version() + ", ETag " + EntityTags.of(current.tag()))
-              .with("currentVersion", current.version()).toResponse(etag(current)))
-          .orElseGet(() -> Problem.of(ProblemType.PRECONDITION_FAILED, "product " + productId + " does not exist").toResponse());
+      case CatalogService.PreconditionRequired required -> throw preconditionNotMet(productId, required);
+      case CatalogService.PreconditionFailed failed -> throw preconditionNotMet(productId, failed);
       case CatalogService.WritesRefused refused ->
           Problem.of(ProblemType.WRITES_REFUSED, refused.reason()).toResponse(ApiErrorAdvice.retryAfter());
     };
@@ -116,6 +112,20 @@ class CatalogController {
       case CatalogService.UnknownProductToReshard unknown -> throw notFound(id);
       case CatalogService.ReshardRefused refused ->
           Problem.of(ProblemType.WRITES_REFUSED, refused.reason()).toResponse(ApiErrorAdvice.retryAfter());
+    };
+  }
+
+  /** The 428 or 412 of a replace whose precondition is missing or does not hold (with the current ETag). */
+  static ProblemException preconditionNotMet(ProductId productId, CatalogService.UpsertOutcome unmet) {
+    return switch (unmet) {
+      case CatalogService.PreconditionRequired required -> ProblemException.of(ProblemType.PRECONDITION_REQUIRED,
+          "send If-Match: \"<ETag>\" to replace product " + productId + ", or If-None-Match: * to create it");
+      case CatalogService.PreconditionFailed failed -> failed.current()
+          .map(current -> new ProblemException(Problem.of(ProblemType.PRECONDITION_FAILED, "product " + productId
+              + " has changed: it is at version " + current.version() + ", ETag " + EntityTags.of(current.tag()))
+              .with("currentVersion", current.version()), etag(current)))
+          .orElseGet(() -> ProblemException.of(ProblemType.PRECONDITION_FAILED, "product " + productId + " does not exist"));
+      default -> throw new IllegalArgumentException("not an unmet precondition: " + unmet);
     };
   }
 

@@ -114,9 +114,17 @@ class CatalogHandlerIT {
     HttpApiResponse both = call(admin("PUT", "/products/mug").header("If-Match", current).header("If-None-Match", "*").json(CUP));
     assertThat(both.status()).isEqualTo(400);
     assertThat(both.json().get("errors").get(0).get("field").asText()).isEqualTo("If-Match");
-    assertThat(call(admin("PUT", "/products/mug").header("If-Match", "W/" + current).json(CUP)).status()).isEqualTo(400);
+    // RFC 9110 §13.1.1: any well-formed entity-tag that does not match is a 412, a malformed header a 400.
+    assertThat(call(admin("PUT", "/products/mug").header("If-Match", "W/" + current).json(CUP)).status())
+        .as("a weak tag never matches strongly").isEqualTo(412);
     assertThat(call(admin("PUT", "/products/mug").header("If-Match", "\"3\"").json(CUP)).status())
-        .as("a version number is not an entity tag").isEqualTo(400);
+        .as("a foreign (well-formed) tag").isEqualTo(412);
+    assertThat(call(admin("PUT", "/products/mug").header("If-Match", "3").json(CUP)).status())
+        .as("not an entity-tag at all").isEqualTo(400);
+    HttpApiResponse anyCurrent = call(admin("PUT", "/products/mug").header("If-Match", "*").json(CUP.replace("450", "475")));
+    assertThat(anyCurrent.status()).as("If-Match: * replaces whatever exists").isEqualTo(200);
+    assertThat(call(admin("PUT", "/products/ghost").header("If-Match", "*").json(CUP)).status())
+        .as("If-Match: * on a missing product").isEqualTo(412);
     assertThat(call(admin("PUT", "/products/mug").header("If-None-Match", current).json(CUP)).status()).isEqualTo(400);
   }
 
@@ -235,8 +243,61 @@ class CatalogHandlerIT {
     HttpApiResponse customerWrite = call(customer("PUT", "/products/x").header("If-None-Match", "*").json(CUP));
     assertThat(customerWrite.status()).isEqualTo(403);
     assertThat(customerWrite.json().get("type").asText()).endsWith("/forbidden");
-    assertThat(call(HttpApiEvent.request("PUT", "/products/spaced").claims(Map.of("sub", "ops", "scope", "openid meridian/admin"))
+    assertThat(call(HttpApiEvent.request("PUT", "/products/spaced").claims(Map.of("sub", "ops", "scope", "openid meridian/admin",
+        "client_id", FunctionEnvironment.ADMIN_CLIENT, "cognito:groups", "[meridian-admins]"))
         .header("If-None-Match", "*").json(CUP)).status()).as("space-separated scope").isEqualTo(201);
+  }
+
+  @Test
+  void adminIsTheAdminClientWithTheGroupOrTheOperationsClient() {
+    // A customer-client token that asked for the admin scope: the gateway's admin authorizer refuses
+    // its audience (401); reaching the function directly, it is still no administrator.
+    HttpApiResponse greedyCustomer = call(HttpApiEvent.request("PUT", "/products/greedy").claims(Map.of("sub", "eve",
+        "client_id", FunctionEnvironment.CUSTOMER_CLIENT, "scope", "openid meridian/customer meridian/admin",
+        "cognito:groups", "[meridian-admins]")).header("If-None-Match", "*").json(CUP));
+    assertThat(greedyCustomer.status()).isEqualTo(403);
+    assertThat(greedyCustomer.json().get("type").asText()).endsWith("/forbidden");
+    // Any user of the admin client may ask for the admin scope: without the group it is no administrator.
+    HttpApiResponse groupless = call(HttpApiEvent.request("PUT", "/products/groupless").claims(Map.of("sub", "mallory",
+        "client_id", FunctionEnvironment.ADMIN_CLIENT, "scope", "openid meridian/admin"))
+        .header("If-None-Match", "*").json(CUP));
+    assertThat(groupless.status()).isEqualTo(403);
+    assertThat(groupless.json().get("detail").asText()).contains("meridian-admins");
+    // scp (Okta, Entra ID) counts as scope.
+    assertThat(call(HttpApiEvent.request("PUT", "/products/scp").claims(Map.of("sub", "root",
+        "client_id", FunctionEnvironment.ADMIN_CLIENT, "scp", "[meridian/admin]", "cognito:groups", "[meridian-admins]"))
+        .header("If-None-Match", "*").json(CUP)).status()).isEqualTo(201);
+    // The operations client's own client-credentials token: a machine administrator.
+    assertThat(call(HttpApiEvent.request("PUT", "/products/machine").operations().header("If-None-Match", "*").json(CUP))
+        .status()).isEqualTo(201);
+    // An administrator's token is no customer token, and neither is an ID token (no scope).
+    assertThat(call(admin("GET", "/products")).status()).isEqualTo(403);
+    assertThat(call(HttpApiEvent.request("GET", "/products").claims(Map.of("sub", "alice", "aud",
+        FunctionEnvironment.CUSTOMER_CLIENT, "token_use", "id"))).status()).as("an ID token").isEqualTo(403);
+    assertThat(call(customer("GET", "/products")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void preconditionsAreEvaluatedBeforeTheBody() {
+    String tag = create("kettle", CUP.replace("Cup", "Kettle")).header("ETag").orElseThrow();
+    HttpApiResponse created = call(admin("PUT", "/products/kettle").header("If-Match", tag).json(CUP.replace("450", "460")));
+    assertThat(created.status()).isEqualTo(200);
+
+    // RFC 9110 §13.2.1: a stale If-Match with an invalid body is a 412, not a 400 about the body.
+    HttpApiResponse staleAndInvalid = call(admin("PUT", "/products/kettle").header("If-Match", tag).json("{\"name\":7}"));
+    assertThat(staleAndInvalid.status()).isEqualTo(412);
+    assertThat(staleAndInvalid.header("ETag")).isEqualTo(created.header("ETag"));
+    assertThat(call(admin("PUT", "/products/kettle").header("If-Match", "\"foreign\"").json("{")).status())
+        .as("foreign tag, malformed JSON").isEqualTo(412);
+    assertThat(call(admin("PUT", "/products/kettle").json("{")).status()).as("no precondition, malformed JSON").isEqualTo(428);
+    HttpApiResponse malformedHeader = call(admin("PUT", "/products/kettle").header("If-Match", "kettle").json("{"));
+    assertThat(malformedHeader.status()).isEqualTo(400);
+    assertThat(malformedHeader.json().get("errors").get(0).get("field").asText()).isEqualTo("If-Match");
+    // A precondition that holds lets the body be judged: then the body's own 400.
+    HttpApiResponse currentButInvalid = call(admin("PUT", "/products/kettle")
+        .header("If-Match", created.header("ETag").orElseThrow()).json("{\"name\":7}"));
+    assertThat(currentButInvalid.status()).isEqualTo(400);
+    assertThat(currentButInvalid.json().get("errors").get(0).get("field").asText()).isEqualTo("name");
   }
 
   @Test

@@ -117,7 +117,7 @@ public final class HealthHandler implements RequestHandler<Map<String, Object>, 
     if (changed || LOG.isDebugEnabled()) {
       String message = changed ? "health changed" : "health";
       Object[] fields = {entry("status", report.healthy() ? "healthy" : "unhealthy"), entry("degraded", report.degraded()),
-          entry("reasons", report.reasons()), entry("elapsedMs", report.elapsedMs())};
+          entry("reasons", report.reasons()), entry("causes", causes(report)), entry("elapsedMs", report.elapsedMs())};
       if (changed && !report.healthy()) {
         LOG.warn(message, fields);
       } else if (changed) {
@@ -126,6 +126,12 @@ public final class HealthHandler implements RequestHandler<Map<String, Object>, 
         LOG.debug(message, fields);
       }
     }
+  }
+
+  /** The failed checks' own error messages: the logs' detail, never the body's. */
+  static List<String> causes(HealthReport report) {
+    return java.util.stream.Stream.of(report.dynamodb(), report.replication().check(), report.backlog().check())
+        .flatMap(check -> check.cause().stream()).toList();
   }
 
   // ------------------------------------------------------------------ scheduled heartbeat

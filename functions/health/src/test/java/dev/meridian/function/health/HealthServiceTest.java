@@ -17,6 +17,7 @@ import dev.meridian.application.health.HealthReport.PeerStatus;
 import dev.meridian.application.health.HealthService;
 import dev.meridian.application.health.Heartbeat;
 import dev.meridian.application.health.HeartbeatRepository;
+import dev.meridian.testkit.ResponseBodies;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,7 +170,9 @@ class HealthServiceTest {
     assertThat(report.dynamodb().reachable()).isFalse();
     assertThat(report.role()).isEqualTo("unknown");
     assertThat(report.control()).isEmpty();
-    assertThat(report.reasons().get(0)).startsWith("dynamodb unreachable: DynamoDB could not find");
+    assertThat(report.reasons().get(0)).isEqualTo("dynamodb unreachable: StoreUnavailableException");
+    assertThat(report.dynamodb().cause()).as("the message, for the logs")
+        .hasValueSatisfying(cause -> assertThat(cause).contains("Connection refused"));
     assertThat(HealthJson.write(report)).startsWith("{\"status\":\"unhealthy\"")
         .contains("\"control\":null", "\"dynamodb\":{\"status\":\"error\"", "\"reachable\":false")
         .doesNotContain(HealthJson.HEALTHY_MARK);
@@ -372,9 +375,34 @@ class HealthServiceTest {
 
     String body = HealthJson.write(service(activeActive(), FAST, Optional.empty()).check());
 
-    assertThat(body).startsWith("{\"status\":\"unhealthy\"").doesNotContain(HealthJson.HEALTHY_MARK)
-        .contains("\\u00e9\\n");
+    assertThat(body).startsWith("{\"status\":\"unhealthy\"").doesNotContain(HealthJson.HEALTHY_MARK);
     assertThat(body.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+  }
+
+  @Test
+  void noBodyCarriesExceptionTextAnArnOrAnAccountId() {
+    // What DynamoDB answers a role without the permission: the account and the role ARN in the message.
+    String accessDenied = "User: arn:aws:sts::123456789012:assumed-role/meridian-HealthFunctionRole-1A2B/meridian-health"
+        + " is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/meridian"
+        + " because no identity-based policy allows the dynamodb:GetItem action";
+    freshHeartbeats();
+    controlRepo.behaviour = () -> {
+      throw new IllegalStateException(accessDenied);
+    };
+    heartbeats.behaviour = () -> {
+      throw new IllegalStateException(accessDenied.replace("GetItem", "Query"));
+    };
+
+    HealthReport report = service(activeActive(), FAST, Optional.of(() -> {
+      throw new IllegalStateException(accessDenied.replace("dynamodb:GetItem", "sqs:GetQueueAttributes"));
+    })).check();
+    String body = HealthJson.write(report);
+
+    assertThat(report.httpStatus()).isEqualTo(503);
+    ResponseBodies.assertCarriesNoInternals(body, "not authorized", "meridian-HealthFunctionRole", "identity-based policy");
+    assertThat(body).contains("IllegalStateException");
+    // The details go to the logs: every failed check keeps its message for them.
+    assertThat(HealthHandler.causes(report)).hasSize(3).allSatisfy(cause -> assertThat(cause).contains("123456789012"));
   }
 
   // ------------------------------------------------------------------ heartbeat

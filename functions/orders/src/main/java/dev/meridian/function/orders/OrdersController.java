@@ -37,7 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
  * parses the request into a command, calls one use case, and maps each outcome to one status.
  */
 @RestController
-@Requires(Audience.AUTHENTICATED)
+@Requires(Audience.CUSTOMER)
 class OrdersController {
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   /** Set on an answer that an earlier request with the same Idempotency-Key decided. */

@@ -3,7 +3,8 @@ package dev.meridian.function.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meridian.adapter.http.Caller;
+import dev.meridian.adapter.http.AccessPolicy;
+import dev.meridian.testkit.FunctionEnvironment;
 import dev.meridian.testkit.SampleEvent;
 import java.io.IOException;
 import java.io.Reader;
@@ -51,7 +52,7 @@ class SampleEventsTest {
    */
   private static final Set<String> UNDOCUMENTED_TEMPLATE_ROUTES = Set.of();
   private static final String REGION = "[a-z]{2}(-[a-z]+)+-\\d";
-  private static final Set<String> REQUIRED_CLAIMS = Set.of("sub", "iss", "aud", "exp", "iat", "scope");
+  private static final Set<String> REQUIRED_CLAIMS = Set.of("sub", "iss", "client_id", "exp", "iat", "scope", "token_use");
 
   private static Path root() {
     return SampleEvent.directory().getParent();
@@ -338,11 +339,16 @@ class SampleEventsTest {
       for (JsonNode sample : samples) {
         JsonNode jwt = sample.at("/requestContext/authorizer/jwt");
         softly.assertThat(jwt.path("claims").path("sub").asText()).as(route + ": a caller").isNotEmpty();
-        if (scopes.contains(Caller.ADMIN_SCOPE)) {
-          softly.assertThat(jwt.path("claims").path("scope").asText()).as(route + ": the admin scope claim").contains(Caller.ADMIN_SCOPE);
-          softly.assertThat(jwt.path("scopes").toString()).as(route + ": the route's matched scopes").contains(Caller.ADMIN_SCOPE);
-        } else {
-          softly.assertThat(jwt.path("scopes").isNull()).as(route + ": no route scopes, scopes null").isTrue();
+        // Every route names its scope: the admin scope (admin client, admin group) or the customer scope.
+        String scope = scopes.contains(AccessPolicy.ADMIN_SCOPE) ? AccessPolicy.ADMIN_SCOPE : AccessPolicy.CUSTOMER_SCOPE;
+        softly.assertThat(scopes).as(route + ": openapi.yaml names the route's scope").contains(scope);
+        softly.assertThat(jwt.path("claims").path("scope").asText()).as(route + ": the scope claim").contains(scope);
+        softly.assertThat(jwt.path("scopes").toString()).as(route + ": the route's matched scopes").contains(scope);
+        String client = scope.equals(AccessPolicy.ADMIN_SCOPE) ? FunctionEnvironment.ADMIN_CLIENT : FunctionEnvironment.CUSTOMER_CLIENT;
+        softly.assertThat(jwt.path("claims").path("client_id").asText()).as(route + ": the app client").isEqualTo(client);
+        if (scope.equals(AccessPolicy.ADMIN_SCOPE)) {
+          softly.assertThat(jwt.path("claims").path("cognito:groups").asText()).as(route + ": the admin group")
+              .contains(FunctionEnvironment.ADMIN_GROUP);
         }
       }
     });

@@ -59,6 +59,8 @@ final class DrillProducts {
   static DrillProducts setUp(Target target, TimedHttpClient api, String runId, String home, List<String> writable, long ampleUnits,
       Scenario.Sale sale, PrintStream out) throws Exception {
     String admin = target.token("drill-operator", true);
+    // Product reads are customer routes (the customer authorizer takes no admin or operations token).
+    String reader = target.token("drill-reader", false);
     List<Item> items = new ArrayList<>();
     double ampleWeight = 1;
     for (int i = 1; i <= 3; i++) {
@@ -79,7 +81,7 @@ final class DrillProducts {
     for (String region : writable) {
       URI url = target.regionUrl(region);
       for (Item item : items) {
-        Retry.until(Duration.ofSeconds(60), () -> api.get(url, "/products/" + item.id(), admin).status() == 200,
+        Retry.until(Duration.ofSeconds(60), () -> api.get(url, "/products/" + item.id(), reader).status() == 200,
             item.id() + " readable in " + region);
         long units = item.scarce() ? sale.unitsPerRegion() : ampleUnits;
         TimedHttpClient.Answer stocked = Retry.call(() -> api.call(url, "POST", "/products/" + item.id() + "/stock", admin,
@@ -103,7 +105,7 @@ final class DrillProducts {
       Retry.until(Duration.ofSeconds(120), () -> {
         JsonNode first = null;
         for (String region : target.regions()) {
-          TimedHttpClient.Answer a = api.get(target.regionUrl(region), "/products/" + item.id(), admin);
+          TimedHttpClient.Answer a = api.get(target.regionUrl(region), "/products/" + item.id(), reader);
           if (a.status() != 200) {
             return false;
           }

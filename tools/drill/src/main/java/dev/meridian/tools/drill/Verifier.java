@@ -90,7 +90,8 @@ final class Verifier {
     }
     Map<String, Map<String, JsonNode>> orders = new LinkedHashMap<>();
     Map<String, Map<String, JsonNode>> products = new LinkedHashMap<>();
-    String admin = target.token("drill-operator", true);
+    // Product reads are customer routes: a customer token, not the operator's.
+    String reader = target.token("drill-reader", false);
     for (String region : target.regions()) {
       Map<String, JsonNode> regionOrders = new TreeMap<>();
       for (String customer : customers) {
@@ -113,7 +114,7 @@ final class Verifier {
       orders.put(region, regionOrders);
       Map<String, JsonNode> regionProducts = new TreeMap<>();
       for (String id : catalog.ids()) {
-        TimedHttpClient.Answer product = Retry.call(() -> api.get(target.regionUrl(region), "/products/" + id, admin));
+        TimedHttpClient.Answer product = Retry.call(() -> api.get(target.regionUrl(region), "/products/" + id, reader));
         if (product.status() != 200) {
           throw new IllegalStateException(region + " GET /products/" + id + " answered " + product.status());
         }

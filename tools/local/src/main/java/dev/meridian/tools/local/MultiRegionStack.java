@@ -10,9 +10,11 @@ import dev.meridian.tools.local.dns.RoutingMode;
 import dev.meridian.tools.local.events.EventLinks;
 import dev.meridian.tools.local.gateway.HttpApiGateway;
 import dev.meridian.tools.local.jwt.DevIssuer;
+import dev.meridian.tools.local.jwt.JwtAuthorizer;
 import dev.meridian.tools.local.lambda.LambdaRuntime;
 import dev.meridian.tools.local.model.DnsSpec;
 import dev.meridian.tools.local.model.FunctionSpec;
+import dev.meridian.tools.local.model.HttpApiSpec;
 import dev.meridian.tools.local.model.RegionModel;
 import dev.meridian.tools.local.provision.ProvisionedRegion;
 import dev.meridian.tools.local.provision.Provisioner;
@@ -116,14 +118,13 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     }
 
     Samconfig samconfig = Samconfig.load(options.root().resolve("samconfig.toml"));
-    String audience = "meridian-local";
-    issuer = DevIssuer.start(stateDir.resolve("jwt"), 0, audience);
+    issuer = DevIssuer.start(stateDir.resolve("jwt"), 0, DevIssuer.Clients.LOCAL);
     started.add(issuer);
     LocalDeployment deployment = LocalDeployment.builder(samconfig)
         .regionCount(options.regionCount())
         .deploymentMode(options.mode())
         .jwtIssuer(issuer.issuer())
-        .jwtAudience(audience)
+        .jwtClients(issuer.clients().customer(), issuer.clients().admin(), issuer.clients().operations())
         .build();
     TemplateResolver resolver = TemplateResolver.load(options.root().resolve("template.yaml"));
     List<RegionModel> models = deployment.models(resolver);
@@ -200,14 +201,16 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     // AWS_ENDPOINT_URL in the SDK), so stall-dynamodb can make it hang for this region alone.
     StallableProxy dynamoDb = new StallableProxy("dynamodb-" + model.region(), endpoint);
     started.add(dynamoDb);
+    // No CRaC JVM here: the functions run their SnapStart hooks themselves at the end of init
+    // (SnapStartHooks.restoreIfRequested), as a restore on AWS would.
     Map<String, String> extra = Map.of("AWS_ENDPOINT_URL", endpoint.toString(),
-        "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.url().toString());
+        "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.url().toString(), "MERIDIAN_LOCAL_SNAPSTART_RESTORE", "true");
     LambdaRuntime runtime = new LambdaRuntime(model.region(), functions, new LambdaRuntime.Options(options.root(),
         stateDir.resolve("work"), stateDir.resolve("logs"), extra, detail, "123456789012", "meridian",
         Duration.ofSeconds(60), Duration.ofSeconds(3)));
     started.add(runtime);
     HttpApiGateway gateway = HttpApiGateway.builder(model.region(), model.api(), functions, runtime)
-        .authorizer(issuer.authorizer(model.api().audience()))
+        .authorizers(authorizers(model.api()))
         .accessLog(line -> detail.accept("[" + model.region() + "] " + line))
         .start();
     started.add(gateway);
@@ -265,7 +268,8 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     out.put("entry", route53.url().toString());
     out.put("control", "http://127.0.0.1:" + controlApi.port());
     out.put("issuer", issuer.issuer());
-    out.put("audience", issuer.audience());
+    out.put("clients", Map.of("customer", issuer.clients().customer(), "admin", issuer.clients().admin(),
+        "operations", issuer.clients().operations()));
     out.put("homeRegion", deployment.homeRegion());
     Map<String, Object> regionUrls = new LinkedHashMap<>();
     regions.values().forEach(r -> regionUrls.put(r.name(), Map.of("url", r.gateway().baseUri().toString(),
@@ -414,6 +418,13 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     return admin(region(region), "POST", "/admin/control/promote/" + region, "");
   }
 
+  /** Each of the API's JWT authorizers as API Gateway runs it: the dev issuer's keys, the authorizer's own audience. */
+  private Map<String, JwtAuthorizer> authorizers(HttpApiSpec api) {
+    Map<String, JwtAuthorizer> byName = new LinkedHashMap<>();
+    api.jwtAuthorizers().forEach(spec -> byName.put(spec.name(), issuer.authorizer(spec.audience())));
+    return byName;
+  }
+
   /** The kill switch is settable from any region: use another region when the target is failed. */
   private Region anyHealthyRegionFor(String region) {
     Region target = region(region);
@@ -424,7 +435,7 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
   }
 
   private Map<String, Object> admin(Region via, String method, String path, String body) {
-    String token = issuer.token("local-operator", List.of(DevIssuer.ADMIN_SCOPE), Duration.ofMinutes(5));
+    String token = issuer.operationsToken(Duration.ofMinutes(5));
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(via.gateway().baseUri().resolve(path))
           .header("Authorization", "Bearer " + token)

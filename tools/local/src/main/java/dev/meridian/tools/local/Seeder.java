@@ -51,7 +51,9 @@ final class Seeder {
   }
 
   void seed() throws IOException, InterruptedException {
-    String token = issuer.token("seeder", List.of(DevIssuer.ADMIN_SCOPE), Duration.ofMinutes(10));
+    // The operations client's own token, as automation holds it; reads are customer routes (another authorizer).
+    String token = issuer.operationsToken(Duration.ofMinutes(10));
+    String reader = issuer.customerToken("seeder", Duration.ofMinutes(10));
     URI home = regions.get(homeRegion);
     for (SeedProduct p : CATALOG) {
       String body = String.format("{\"name\":\"%s\",\"description\":\"%s\",\"price\":{\"amount\":%d,\"currency\":\"%s\"},\"active\":true}",
@@ -68,7 +70,7 @@ final class Seeder {
     regions:
     for (Map.Entry<String, URI> region : regions.entrySet()) {
       for (SeedProduct p : CATALOG) {
-        awaitReplicated(region.getValue(), p.id(), token);
+        awaitReplicated(region.getValue(), p.id(), reader);
         int units = p.unitsPerRegion()[Math.min(index, p.unitsPerRegion().length - 1)];
         HttpResponse<String> stocked = sendRetrying(() -> HttpRequest.newBuilder(region.getValue().resolve("/products/" + p.id() + "/stock"))
             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")

@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,9 +79,14 @@ public final class HttpApiGateway implements AutoCloseable {
     this.region = b.region;
     RouteTable routes = RouteTable.of(b.api, b.functions);
     JwtAuthorizer authorizer = b.authorizer;
+    Map<String, JwtAuthorizer> named = new LinkedHashMap<>(b.authorizers);
     boolean jwtRoutes = routes.routes().stream().anyMatch(r -> r.authorization() == RouteTable.Authorization.JWT);
-    if (authorizer == null && jwtRoutes) {
-      authorizer = JwtAuthorizer.fromDiscovery(b.api.issuer(), b.api.audience());
+    if (authorizer == null && named.isEmpty() && jwtRoutes) {
+      // As API Gateway does: each authorizer finds the issuer's keys through its discovery document.
+      for (HttpApiSpec.JwtAuthorizerSpec spec : b.api.jwtAuthorizers()) {
+        named.put(spec.name(), JwtAuthorizer.fromDiscovery(spec.issuer(), spec.audience()));
+      }
+      authorizer = b.api.jwtAuthorizerName() == null ? null : named.get(b.api.jwtAuthorizerName());
     }
     String apiId = b.apiId != null ? b.apiId : apiIdFor(b.region, b.api.logicalId());
     this.executor = new ThreadPoolExecutor(b.threads, b.threads, 60, TimeUnit.SECONDS,
@@ -92,7 +98,7 @@ public final class HttpApiGateway implements AutoCloseable {
             threads("meridian-apigw-" + b.region + "-" + f), new ThreadPoolExecutor.AbortPolicy()));
     HttpApiHandler.Config config = new HttpApiHandler.Config(b.region, new PayloadV2.Api(apiId, b.region, PayloadV2.ACCOUNT_ID),
         routes, authorizer, b.api.throttlingRateLimit(), b.api.throttlingBurstLimit(), b.maxBodyBytes, b.integrationTimeout,
-        b.clock, b.nanoTime, b.accessLog, b.api.identitySource(), b.api.routeThrottles(), b.api.stages());
+        b.clock, b.nanoTime, b.accessLog, b.api.identitySource(), named, b.api.routeThrottles(), b.api.stages());
     this.handler = new HttpApiHandler(config, b.invoker, integrationExecutors);
     try {
       this.server = bind(b.port);
@@ -328,6 +334,7 @@ public final class HttpApiGateway implements AutoCloseable {
     private final Invoker invoker;
     private int port = 0;
     private JwtAuthorizer authorizer;
+    private Map<String, JwtAuthorizer> authorizers = Map.of();
     private Consumer<String> accessLog = line -> { };
     private int maxBodyBytes = HttpApiHandler.DEFAULT_MAX_BODY_BYTES;
     private int threads = 32;
@@ -356,6 +363,12 @@ public final class HttpApiGateway implements AutoCloseable {
      */
     public Builder authorizer(JwtAuthorizer authorizer) {
       this.authorizer = authorizer;
+      return this;
+    }
+
+    /** The API's JWT authorizers by name (each route is judged by the one it names). */
+    public Builder authorizers(Map<String, JwtAuthorizer> authorizers) {
+      this.authorizers = Map.copyOf(authorizers);
       return this;
     }
 

@@ -75,23 +75,43 @@ public final class HttpApiHandler {
    * @param accessLog          receives one JSON line per request
    * @param identitySource     where the JWT authorizer reads the token ({@code $request.header.Authorization},
    *                           or {@code $request.querystring.<name>}); null = the Authorization header
+   * @param namedAuthorizers   the API's JWT authorizers by name: a route naming one is judged by it (each
+   *                           has its own audience, as API Gateway's do), any other JWT route by {@code authorizer}
    * @param routeThrottles     the {@code $default} stage's route-level throttles by route key
    * @param stages             the other stages by name, with the throttle of each of their routes
    */
   public record Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
       int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
-      Consumer<String> accessLog, String identitySource, Map<String, HttpApiSpec.Throttle> routeThrottles,
-      Map<String, HttpApiSpec.Throttle> stages) {
+      Consumer<String> accessLog, String identitySource, Map<String, JwtAuthorizer> namedAuthorizers,
+      Map<String, HttpApiSpec.Throttle> routeThrottles, Map<String, HttpApiSpec.Throttle> stages) {
 
-    /** Only the {@code $default} stage, every route at {@code rateLimit} and {@code burstLimit}. */
+    /** Several JWT authorizers, only the {@code $default} stage, every route at {@code rateLimit} and {@code burstLimit}. */
+    public Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
+        int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
+        Consumer<String> accessLog, String identitySource, Map<String, JwtAuthorizer> namedAuthorizers) {
+      this(region, api, routes, authorizer, rateLimit, burstLimit, maxBodyBytes, integrationTimeout, clock, nanoTime,
+          accessLog, identitySource, namedAuthorizers, Map.of(), Map.of());
+    }
+
+    /** One JWT authorizer for every JWT route, with route and stage throttles. */
+    public Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
+        int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
+        Consumer<String> accessLog, String identitySource, Map<String, HttpApiSpec.Throttle> routeThrottles,
+        Map<String, HttpApiSpec.Throttle> stages) {
+      this(region, api, routes, authorizer, rateLimit, burstLimit, maxBodyBytes, integrationTimeout, clock, nanoTime,
+          accessLog, identitySource, Map.of(), routeThrottles, stages);
+    }
+
+    /** One JWT authorizer for every JWT route, only the {@code $default} stage. */
     public Config(String region, PayloadV2.Api api, RouteTable routes, JwtAuthorizer authorizer, double rateLimit,
         int burstLimit, int maxBodyBytes, Duration integrationTimeout, Clock clock, LongSupplier nanoTime,
         Consumer<String> accessLog, String identitySource) {
       this(region, api, routes, authorizer, rateLimit, burstLimit, maxBodyBytes, integrationTimeout, clock, nanoTime,
-          accessLog, identitySource, Map.of(), Map.of());
+          accessLog, identitySource, Map.of(), Map.of(), Map.of());
     }
 
     public Config {
+      namedAuthorizers = namedAuthorizers == null ? Map.of() : Map.copyOf(namedAuthorizers);
       routeThrottles = routeThrottles == null ? Map.of() : Map.copyOf(routeThrottles);
       stages = stages == null ? Map.of() : Map.copyOf(stages);
       identitySource = identitySource == null ? HttpApiSpec.DEFAULT_IDENTITY_SOURCE : identitySource;
@@ -104,12 +124,22 @@ public final class HttpApiHandler {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(nanoTime, "nanoTime");
       accessLog = accessLog == null ? line -> { } : accessLog;
-      if (authorizer == null && routes.routes().stream().anyMatch(r -> r.authorization() == RouteTable.Authorization.JWT)) {
-        throw new IllegalArgumentException("routes use the JWT authorizer but none was given");
+      for (RouteTable.Route route : routes.routes()) {
+        if (route.authorization() == RouteTable.Authorization.JWT && authorizer == null
+            && (route.authorizerName() == null || !namedAuthorizers.containsKey(route.authorizerName()))) {
+          throw new IllegalArgumentException("route " + route.routeKey() + " uses the JWT authorizer "
+              + route.authorizerName() + " but none was given");
+        }
       }
       if (maxBodyBytes < 0) {
         throw new IllegalArgumentException("maxBodyBytes < 0");
       }
+    }
+
+    /** The authorizer that judges {@code route}: the one it names, else the API's. */
+    JwtAuthorizer authorizerOf(RouteTable.Route route) {
+      JwtAuthorizer named = route.authorizerName() == null ? null : namedAuthorizers.get(route.authorizerName());
+      return named != null ? named : authorizer;
     }
   }
 
@@ -185,7 +215,7 @@ public final class HttpApiHandler {
 
     JwtAuthorizer.Allowed allowed = null;
     if (route.authorization() == RouteTable.Authorization.JWT) {
-      JwtAuthorizer.Decision decision = config.authorizer().authorize(identity(request), route.scopes());
+      JwtAuthorizer.Decision decision = config.authorizerOf(route).authorize(identity(request), route.scopes());
       if (decision instanceof JwtAuthorizer.Denied denied) {
         log.authorizerError = denied.description();
         return GatewayResponse.message(denied.status(), denied.status() == 403 ? "Forbidden" : "Unauthorized")

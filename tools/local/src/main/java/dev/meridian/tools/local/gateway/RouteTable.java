@@ -46,12 +46,19 @@ public final class RouteTable {
    * @param functionLogicalId the integration's function
    * @param eventName  the SAM event that declared it
    * @param scopes     authorization scopes (JWT routes; empty = any valid token)
+   * @param authorizerName the JWT authorizer that guards it, or null for the API's default one
    */
   public record Route(String routeKey, String method, String path, String functionLogicalId, String eventName,
-      Authorization authorization, List<String> scopes) {
+      Authorization authorization, List<String> scopes, String authorizerName) {
 
     public Route {
       scopes = List.copyOf(scopes);
+    }
+
+    /** A route of the API's one (default) JWT authorizer, or a public one. */
+    public Route(String routeKey, String method, String path, String functionLogicalId, String eventName,
+        Authorization authorization, List<String> scopes) {
+      this(routeKey, method, path, functionLogicalId, eventName, authorization, scopes, null);
     }
 
     public boolean isDefault() {
@@ -126,7 +133,7 @@ public final class RouteTable {
     Authorization authorization;
     if (http.authorizer() == null || http.authorizer().equalsIgnoreCase("NONE")) {
       authorization = Authorization.NONE;
-    } else if (api != null && http.authorizer().equals(api.jwtAuthorizerName())) {
+    } else if (api != null && api.jwtAuthorizer(http.authorizer()).isPresent()) {
       authorization = Authorization.JWT;
     } else {
       throw new IllegalArgumentException("route " + functionLogicalId + "." + http.name() + " names authorizer "
@@ -135,7 +142,8 @@ public final class RouteTable {
     String path = http.path();
     String method = http.method() == null ? null : http.method().toUpperCase(Locale.ROOT);
     if (path == null || path.equals(DEFAULT_ROUTE_KEY)) {
-      return new Route(DEFAULT_ROUTE_KEY, null, null, functionLogicalId, http.name(), authorization, http.scopes());
+      return new Route(DEFAULT_ROUTE_KEY, null, null, functionLogicalId, http.name(), authorization, http.scopes(),
+          authorization == Authorization.JWT ? http.authorizer() : null);
     }
     if (method == null || method.isBlank()) {
       throw new IllegalArgumentException("route " + functionLogicalId + "." + http.name() + " has no method");
@@ -143,7 +151,8 @@ public final class RouteTable {
     if (method.equals("X-AMAZON-APIGATEWAY-ANY-METHOD")) {
       method = "ANY";
     }
-    return new Route(method + " " + path, method, path, functionLogicalId, http.name(), authorization, http.scopes());
+    return new Route(method + " " + path, method, path, functionLogicalId, http.name(), authorization, http.scopes(),
+        authorization == Authorization.JWT ? http.authorizer() : null);
   }
 
   public List<Route> routes() {

@@ -1,5 +1,6 @@
 package dev.meridian.tools.local.jwt;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
@@ -52,21 +53,49 @@ import java.util.concurrent.Executors;
  * (0 = a free port), its issuer URL is {@code http://127.0.0.1:<port>}, and it serves
  * {@code /.well-known/openid-configuration} and {@code /.well-known/jwks.json} like any OIDC
  * provider, so the authorizer finds its keys the way API Gateway finds Cognito's. It also records
- * its issuer URL and audience in {@value #METADATA_FILE} beside the key, which is how
+ * its issuer URL and app clients in {@value #METADATA_FILE} beside the key, which is how
  * {@link TokenCommand} mints tokens for a running (or previously run) stack.
  *
- * <p>Tokens are RS256 JWTs (header {@code kid}, {@code typ: JWT}) with {@code iss}, {@code aud}
- * (the template's {@code JwtAudience}), {@code sub}, {@code scope} (space-separated; left out
- * when there are no scopes), {@code iat}, {@code nbf}, {@code exp}, {@code jti} and
- * {@code token_use: access}.
+ * <p>It mints tokens the way a Cognito user pool does for Meridian's three app clients
+ * ({@link Clients}): access tokens are RS256 JWTs (header {@code kid}, {@code typ: JWT}) with
+ * {@code iss}, {@code client_id} and no {@code aud} (API Gateway matches {@code client_id}
+ * against an authorizer's audience), {@code sub}, {@code scope} (space-separated; left out when
+ * there are no scopes), {@code iat}, {@code nbf}, {@code exp}, {@code jti},
+ * {@code token_use: access}, and for a user {@code username} and, when it is in groups,
+ * {@code cognito:groups} (a JSON array). {@link #customerToken} is a customer's
+ * ({@value #CUSTOMER_SCOPE}), {@link #adminToken} an administrator's (the admin client,
+ * {@value #ADMIN_SCOPE}, group {@value #ADMIN_GROUP}), {@link #operationsToken} the operations
+ * client's client-credentials token (its {@code sub} is its client id, no groups).
  */
 public final class DevIssuer implements AutoCloseable {
 
   /** The scope Meridian's admin routes require (template: {@code AuthorizationScopes: [meridian/admin]}). */
   public static final String ADMIN_SCOPE = "meridian/admin";
+  /** The scope Meridian's customer routes require. */
+  public static final String CUSTOMER_SCOPE = "meridian/customer";
+  /** The template's default {@code AdminGroup}. */
+  public static final String ADMIN_GROUP = "meridian-admins";
+  /** Where Cognito lists a user's groups (the template's default {@code JwtGroupsClaim}). */
+  public static final String GROUPS_CLAIM = "cognito:groups";
+
+  /**
+   * The app clients' ids: customer (the customer authorizer's audience), admin and operations
+   * (the admin authorizer's).
+   */
+  public record Clients(String customer, String admin, String operations) {
+    /** What the local stack configures. */
+    public static final Clients LOCAL = new Clients("meridian-local-customer", "meridian-local-admin",
+        "meridian-local-operations");
+
+    public Clients {
+      Objects.requireNonNull(customer, "customer");
+      Objects.requireNonNull(admin, "admin");
+      Objects.requireNonNull(operations, "operations");
+    }
+  }
   /** The signing key (private JWK JSON) inside the issuer's directory. */
   public static final String KEY_FILE = "signing-key.jwk.json";
-  /** The issuer URL and audience of the last started issuer, for {@link TokenCommand}. */
+  /** The issuer URL and app clients of the last started issuer, for {@link TokenCommand}. */
   public static final String METADATA_FILE = "issuer.json";
   public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
   public static final String JWKS_PATH = "/.well-known/jwks.json";
@@ -75,15 +104,15 @@ public final class DevIssuer implements AutoCloseable {
 
   private final RSAKey key;
   private final String issuer;
-  private final String audience;
+  private final Clients clients;
   private final HttpServer server;
   private final ExecutorService executor;
   private final Clock clock;
 
-  private DevIssuer(RSAKey key, String issuer, String audience, HttpServer server, ExecutorService executor, Clock clock) {
+  private DevIssuer(RSAKey key, String issuer, Clients clients, HttpServer server, ExecutorService executor, Clock clock) {
     this.key = key;
     this.issuer = issuer;
-    this.audience = audience;
+    this.clients = clients;
     this.server = server;
     this.executor = executor;
     this.clock = clock;
@@ -95,10 +124,10 @@ public final class DevIssuer implements AutoCloseable {
    * port when it is free (the issuer URL, hence every token's {@code iss}, stays the same across
    * restarts, so tokens minted before a restart keep working), otherwise any free port.
    *
-   * @param audience the template's {@code JwtAudience}, put in every token's {@code aud}
+   * @param clients the app clients the template's authorizers take
    */
-  public static DevIssuer start(Path directory, int port, String audience) throws IOException {
-    Objects.requireNonNull(audience, "audience");
+  public static DevIssuer start(Path directory, int port, Clients clients) throws IOException {
+    Objects.requireNonNull(clients, "clients");
     RSAKey key = loadOrCreateKey(directory);
     HttpServer server = null;
     if (port == 0) {
@@ -120,12 +149,12 @@ public final class DevIssuer implements AutoCloseable {
       return thread;
     });
     String issuer = "http://127.0.0.1:" + server.getAddress().getPort();
-    DevIssuer devIssuer = new DevIssuer(key, issuer, audience, server, executor, Clock.systemUTC());
+    DevIssuer devIssuer = new DevIssuer(key, issuer, clients, server, executor, Clock.systemUTC());
     server.createContext("/", devIssuer::serve);
     server.setExecutor(executor);
     server.start();
     try {
-      writeMetadata(directory, new Metadata(issuer, audience));
+      writeMetadata(directory, new Metadata(issuer, clients));
     } catch (IOException | RuntimeException e) {
       devIssuer.close();
       throw e;
@@ -133,14 +162,24 @@ public final class DevIssuer implements AutoCloseable {
     return devIssuer;
   }
 
+  /** {@link #start} with the local stack's {@link Clients#LOCAL}. */
+  public static DevIssuer start(Path directory, int port) throws IOException {
+    return start(directory, port, Clients.LOCAL);
+  }
+
   /**
    * An issuer that only signs (no server, nothing recorded): the key from {@code directory}
-   * (created if missing), tokens naming {@code issuer} and {@code audience}. What
+   * (created if missing), tokens naming {@code issuer} and {@code clients}. What
    * {@link TokenCommand} uses.
    */
-  public static DevIssuer offline(Path directory, String issuer, String audience) throws IOException {
+  public static DevIssuer offline(Path directory, String issuer, Clients clients) throws IOException {
     return new DevIssuer(loadOrCreateKey(directory), Objects.requireNonNull(issuer, "issuer"),
-        Objects.requireNonNull(audience, "audience"), null, null, Clock.systemUTC());
+        Objects.requireNonNull(clients, "clients"), null, null, Clock.systemUTC());
+  }
+
+  /** {@link #offline(Path, String, Clients)} with {@link Clients#LOCAL}. */
+  public static DevIssuer offline(Path directory, String issuer) throws IOException {
+    return offline(directory, issuer, Clients.LOCAL);
   }
 
   private static int previousPort(Path directory) {
@@ -151,8 +190,8 @@ public final class DevIssuer implements AutoCloseable {
     }
   }
 
-  /** The issuer URL and audience recorded by the last {@link #start}. */
-  public record Metadata(String issuer, String audience) {}
+  /** The issuer URL and app clients recorded by the last {@link #start}. */
+  public record Metadata(String issuer, Clients clients) {}
 
   /** What the last started issuer recorded in {@code directory}, if anything. */
   public static Optional<Metadata> readMetadata(Path directory) throws IOException {
@@ -161,10 +200,13 @@ public final class DevIssuer implements AutoCloseable {
       return Optional.empty();
     }
     var node = JSON.readTree(file.toFile());
-    if (node == null || !node.path("issuer").isTextual() || !node.path("audience").isTextual()) {
-      throw new IOException(file + " is not a Meridian issuer record");
+    if (node == null || !node.path("issuer").isTextual() || !node.path("clients").path("customer").isTextual()
+        || !node.path("clients").path("admin").isTextual() || !node.path("clients").path("operations").isTextual()) {
+      throw new IOException(file + " is not a Meridian issuer record (an older stack's? start the stack again)");
     }
-    return Optional.of(new Metadata(node.get("issuer").textValue(), node.get("audience").textValue()));
+    JsonNode c = node.get("clients");
+    return Optional.of(new Metadata(node.get("issuer").textValue(),
+        new Clients(c.get("customer").textValue(), c.get("admin").textValue(), c.get("operations").textValue())));
   }
 
   /** {@code http://127.0.0.1:<port>}: the {@code iss} of every token, the authorizer's issuer. */
@@ -172,8 +214,8 @@ public final class DevIssuer implements AutoCloseable {
     return issuer;
   }
 
-  public String audience() {
-    return audience;
+  public Clients clients() {
+    return clients;
   }
 
   /** The listening port, or -1 for an {@linkplain #offline offline} issuer. */
@@ -207,27 +249,60 @@ public final class DevIssuer implements AutoCloseable {
     return JwtAuthorizer.withKeys(issuer, audiences, publicKeys());
   }
 
-  /** A token for {@code sub} with {@code scopes}, valid from now for {@code ttl}. */
+  /** A customer's token: the customer client, scopes {@code openid} and {@value #CUSTOMER_SCOPE}. */
+  public String customerToken(String sub, Duration ttl) {
+    return token(clients.customer(), sub, List.of("openid", CUSTOMER_SCOPE), List.of(), ttl, clock.instant());
+  }
+
+  /** An administrator's token: the admin client, scopes {@code openid} and {@value #ADMIN_SCOPE}, group {@value #ADMIN_GROUP}. */
+  public String adminToken(String sub, Duration ttl) {
+    return token(clients.admin(), sub, List.of("openid", ADMIN_SCOPE), List.of(ADMIN_GROUP), ttl, clock.instant());
+  }
+
+  /** The operations client's client-credentials token: {@code sub} = its client id, scope {@value #ADMIN_SCOPE}, no groups. */
+  public String operationsToken(Duration ttl) {
+    return token(clients.operations(), clients.operations(), List.of(ADMIN_SCOPE), List.of(), ttl, clock.instant());
+  }
+
+  /** A token of the customer client for {@code sub} with exactly {@code scopes}, valid from now for {@code ttl}. */
   public String token(String sub, List<String> scopes, Duration ttl) {
     return token(sub, scopes, ttl, clock.instant());
   }
 
-  /** A token for {@code sub} issued at {@code issuedAt} ({@code nbf} = {@code iat}), expiring {@code ttl} later. */
+  /** {@link #token(String, List, Duration)} issued at {@code issuedAt} ({@code nbf} = {@code iat}), expiring {@code ttl} later. */
   public String token(String sub, List<String> scopes, Duration ttl, Instant issuedAt) {
+    return token(clients.customer(), sub, scopes, List.of(), ttl, issuedAt);
+  }
+
+  /**
+   * An access token as Cognito mints one: app client {@code clientId} (in {@code client_id}, no
+   * {@code aud}), {@code sub}, {@code scopes}, {@code groups} in {@value #GROUPS_CLAIM} (left out
+   * when empty), a {@code username} for a user (not for a client-credentials token, whose
+   * {@code sub} is the client id).
+   */
+  public String token(String clientId, String sub, List<String> scopes, List<String> groups, Duration ttl, Instant issuedAt) {
+    Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(sub, "sub");
     Instant iat = Instant.ofEpochSecond(issuedAt.getEpochSecond());
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
         .issuer(issuer)
-        .audience(audience)
         .subject(sub)
+        .claim("client_id", clientId)
         .issueTime(Date.from(iat))
         .notBeforeTime(Date.from(iat))
         .expirationTime(Date.from(iat.plus(ttl)))
         .jwtID(UUID.randomUUID().toString())
         .claim("token_use", "access");
+    if (!sub.equals(clientId)) {
+      claims.claim("username", sub);
+    }
     List<String> nonBlank = scopes.stream().filter(s -> s != null && !s.isBlank()).distinct().toList();
     if (!nonBlank.isEmpty()) {
       claims.claim("scope", String.join(" ", nonBlank));
+    }
+    List<String> groupList = groups.stream().filter(g -> g != null && !g.isBlank()).distinct().toList();
+    if (!groupList.isEmpty()) {
+      claims.claim(GROUPS_CLAIM, groupList);
     }
     return sign(claims.build());
   }
@@ -302,8 +377,9 @@ public final class DevIssuer implements AutoCloseable {
     doc.putArray("subject_types_supported").add("public");
     doc.putArray("id_token_signing_alg_values_supported").add("RS256");
     doc.putArray("token_endpoint_auth_methods_supported").add("none");
-    doc.putArray("scopes_supported").add("openid").add(ADMIN_SCOPE);
-    doc.putArray("claims_supported").add("iss").add("aud").add("sub").add("scope").add("iat").add("nbf").add("exp").add("jti");
+    doc.putArray("scopes_supported").add("openid").add(CUSTOMER_SCOPE).add(ADMIN_SCOPE);
+    doc.putArray("claims_supported").add("iss").add("client_id").add("sub").add("username").add("scope").add(GROUPS_CLAIM)
+        .add("iat").add("nbf").add("exp").add("jti").add("token_use");
     return doc;
   }
 
@@ -353,7 +429,10 @@ public final class DevIssuer implements AutoCloseable {
   private static void writeMetadata(Path directory, Metadata metadata) throws IOException {
     ObjectNode node = JSON.createObjectNode();
     node.put("issuer", metadata.issuer());
-    node.put("audience", metadata.audience());
+    ObjectNode clientNode = node.putObject("clients");
+    clientNode.put("customer", metadata.clients().customer());
+    clientNode.put("admin", metadata.clients().admin());
+    clientNode.put("operations", metadata.clients().operations());
     node.put("jwksUri", metadata.issuer() + JWKS_PATH);
     Path temp = Files.createTempFile(directory, ".issuer", ".tmp");
     try {
@@ -378,6 +457,6 @@ public final class DevIssuer implements AutoCloseable {
 
   /** For tests: an issuer whose clock is {@code clock}. */
   DevIssuer withClock(Clock clock) {
-    return new DevIssuer(key, issuer, audience, null, null, clock);
+    return new DevIssuer(key, issuer, clients, null, null, clock);
   }
 }

@@ -13,24 +13,38 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code token --sub alice [--admin] [--scope x]... [--ttl 1h]}: prints a bearer token (the bare
- * JWT, one line) from the local stack's {@link DevIssuer}, for
- * {@code curl -H "Authorization: Bearer $(... token --sub alice)"}.
+ * {@code token --sub alice [--admin | --operations] [--scope x]... [--group g]... [--ttl 1h]}:
+ * prints a bearer token (the bare JWT, one line) from the local stack's {@link DevIssuer}, for
+ * {@code curl -H "Authorization: Bearer $(... token --sub alice)"}. Tokens are minted as a
+ * Cognito user pool mints them for Meridian's app clients:
  *
- * <p>The key and the issuer URL/audience come from the issuer directory ({@code --dir}, default
- * {@value #DEFAULT_DIR}) that a started stack wrote; {@code --issuer} and {@code --audience}
- * override them (and are needed before the stack has ever run). The stack's CLI calls
- * {@link #run(List, PrintStream, PrintStream)}; {@link #main} is the same as a program.
+ * <ul>
+ *   <li>default: a customer's token (the customer client, scopes {@code openid meridian/customer});</li>
+ *   <li>{@code --admin}: an administrator's (the admin client, {@code openid meridian/admin}, group
+ *       {@code meridian-admins});</li>
+ *   <li>{@code --operations}: the operations client's client-credentials token ({@code sub} = its
+ *       client id, {@code meridian/admin}, no groups; {@code --sub} is not needed);</li>
+ *   <li>{@code --client customer|admin|operations} picks the client alone, with exactly the
+ *       {@code --scope} and {@code --group} given (to try what the API refuses: a customer token
+ *       asking for the admin scope, an admin token without the group).</li>
+ * </ul>
+ *
+ * <p>The key and the issuer URL and clients come from the issuer directory ({@code --dir},
+ * default {@value #DEFAULT_DIR}) that a started stack wrote; {@code --issuer} overrides the URL
+ * (and with it, before the stack has ever run, the local clients are assumed). The stack's CLI
+ * calls {@link #run(List, PrintStream, PrintStream)}; {@link #main} is the same as a program.
  *
  * <pre>
  * options:
- *   --sub SUBJECT      the token's sub (required)
- *   --admin            add the meridian/admin scope
+ *   --sub SUBJECT      the token's sub (required but for --operations)
+ *   --admin            an administrator's token
+ *   --operations       the operations client's own token
+ *   --client KIND      customer, admin or operations, with only the scopes and groups given
  *   --scope SCOPE      add a scope (repeatable)
+ *   --group GROUP      add a group to cognito:groups (repeatable)
  *   --ttl DURATION     lifetime: 90s, 15m, 1h, 2d or ISO-8601 (PT1H); default 1h
  *   --dir PATH         issuer directory; default .local-stack/jwt
  *   --issuer URL       iss (default: the recorded issuer)
- *   --audience AUD     aud (default: the recorded audience)
  * </pre>
  */
 public final class TokenCommand {
@@ -38,8 +52,10 @@ public final class TokenCommand {
   public static final String DEFAULT_DIR = ".local-stack/jwt";
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
-  static final String USAGE = "usage: token --sub SUBJECT [--admin] [--scope SCOPE]... [--ttl 1h]"
-      + " [--dir " + DEFAULT_DIR + "] [--issuer URL] [--audience AUD]";
+  static final String USAGE = "usage: token (--sub SUBJECT [--admin] | --operations | --sub SUBJECT --client customer|admin|operations)"
+      + " [--scope SCOPE]... [--group GROUP]... [--ttl 1h] [--dir " + DEFAULT_DIR + "] [--issuer URL]";
+
+  private enum Kind { CUSTOMER, ADMIN, OPERATIONS }
 
   private TokenCommand() {}
 
@@ -62,22 +78,37 @@ public final class TokenCommand {
       rest.remove(0);
     }
     String sub = null;
+    Kind kind = Kind.CUSTOMER;
+    boolean exact = false;
+    int kinds = 0;
     List<String> scopes = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
     Duration ttl = DEFAULT_TTL;
     Path dir = RepositoryRoot.file(DEFAULT_DIR);
     String issuer = null;
-    String audience = null;
     try {
       for (int i = 0; i < rest.size(); i++) {
         String arg = rest.get(i);
         switch (arg) {
           case "--sub" -> sub = value(rest, ++i, arg);
-          case "--admin" -> scopes.add(DevIssuer.ADMIN_SCOPE);
+          case "--admin" -> {
+            kind = Kind.ADMIN;
+            kinds++;
+          }
+          case "--operations" -> {
+            kind = Kind.OPERATIONS;
+            kinds++;
+          }
+          case "--client" -> {
+            kind = parseKind(value(rest, ++i, arg));
+            exact = true;
+            kinds++;
+          }
           case "--scope" -> scopes.add(value(rest, ++i, arg));
+          case "--group" -> groups.add(value(rest, ++i, arg));
           case "--ttl" -> ttl = parseDuration(value(rest, ++i, arg));
           case "--dir" -> dir = Path.of(value(rest, ++i, arg));
           case "--issuer" -> issuer = value(rest, ++i, arg);
-          case "--audience" -> audience = value(rest, ++i, arg);
           case "-h", "--help" -> {
             out.println(USAGE);
             return 0;
@@ -85,7 +116,10 @@ public final class TokenCommand {
           default -> throw new IllegalArgumentException("unknown argument: " + arg);
         }
       }
-      if (sub == null || sub.isBlank()) {
+      if (kinds > 1) {
+        throw new IllegalArgumentException("choose one of --admin, --operations and --client");
+      }
+      if ((sub == null || sub.isBlank()) && !(kind == Kind.OPERATIONS && !exact)) {
         throw new IllegalArgumentException("--sub is required");
       }
       if (ttl.isNegative() || ttl.isZero()) {
@@ -97,22 +131,54 @@ public final class TokenCommand {
       return 2;
     }
     try {
-      if (issuer == null || audience == null) {
-        Optional<DevIssuer.Metadata> recorded = DevIssuer.readMetadata(dir);
-        if (recorded.isEmpty()) {
-          err.println("token: no " + DevIssuer.METADATA_FILE + " in " + dir
-              + " (the local stack has not run there); start the stack or pass --issuer and --audience");
-          return 1;
-        }
+      DevIssuer.Clients clients = DevIssuer.Clients.LOCAL;
+      Optional<DevIssuer.Metadata> recorded = DevIssuer.readMetadata(dir);
+      if (recorded.isPresent()) {
+        clients = recorded.get().clients();
         issuer = issuer == null ? recorded.get().issuer() : issuer;
-        audience = audience == null ? recorded.get().audience() : audience;
+      } else if (issuer == null) {
+        err.println("token: no " + DevIssuer.METADATA_FILE + " in " + dir
+            + " (the local stack has not run there); start the stack or pass --issuer");
+        return 1;
       }
-      out.println(DevIssuer.offline(dir, issuer, audience).token(sub, scopes, ttl));
+      DevIssuer dev = DevIssuer.offline(dir, issuer, clients);
+      String clientId = switch (kind) {
+        case CUSTOMER -> clients.customer();
+        case ADMIN -> clients.admin();
+        case OPERATIONS -> clients.operations();
+      };
+      List<String> allScopes = new ArrayList<>();
+      List<String> allGroups = new ArrayList<>();
+      if (!exact) {
+        switch (kind) {
+          case CUSTOMER -> allScopes.addAll(List.of("openid", DevIssuer.CUSTOMER_SCOPE));
+          case ADMIN -> {
+            allScopes.addAll(List.of("openid", DevIssuer.ADMIN_SCOPE));
+            allGroups.add(DevIssuer.ADMIN_GROUP);
+          }
+          case OPERATIONS -> {
+            allScopes.add(DevIssuer.ADMIN_SCOPE);
+            sub = clients.operations();
+          }
+        }
+      }
+      allScopes.addAll(scopes);
+      allGroups.addAll(groups);
+      out.println(dev.token(clientId, sub, allScopes, allGroups, ttl, java.time.Instant.now()));
       return 0;
     } catch (IOException e) {
       err.println("token: " + e.getMessage());
       return 1;
     }
+  }
+
+  private static Kind parseKind(String text) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "customer" -> Kind.CUSTOMER;
+      case "admin" -> Kind.ADMIN;
+      case "operations" -> Kind.OPERATIONS;
+      default -> throw new IllegalArgumentException("--client must be customer, admin or operations, not " + text);
+    };
   }
 
   /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 2d}, {@code 500ms} or ISO-8601 ({@code PT1H}). */

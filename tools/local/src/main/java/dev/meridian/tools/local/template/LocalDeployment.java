@@ -38,8 +38,9 @@ import java.util.Set;
  *       {@code deploy/deploy.sh} keeps outside the repository, is a fresh random value per region
  *       and deployment when samconfig lists it empty: nothing outside the stack (a flood in a
  *       test included) can know it.
- *   <li><b>JwtIssuer / JwtAudience</b> may be overridden with the local dev issuer (e.g.
- *       {@code http://127.0.0.1:<port>}); overridden values are exempt from the template's
+ *   <li><b>JwtIssuer and the app clients' ids</b> ({@code JwtCustomerClientIds},
+ *       {@code JwtAdminClientId}, {@code JwtOperationsClientId}) may be overridden with the local
+ *       dev issuer's (e.g. {@code http://127.0.0.1:<port>}); overridden values are exempt from the template's
  *       constraints ({@code AllowedPattern ^https://.+}), every other value is still validated
  *       when a stack is resolved.
  * </ul>
@@ -56,9 +57,14 @@ public final class LocalDeployment {
   public static final String PRIMARY_REGION = "ActivePassivePrimaryRegion";
   public static final String STANDBY_REGION = "ActivePassiveStandbyRegion";
   public static final String JWT_ISSUER = "JwtIssuer";
-  public static final String JWT_AUDIENCE = "JwtAudience";
   public static final String HEALTH_CHECK_PATH = "HealthCheckPath";
   private static final SecureRandom RANDOM = new SecureRandom();
+  public static final String JWT_CUSTOMER_CLIENT_IDS = "JwtCustomerClientIds";
+  public static final String JWT_ADMIN_CLIENT_ID = "JwtAdminClientId";
+  public static final String JWT_OPERATIONS_CLIENT_ID = "JwtOperationsClientId";
+  /** The parameters {@link Builder#jwtClients} sets. */
+  public static final List<String> JWT_CLIENT_PARAMETERS = List.of(JWT_CUSTOMER_CLIENT_IDS, JWT_ADMIN_CLIENT_ID,
+      JWT_OPERATIONS_CLIENT_ID);
 
   private final List<Samconfig.Environment> environments;
   private final List<String> regions;
@@ -102,9 +108,7 @@ public final class LocalDeployment {
     if (builder.jwtIssuer != null) {
       unchecked.add(JWT_ISSUER);
     }
-    if (builder.jwtAudience != null) {
-      unchecked.add(JWT_AUDIENCE);
-    }
+    unchecked.addAll(builder.jwtClients.keySet());
     this.uncheckedParameters = Collections.unmodifiableSet(unchecked);
     Map<String, Map<String, String>> byRegion = new LinkedHashMap<>();
     for (Samconfig.Environment e : environments) {
@@ -136,9 +140,7 @@ public final class LocalDeployment {
       if (builder.jwtIssuer != null) {
         p.put(JWT_ISSUER, builder.jwtIssuer);
       }
-      if (builder.jwtAudience != null) {
-        p.put(JWT_AUDIENCE, builder.jwtAudience);
-      }
+      p.putAll(builder.jwtClients);
       byRegion.put(e.region(), Collections.unmodifiableMap(p));
     }
     this.parameters = Collections.unmodifiableMap(byRegion);
@@ -226,7 +228,7 @@ public final class LocalDeployment {
     private int regionCount = DEFAULT_REGION_COUNT;
     private String deploymentMode;
     private String jwtIssuer;
-    private String jwtAudience;
+    private final Map<String, String> jwtClients = new LinkedHashMap<>();
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
     private Builder(Samconfig config) {
@@ -251,9 +253,11 @@ public final class LocalDeployment {
       return this;
     }
 
-    /** The JWT audience; not validated. */
-    public Builder jwtAudience(String jwtAudience) {
-      this.jwtAudience = Objects.requireNonNull(jwtAudience);
+    /** The app clients' ids the authorizers take (customer ids comma-separated); not validated. */
+    public Builder jwtClients(String customerClientIds, String adminClientId, String operationsClientId) {
+      jwtClients.put(JWT_CUSTOMER_CLIENT_IDS, Objects.requireNonNull(customerClientIds));
+      jwtClients.put(JWT_ADMIN_CLIENT_ID, Objects.requireNonNull(adminClientId));
+      jwtClients.put(JWT_OPERATIONS_CLIENT_ID, Objects.requireNonNull(operationsClientId));
       return this;
     }
 
@@ -269,7 +273,7 @@ public final class LocalDeployment {
       switch (name) {
         case DEPLOYMENT_MODE -> deploymentMode(value);
         case JWT_ISSUER -> jwtIssuer(value);
-        case JWT_AUDIENCE -> jwtAudience(value);
+        case JWT_CUSTOMER_CLIENT_IDS, JWT_ADMIN_CLIENT_ID, JWT_OPERATIONS_CLIENT_ID -> jwtClients.put(name, Objects.requireNonNull(value));
         default -> overrides.put(name, Objects.requireNonNull(value));
       }
       return this;

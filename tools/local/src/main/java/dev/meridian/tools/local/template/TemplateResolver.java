@@ -393,10 +393,7 @@ public final class TemplateResolver {
     Map<String, Object> auth = s.property(id, "Auth").map(a -> asMap(a, id + " Auth")).orElse(Map.of());
     Map<String, Object> authorizers = auth.get("Authorizers") == null ? Map.of()
         : asMap(auth.get("Authorizers"), id + " Authorizers");
-    String jwtName = null;
-    String issuer = null;
-    List<String> audience = List.of();
-    String identitySource = HttpApiSpec.DEFAULT_IDENTITY_SOURCE;
+    List<HttpApiSpec.JwtAuthorizerSpec> jwtAuthorizers = new ArrayList<>();
     Map<String, List<String>> scopes = new HashMap<>();
     for (Map.Entry<String, Object> entry : authorizers.entrySet()) {
       Map<String, Object> authorizer = asMap(entry.getValue(), "authorizer " + entry.getKey());
@@ -405,19 +402,14 @@ public final class TemplateResolver {
         throw new TemplateException("authorizer " + entry.getKey() + " of " + id
             + ": only JWT authorizers are supported by the local stack");
       }
-      if (jwtName != null) {
-        throw new TemplateException(id + ": the local stack supports one JWT authorizer, found "
-            + authorizers.keySet());
-      }
-      jwtName = entry.getKey();
+      String jwtName = entry.getKey();
       Map<String, Object> jwt = asMap(jwtConfiguration, "JwtConfiguration of " + jwtName);
       Object issuerValue = jwt.containsKey("issuer") ? jwt.get("issuer") : jwt.get("Issuer");
-      issuer = issuerValue == null ? null : scalarString(issuerValue);
       Object audienceValue = jwt.containsKey("audience") ? jwt.get("audience") : jwt.get("Audience");
-      audience = strings(audienceValue);
-      if (authorizer.get("IdentitySource") != null) {
-        identitySource = scalarString(authorizer.get("IdentitySource"));
-      }
+      String identitySource = authorizer.get("IdentitySource") == null ? HttpApiSpec.DEFAULT_IDENTITY_SOURCE
+          : scalarString(authorizer.get("IdentitySource"));
+      jwtAuthorizers.add(new HttpApiSpec.JwtAuthorizerSpec(jwtName, issuerValue == null ? null : scalarString(issuerValue),
+          strings(audienceValue), identitySource));
       if (authorizer.get("AuthorizationScopes") != null) {
         scopes.put(jwtName, strings(authorizer.get("AuthorizationScopes")));
       }
@@ -426,6 +418,17 @@ public final class TemplateResolver {
         : scalarString(auth.get("DefaultAuthorizer"));
     if (defaultAuthorizer != null && !authorizers.containsKey(defaultAuthorizer)) {
       throw new TemplateException(id + ": DefaultAuthorizer " + defaultAuthorizer + " is not one of its Authorizers");
+    }
+    if (jwtAuthorizers.stream().map(HttpApiSpec.JwtAuthorizerSpec::identitySource).distinct().count() > 1) {
+      throw new TemplateException(id + ": the local stack needs one identity source for all JWT authorizers");
+    }
+    // The default authorizer (else the first) describes the API; every authorizer is kept.
+    String chosenName = defaultAuthorizer;
+    HttpApiSpec.JwtAuthorizerSpec chosen = jwtAuthorizers.stream().filter(a -> a.name().equals(chosenName)).findFirst()
+        .orElse(jwtAuthorizers.isEmpty() ? null : jwtAuthorizers.get(0));
+    if (chosen != null) {
+      jwtAuthorizers.remove(chosen);
+      jwtAuthorizers.add(0, chosen);
     }
     Map<String, Object> routeSettings = s.property(id, "DefaultRouteSettings")
         .map(r -> asMap(r, id + " DefaultRouteSettings")).orElse(Map.of());
@@ -448,8 +451,9 @@ public final class TemplateResolver {
           .map(r -> asMap(r, stageId + " DefaultRouteSettings")).orElse(Map.of());
       stages.put(stageName, throttle(stageDefaults, DEFAULT_RATE_LIMIT, DEFAULT_BURST_LIMIT));
     }
-    HttpApiSpec spec = new HttpApiSpec(id, jwtName, issuer, audience, defaultAuthorizer, rate, burst, identitySource,
-        routeThrottles, stages);
+    HttpApiSpec spec = new HttpApiSpec(id, chosen == null ? null : chosen.name(), chosen == null ? null : chosen.issuer(),
+        chosen == null ? List.of() : chosen.audience(), defaultAuthorizer, rate, burst,
+        chosen == null ? HttpApiSpec.DEFAULT_IDENTITY_SOURCE : chosen.identitySource(), jwtAuthorizers, routeThrottles, stages);
     return new Api(spec, apiRef, scopes);
   }
 
@@ -523,7 +527,7 @@ public final class TemplateResolver {
     if ("NONE".equals(authorizer)) {
       return new EventSourceSpec.HttpRoute(name, method, path, null, List.of());
     }
-    if (authorizer != null && !authorizer.equals(api.spec().jwtAuthorizerName())) {
+    if (authorizer != null && api.spec().jwtAuthorizer(authorizer).isEmpty()) {
       throw new TemplateException("authorizer " + authorizer + " is not declared by " + api.spec().logicalId());
     }
     List<String> scopes = auth.get("AuthorizationScopes") != null ? strings(auth.get("AuthorizationScopes"))

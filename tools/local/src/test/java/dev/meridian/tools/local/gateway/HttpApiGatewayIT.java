@@ -58,7 +58,7 @@ class HttpApiGatewayIT {
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = DevIssuer.start(dir.resolve("jwt"), 0, MeridianApi.AUDIENCE);
+    issuer = DevIssuer.start(dir.resolve("jwt"), 0);
     Invoker invoker = (function, event) -> {
       JsonNode node;
       try {
@@ -142,7 +142,7 @@ class HttpApiGatewayIT {
 
   @Test
   void aTokenWithAWrongSignatureIs401() throws Exception {
-    DevIssuer stranger = DevIssuer.offline(dir.resolve("stranger"), issuer.issuer(), MeridianApi.AUDIENCE);
+    DevIssuer stranger = DevIssuer.offline(dir.resolve("stranger"), issuer.issuer());
     // Unknown kid (the gateway refetches the JWKS, still no such key).
     assertUnauthorized(send(get("/orders").header("Authorization",
         "Bearer " + stranger.token("alice", List.of(), Duration.ofHours(1)))));

@@ -8,6 +8,7 @@ import dev.meridian.tools.local.jwt.DevIssuer;
 import dev.meridian.tools.local.jwt.JwtAuthorizer;
 import dev.meridian.tools.local.lambda.Invoker;
 import dev.meridian.tools.local.lambda.Invoker.InvokeResult;
+import dev.meridian.tools.local.model.EventSourceSpec.HttpRoute;
 import dev.meridian.tools.local.model.HttpApiSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +50,7 @@ class HttpApiHandlerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    issuer = DevIssuer.offline(dir, ISSUER, MeridianApi.AUDIENCE);
+    issuer = DevIssuer.offline(dir, ISSUER);
     authorizer = issuer.authorizer(List.of(MeridianApi.AUDIENCE));
   }
 
@@ -91,6 +92,52 @@ class HttpApiHandlerTest {
         .isEqualTo("r-1");
     assertThat(line.has("responseLatency")).isTrue();
     assertThat(line.has("integrationLatency")).isTrue();
+  }
+
+  @Test
+  void theTwoAuthorizersEachTakeOnlyTheirOwnAppClients() {
+    DevIssuer.Clients clients = DevIssuer.Clients.LOCAL;
+    HttpApiSpec api = new HttpApiSpec("MeridianHttpApi", "CustomerJwt", ISSUER, List.of(clients.customer()), "CustomerJwt",
+        100, 200, HttpApiSpec.DEFAULT_IDENTITY_SOURCE, List.of(
+            new HttpApiSpec.JwtAuthorizerSpec("CustomerJwt", ISSUER, List.of(clients.customer()), null),
+            new HttpApiSpec.JwtAuthorizerSpec("AdminJwt", ISSUER, List.of(clients.admin(), clients.operations()), null)));
+    RouteTable routes = RouteTable.of(api, List.of(MeridianApi.function("OrdersFunction",
+        new HttpRoute("ListOrders", "GET", "/orders", "CustomerJwt", List.of(DevIssuer.CUSTOMER_SCOPE)),
+        new HttpRoute("ListConflicts", "GET", "/admin/conflicts", "AdminJwt", List.of(DevIssuer.ADMIN_SCOPE)))));
+    HttpApiHandler.Config config = new HttpApiHandler.Config("eu-west-1",
+        new PayloadV2.Api("a1b2c3d4e5", "eu-west-1", PayloadV2.ACCOUNT_ID), routes, null, 100, 200, LIMIT,
+        Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC), nanos::get, accessLog::add, null,
+        Map.of("CustomerJwt", issuer.authorizer(List.of(clients.customer())),
+            "AdminJwt", issuer.authorizer(List.of(clients.admin(), clients.operations()))));
+    HttpApiHandler handler = new HttpApiHandler(config, (fn, event) -> invoker.invoke(fn, event), null);
+    Duration hour = Duration.ofHours(1);
+
+    // A customer-client token that asked for the admin scope: the admin authorizer's audience refuses it.
+    String greedy = issuer.token(clients.customer(), "eve", List.of("openid", DevIssuer.ADMIN_SCOPE), List.of(), hour,
+        Instant.now());
+    GatewayResponse wrongAudience = call(handler, "/admin/conflicts", greedy);
+    assertGatewayAnswer(wrongAudience, 401, "Unauthorized");
+    assertThat(wrongAudience.header("www-authenticate")).contains("invalid_token", "audience");
+    // An administrator's token is no customer token either.
+    assertGatewayAnswer(call(handler, "/orders", issuer.adminToken("root", hour)), 401, "Unauthorized");
+    // A customer-client token without the customer scope (what an ID token amounts to) lacks the route's scope.
+    assertGatewayAnswer(call(handler, "/orders", issuer.token("alice", List.of("openid"), hour)), 403, "Forbidden");
+    assertThat(calls).isEmpty();
+
+    assertThat(call(handler, "/orders", issuer.customerToken("alice", hour)).status()).isEqualTo(200);
+    assertThat(call(handler, "/admin/conflicts", issuer.adminToken("root", hour)).status()).isEqualTo(200);
+    assertThat(call(handler, "/admin/conflicts", issuer.operationsToken(hour)).status()).isEqualTo(200);
+    // An admin-client token without the group passes the gateway: the group is the function's to check.
+    String groupless = issuer.token(clients.admin(), "mallory", List.of(DevIssuer.ADMIN_SCOPE), List.of(), hour, Instant.now());
+    assertThat(call(handler, "/admin/conflicts", groupless).status()).isEqualTo(200);
+    assertThat(calls).extracting(c -> c.event().at("/requestContext/authorizer/jwt/claims/client_id").textValue())
+        .containsExactly(clients.customer(), clients.admin(), clients.operations(), clients.admin());
+    assertThat(calls.get(1).event().at("/requestContext/authorizer/jwt/claims/cognito:groups").textValue())
+        .isEqualTo("[" + DevIssuer.ADMIN_GROUP + "]");
+  }
+
+  private static GatewayResponse call(HttpApiHandler handler, String path, String token) {
+    return handler.handle(GatewayRequest.builder("GET", path).header("Authorization", "Bearer " + token).build());
   }
 
   @Test

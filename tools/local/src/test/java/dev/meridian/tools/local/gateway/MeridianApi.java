@@ -15,7 +15,7 @@ final class MeridianApi {
 
   static final String JWT = "MeridianJwt";
   static final String ADMIN = "meridian/admin";
-  static final String AUDIENCE = "meridian-local";
+  static final String AUDIENCE = dev.meridian.tools.local.jwt.DevIssuer.Clients.LOCAL.customer();
 
   private MeridianApi() {}
 

@@ -62,7 +62,7 @@ class PayloadV2Test {
             "jwt": {
               "claims": {
                 "iss": "http://127.0.0.1:9400",
-                "aud": "meridian-local",
+                "aud": "meridian-local-customer",
                 "sub": "alice",
                 "iat": "1795667077",
                 "nbf": "1795667077",
@@ -102,7 +102,7 @@ class PayloadV2Test {
 
   @BeforeEach
   void setUp() throws Exception {
-    issuer = DevIssuer.offline(dir, ISSUER, MeridianApi.AUDIENCE);
+    issuer = DevIssuer.offline(dir, ISSUER);
     authorizer = issuer.authorizer(List.of(MeridianApi.AUDIENCE)).withClock(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
     routes = RouteTable.of(MeridianApi.api(ISSUER, 100, 200), MeridianApi.functions());
   }

@@ -26,7 +26,7 @@ class DevIssuerIT {
 
   @Test
   void servesDiscoveryAndJwksLikeAnOidcProvider() throws Exception {
-    try (DevIssuer issuer = DevIssuer.start(dir, 0, "meridian-local")) {
+    try (DevIssuer issuer = DevIssuer.start(dir, 0)) {
       assertThat(issuer.issuer()).isEqualTo("http://127.0.0.1:" + issuer.port());
       HttpResponse<String> discovery = get(issuer.discoveryUri());
       assertThat(discovery.statusCode()).isEqualTo(200);
@@ -46,7 +46,7 @@ class DevIssuerIT {
       assertThat(key.has("p")).isFalse();
 
       assertThat(get(URI.create(issuer.issuer() + "/token")).statusCode()).isEqualTo(404);
-      assertThat(DevIssuer.readMetadata(dir)).hasValue(new DevIssuer.Metadata(issuer.issuer(), "meridian-local"));
+      assertThat(DevIssuer.readMetadata(dir)).hasValue(new DevIssuer.Metadata(issuer.issuer(), DevIssuer.Clients.LOCAL));
     }
   }
 
@@ -58,13 +58,13 @@ class DevIssuerIT {
     }
     String token;
     String kid;
-    try (DevIssuer first = DevIssuer.start(dir, port, "meridian-local")) {
+    try (DevIssuer first = DevIssuer.start(dir, port)) {
       token = first.token("alice", List.of(DevIssuer.ADMIN_SCOPE), Duration.ofHours(1));
       kid = first.keyId();
     }
-    try (DevIssuer second = DevIssuer.start(dir, port, "meridian-local")) {
+    try (DevIssuer second = DevIssuer.start(dir, port)) {
       assertThat(second.keyId()).isEqualTo(kid);
-      JwtAuthorizer authorizer = JwtAuthorizer.fromDiscovery(second.issuer(), List.of("meridian-local"));
+      JwtAuthorizer authorizer = JwtAuthorizer.fromDiscovery(second.issuer(), List.of(DevIssuer.Clients.LOCAL.customer()));
       assertThat(authorizer.authorize("Bearer " + token, List.of(DevIssuer.ADMIN_SCOPE)))
           .isInstanceOf(JwtAuthorizer.Allowed.class);
     }
@@ -74,16 +74,16 @@ class DevIssuerIT {
   void portZeroReusesThePreviousPortSoTheIssuerUrlIsStable() throws Exception {
     String token;
     String issuerUrl;
-    try (DevIssuer first = DevIssuer.start(dir, 0, "meridian-local")) {
+    try (DevIssuer first = DevIssuer.start(dir, 0)) {
       issuerUrl = first.issuer();
       token = first.token("alice", List.of(), Duration.ofHours(1));
     }
-    try (DevIssuer second = DevIssuer.start(dir, 0, "meridian-local")) {
+    try (DevIssuer second = DevIssuer.start(dir, 0)) {
       assertThat(second.issuer()).isEqualTo(issuerUrl);
-      assertThat(JwtAuthorizer.fromDiscovery(second.issuer(), List.of("meridian-local")).authorize(token, List.of()))
+      assertThat(JwtAuthorizer.fromDiscovery(second.issuer(), List.of(DevIssuer.Clients.LOCAL.customer())).authorize(token, List.of()))
           .isInstanceOf(JwtAuthorizer.Allowed.class);
       // While that port is taken, another start in the same directory gets a free port.
-      try (DevIssuer third = DevIssuer.start(dir, 0, "meridian-local")) {
+      try (DevIssuer third = DevIssuer.start(dir, 0)) {
         assertThat(third.port()).isNotEqualTo(second.port());
       }
     }
@@ -93,11 +93,11 @@ class DevIssuerIT {
   void anUnreachableIssuerMeansNoTokenPasses() throws Exception {
     String issuerUrl;
     String token;
-    try (DevIssuer issuer = DevIssuer.start(dir, 0, "meridian-local")) {
+    try (DevIssuer issuer = DevIssuer.start(dir, 0)) {
       issuerUrl = issuer.issuer();
       token = issuer.token("alice", List.of(), Duration.ofHours(1));
     }
-    JwtAuthorizer.Decision decision = JwtAuthorizer.fromDiscovery(issuerUrl, List.of("meridian-local"))
+    JwtAuthorizer.Decision decision = JwtAuthorizer.fromDiscovery(issuerUrl, List.of(DevIssuer.Clients.LOCAL.customer()))
         .authorize("Bearer " + token, List.of());
     assertThat(decision).isInstanceOfSatisfying(JwtAuthorizer.Denied.class, denied -> {
       assertThat(denied.status()).isEqualTo(401);

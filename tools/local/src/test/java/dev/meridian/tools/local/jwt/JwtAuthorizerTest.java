@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JwtAuthorizerTest {
 
   static final String ISSUER = "http://127.0.0.1:9400";
-  static final String AUDIENCE = "meridian-local";
+  static final String AUDIENCE = DevIssuer.Clients.LOCAL.customer();
   static final Instant NOW = Instant.parse("2026-11-26T04:34:37Z");
   static final List<String> ADMIN = List.of(DevIssuer.ADMIN_SCOPE);
 
@@ -33,7 +33,7 @@ class JwtAuthorizerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    issuer = DevIssuer.offline(dir, ISSUER, AUDIENCE).withClock(Clock.fixed(NOW, ZoneOffset.UTC));
+    issuer = DevIssuer.offline(dir, ISSUER).withClock(Clock.fixed(NOW, ZoneOffset.UTC));
     authorizer = issuer.authorizer(List.of(AUDIENCE)).withClock(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(5));
   }
 
@@ -47,7 +47,7 @@ class JwtAuthorizerTest {
     assertThat(allowed.scopes()).containsExactly("openid");
     assertThat(allowed.claims())
         .containsEntry("iss", ISSUER)
-        .containsEntry("aud", AUDIENCE)
+        .containsEntry("client_id", AUDIENCE)
         .containsEntry("sub", "alice")
         .containsEntry("scope", "openid")
         .containsEntry("iat", Long.toString(NOW.getEpochSecond()))
@@ -129,7 +129,7 @@ class JwtAuthorizerTest {
 
   @Test
   void aTokenFromAnotherKeyIsRejected(@TempDir Path otherDir) throws Exception {
-    DevIssuer stranger = DevIssuer.offline(otherDir, ISSUER, AUDIENCE).withClock(Clock.fixed(NOW, ZoneOffset.UTC));
+    DevIssuer stranger = DevIssuer.offline(otherDir, ISSUER).withClock(Clock.fixed(NOW, ZoneOffset.UTC));
     // Different kid: no key matches.
     assertInvalid(authorizer.authorize(stranger.token("alice", List.of(), Duration.ofHours(1)), List.of()), "kid");
     // Same kid claimed, wrong key: the signature fails.

@@ -87,15 +87,21 @@ class LocalDeploymentTest {
   void localIssuerIsAcceptedOnlyAsAnOverride() {
     TemplateResolver resolver = RepoFiles.resolver();
     LocalDeployment d = LocalDeployment.builder(RepoFiles.config()).regionCount(2).jwtIssuer(LOCAL_ISSUER)
-        .jwtAudience("meridian-local").deploymentMode("active-passive").build();
+        .jwtClients("local-customer", "local-admin", "local-operations").deploymentMode("active-passive").build();
 
     RegionModel model = d.model(resolver, "eu-west-1");
     assertThat(model.api().issuer()).isEqualTo(LOCAL_ISSUER);
-    assertThat(model.api().audience()).containsExactly("meridian-local");
+    assertThat(model.api().audience()).containsExactly("local-customer");
+    assertThat(model.api().jwtAuthorizer("AdminJwt")).hasValueSatisfying(admin -> assertThat(admin.audience())
+        .containsExactly("local-admin", "local-operations"));
+    assertThat(model.functions().stream().filter(f -> f.logicalId().equals("OrdersFunction")).findFirst().orElseThrow()
+        .environment()).contains(entry("JWT_CUSTOMER_CLIENT_IDS", "local-customer"), entry("JWT_ADMIN_CLIENT_IDS", "local-admin"),
+        entry("JWT_OPERATIONS_CLIENT_IDS", "local-operations"), entry("ADMIN_GROUP", "meridian-admins"));
     assertThat(model.parameters()).contains(entry("DeploymentMode", "active-passive"));
     assertThat(model.functions()).allSatisfy(f -> assertThat(f.environment())
         .contains(entry("DEPLOYMENT_MODE", "active-passive")));
-    assertThat(d.uncheckedParameters()).containsExactlyInAnyOrder("JwtIssuer", "JwtAudience");
+    assertThat(d.uncheckedParameters()).containsExactlyInAnyOrder("JwtIssuer", "JwtCustomerClientIds", "JwtAdminClientId",
+        "JwtOperationsClientId");
 
     // the same value NOT given as an override is validated like any samconfig value
     LocalDeployment sneaky = LocalDeployment.builder(RepoFiles.config()).parameter("LogLevel", "INFO").build();

@@ -35,19 +35,19 @@ class RealTemplateTest {
 
   /** method path -> "authorizer scopes" as the template declares them. */
   private static final Map<String, String> ROUTES = Map.ofEntries(
-      Map.entry("GET /products", "MeridianJwt []"),
-      Map.entry("GET /products/{id}", "MeridianJwt []"),
-      Map.entry("PUT /products/{id}", "MeridianJwt [meridian/admin]"),
-      Map.entry("POST /products/{id}/stock", "MeridianJwt [meridian/admin]"),
-      Map.entry("PUT /products/{id}/shards", "MeridianJwt [meridian/admin]"),
-      Map.entry("POST /orders", "MeridianJwt []"),
-      Map.entry("GET /orders", "MeridianJwt []"),
-      Map.entry("GET /orders/{id}", "MeridianJwt []"),
-      Map.entry("POST /orders/{id}/cancel", "MeridianJwt []"),
-      Map.entry("GET /admin/conflicts", "MeridianJwt [meridian/admin]"),
-      Map.entry("GET /admin/control", "MeridianJwt [meridian/admin]"),
-      Map.entry("PUT /admin/control/kill-switch/{region}", "MeridianJwt [meridian/admin]"),
-      Map.entry("POST /admin/control/promote/{region}", "MeridianJwt [meridian/admin]"),
+      Map.entry("GET /products", "CustomerJwt [meridian/customer]"),
+      Map.entry("GET /products/{id}", "CustomerJwt [meridian/customer]"),
+      Map.entry("PUT /products/{id}", "AdminJwt [meridian/admin]"),
+      Map.entry("POST /products/{id}/stock", "AdminJwt [meridian/admin]"),
+      Map.entry("PUT /products/{id}/shards", "AdminJwt [meridian/admin]"),
+      Map.entry("POST /orders", "CustomerJwt [meridian/customer]"),
+      Map.entry("GET /orders", "CustomerJwt [meridian/customer]"),
+      Map.entry("GET /orders/{id}", "CustomerJwt [meridian/customer]"),
+      Map.entry("POST /orders/{id}/cancel", "CustomerJwt [meridian/customer]"),
+      Map.entry("GET /admin/conflicts", "AdminJwt [meridian/admin]"),
+      Map.entry("GET /admin/control", "AdminJwt [meridian/admin]"),
+      Map.entry("PUT /admin/control/kill-switch/{region}", "AdminJwt [meridian/admin]"),
+      Map.entry("POST /admin/control/promote/{region}", "AdminJwt [meridian/admin]"),
       Map.entry("GET /health", "public []"));
 
   /** All three samconfig regions: the parameters are samconfig's plus the computed ones. */
@@ -119,8 +119,12 @@ class RealTemplateTest {
       assertThat(f.environment()).contains(entry("STOCK_LOW_WATER_MARK", "5"), entry("PENDING_STOCK_TIMEOUT_SECONDS", "300"));
     }
     assertThat(function(model, "CatalogFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "catalog")
-        .hasSize(12);
-    assertThat(function(model, "OrdersFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "orders");
+        .hasSize(17);
+    assertThat(function(model, "OrdersFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "orders")
+        .contains(entry("JWT_CUSTOMER_CLIENT_IDS", "REPLACE-ME-customer-client-id"),
+            entry("JWT_ADMIN_CLIENT_IDS", "REPLACE-ME-admin-client-id"),
+            entry("JWT_OPERATIONS_CLIENT_IDS", "REPLACE-ME-operations-client-id"),
+            entry("JWT_GROUPS_CLAIM", "cognito:groups"), entry("ADMIN_GROUP", "meridian-admins"));
     assertThat(function(model, "HealthFunction").environment()).contains(entry("POWERTOOLS_SERVICE_NAME", "health"),
         entry("HEARTBEAT_INTERVAL_MS", "60000"),
         entry("RECONCILE_QUEUE_URL", LocalNames.queueUrl(region, queue(model, "ReconcileQueue").name())));
@@ -176,10 +180,14 @@ class RealTemplateTest {
             r -> (r.authorizer() == null ? "public" : r.authorizer()) + " " + r.scopes()));
     assertThat(routes).isEqualTo(ROUTES);
     assertThat(model.api().logicalId()).isEqualTo("MeridianHttpApi");
-    assertThat(model.api().jwtAuthorizerName()).isEqualTo("MeridianJwt");
-    assertThat(model.api().defaultAuthorizer()).isEqualTo("MeridianJwt");
+    assertThat(model.api().jwtAuthorizerName()).isEqualTo("CustomerJwt");
+    assertThat(model.api().defaultAuthorizer()).isEqualTo("CustomerJwt");
     assertThat(model.api().issuer()).isEqualTo("https://REPLACE-ME.invalid/oidc-issuer");
-    assertThat(model.api().audience()).containsExactly("REPLACE-ME-jwt-audience");
+    assertThat(model.api().audience()).containsExactly("REPLACE-ME-customer-client-id");
+    assertThat(model.api().jwtAuthorizer("AdminJwt")).hasValueSatisfying(admin -> {
+      assertThat(admin.issuer()).isEqualTo("https://REPLACE-ME.invalid/oidc-issuer");
+      assertThat(admin.audience()).containsExactly("REPLACE-ME-admin-client-id", "REPLACE-ME-operations-client-id");
+    });
     assertThat(model.api().identitySource()).isEqualTo("$request.header.Authorization");
     assertThat(model.api().throttlingRateLimit()).isEqualTo(100.0);
     assertThat(model.api().throttlingBurstLimit()).isEqualTo(200);
