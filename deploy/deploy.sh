@@ -45,8 +45,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 parse_flags --dry-run=DRY_RUN --skip-build=SKIP_BUILD -- "$@"
 
 # Offline consistency checks (every parameter present in every environment,
-# deployment-wide parameters identical, exactly one home environment, ...).
-"${TOOL[@]}" check
+# deployment-wide parameters identical, exactly one home environment, ...). A real
+# deployment also refuses the shipped placeholders (JwtIssuer=https://REPLACE-ME.invalid/...
+# deploys, and every route then answers 401); a dry run shows the commands with them.
+if [[ "$DRY_RUN" == true ]]; then
+  "${TOOL[@]}" check
+else
+  "${TOOL[@]}" check --deployable
+fi
 
 ENVS=()
 while IFS=$'\t' read -r env region stack; do

@@ -7,7 +7,8 @@ Sub-commands (all read ../samconfig.toml unless --config is given):
                      "<env>\t<region>\t<stack_name>", the environment whose
                      region equals TableHomeRegion first (--reverse: home last).
   check              Consistency checks between samconfig.toml and
-                     template.yaml (exit 1 on a problem).
+                     template.yaml (exit 1 on a problem); with --deployable
+                     also refuses the shipped placeholders (REPLACE-ME, .invalid).
   overrides <env>    The complete --parameter-overrides string for `sam deploy`:
                      the environment's parameter_overrides plus the computed
                      parameters: DeployFingerprint (see template.yaml,
@@ -76,6 +77,10 @@ PEERS = ["PeerRegion1", "PeerRegion2", "PeerRegion3", "PeerRegion4"]
 HEALTH_RESERVATION = 20
 # Lambda keeps at least this many executions of the account unreserved.
 LAMBDA_MIN_UNRESERVED = 100
+# What samconfig.toml ships with where a deployment needs its own value (the JWT issuer and app
+# client ids): fine for the offline checks, refused by `check --deployable`, which deploy.sh runs.
+PLACEHOLDER_VALUE = re.compile(r"REPLACE-ME|\.invalid(/|$)")
+
 # Parameters deploy.sh computes per deployment; samconfig.toml lists them as "".
 COMPUTED_PARAMETERS = {"DeployFingerprint", "TableStreamArn", "HealthCheckPath"}
 # The Route 53 health check's secret stage name (template.yaml, HealthCheckStage), one per
@@ -448,6 +453,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             if p[key] != "":
                 problems.append(f'[{name}] {key} must be listed as {key}="" (deploy.sh computes it for each '
                                 "deployment; a value here would be stale or overwritten)")
+        if getattr(args, "deployable", False):
+            for key, value in sorted(p.items()):
+                if PLACEHOLDER_VALUE.search(value):
+                    problems.append(f"[{name}] {key}={value!r} is a placeholder: set the real value before deploying "
+                                    "(docs/deploy.md, 'Identity: the Cognito setup'); with it every route would "
+                                    "answer 401")
         for key, value in p.items():
             if re.search(r"[\s\"'\\]", value):
                 problems.append(f"[{name}] {key}={value!r}: whitespace, quotes and backslashes are not supported")
@@ -633,7 +644,10 @@ def main() -> int:
     p = sub.add_parser("envs")
     p.add_argument("--reverse", action="store_true")
     p.set_defaults(fn=cmd_envs)
-    sub.add_parser("check").set_defaults(fn=cmd_check)
+    p = sub.add_parser("check")
+    p.add_argument("--deployable", action="store_true",
+                   help="also refuse the placeholders samconfig.toml ships with (deploy.sh passes it)")
+    p.set_defaults(fn=cmd_check)
     sub.add_parser("artifacts").set_defaults(fn=cmd_artifacts)
     p = sub.add_parser("overrides")
     p.add_argument("env")
