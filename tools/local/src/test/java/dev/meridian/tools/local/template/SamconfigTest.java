@@ -27,8 +27,8 @@ class SamconfigTest {
   void realParameterOverridesAreParsedIncludingEmptyQuotedValues() {
     Map<String, String> p = RepoFiles.config().environment("eu-west-1").orElseThrow().parameterOverrides();
 
-    assertThat(p).hasSize(24).containsKeys("TableName", "DeployFingerprint", "TableStreamArn", "AlarmTopicArn",
-        "AlarmEmail", "HealthReservedConcurrency");
+    assertThat(p).containsKeys("TableName", "DeployFingerprint", "TableStreamArn", "AlarmTopicArn",
+        "AlarmEmail", "HealthReservedConcurrency", "HealthCheckPath", "JwtCustomerClientIds");
     assertThat(p).contains(entry("TableHomeRegion", "us-east-1"), entry("PeerRegion1", "us-east-1"),
         entry("PeerRegion2", "eu-west-1"), entry("PeerRegion3", "ap-southeast-1"), entry("PeerRegion4", ""),
         entry("DomainName", ""), entry("DeployFingerprint", ""), entry("TableStreamArn", ""), entry("JwtIssuer",
