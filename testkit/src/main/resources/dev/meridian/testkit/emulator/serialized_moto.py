@@ -132,6 +132,24 @@ def _cache_jsonpath_parsing():
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=1024)(jsonpath_ng.ext.parse)
 
 
+def _deliver_events_with_their_account():
+    """Deliver the "account" field of an event to rule targets.
+
+    EventBridge delivers the whole event to a target without an input transformer, "account"
+    included. moto's default input template leaves it out, so a receiver that checks the account
+    (Meridian's reconciler refuses events of another account as forged) saw "" and dead-lettered
+    every event of the local stack, which then converged by replication alone.
+    """
+    try:
+        from moto.events.utils import EventTemplateParser
+    except ImportError:  # moto without EventBridge: nothing to deliver
+        return
+    EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = (
+        '{"id": "<id>", "time": <time>, "version": "0", "detail-type": "<detail-type>", "source": "<source>", '
+        '"account": "<account>", "region": "<region>", "resources": <resources>, "detail": <detail>}'
+    )
+
+
 def _cache_backend_listing():
     """List moto's service packages once.
 
@@ -452,6 +470,7 @@ def main(argv=None):
     signal.signal(signal.SIGINT, _stop)
 
     _cache_jsonpath_parsing()
+    _deliver_events_with_their_account()
     _cache_backend_listing()
     _back_up_transactions_by_item()
     _one_stream_record_per_created_item()

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -276,6 +277,8 @@ final class Verifier {
     int reservationViolations = 0;
     int duplicateReservations = 0;
     int duplicatesUnrecorded = 0;
+    // The first few offenders in full, so a failed drill says which orders to look at.
+    List<String> offenders = new ArrayList<>();
     for (JsonNode order : home.values()) {
       String status = order.path("status").asText();
       int standing = 0;
@@ -286,6 +289,9 @@ final class Verifier {
       boolean live = status.equals("PLACED") || status.equals("SHIPPED");
       if (live ? standing != 1 : standing != 0) {
         reservationViolations++;
+        if (offenders.size() < 5) {
+          offenders.add(describe(order));
+        }
       }
       if (order.path("reservations").size() > 1) {
         duplicateReservations++;
@@ -294,6 +300,9 @@ final class Verifier {
           recorded |= c.path("rule").asText().equals("earliest-reservation-stands");
         }
         duplicatesUnrecorded += recorded ? 0 : 1;
+        if (!recorded && offenders.size() < 5) {
+          offenders.add(describe(order));
+        }
       }
     }
     figures.put("duplicateOrders", keysWithTwoIds + unexplained);
@@ -304,7 +313,8 @@ final class Verifier {
         undecided.values().stream().mapToInt(Integer::intValue).sum())));
     checks.add(new Check("one standing reservation per live order", reservationViolations == 0, String.format(
         "%d orders where PLACED/SHIPPED did not have exactly one standing reservation or CANCELLED had one; "
-            + "%d orders were reserved in two regions (one released)", reservationViolations, duplicateReservations)));
+            + "%d orders were reserved in two regions (one released)%s", reservationViolations, duplicateReservations,
+        offenders.isEmpty() ? "" : "; " + String.join("; ", new LinkedHashSet<>(offenders)))));
     checks.add(new Check("every duplicate reservation recorded as a conflict", duplicatesUnrecorded == 0,
         duplicatesUnrecorded + " of " + duplicateReservations + " orders reserved twice carry no earliest-reservation-stands conflict"));
 
@@ -405,5 +415,20 @@ final class Verifier {
     if (examples.size() < 3) {
       examples.add(text);
     }
+  }
+
+  /** An order as the verification saw it: id, status, each region's hold and the conflicts' rules. */
+  private static String describe(JsonNode order) {
+    StringBuilder out = new StringBuilder(order.path("id").asText()).append(' ').append(order.path("status").asText())
+        .append(" holds [");
+    for (JsonNode r : order.path("reservations")) {
+      out.append(r.path("region").asText()).append(' ').append(r.path("state").asText()).append(' ')
+          .append(r.path("reservedAt").asText()).append(", ");
+    }
+    out.append("] conflicts [");
+    for (JsonNode c : order.path("conflicts")) {
+      out.append(c.path("rule").asText()).append(", ");
+    }
+    return out.append(']').toString();
   }
 }

@@ -47,6 +47,9 @@ class EventLinksIT {
       assertThat(first).as("forwarded event; log " + log).isNotNull();
       assertThat(detail(first).path("eventId").asText()).isEqualTo("e-1");
       assertThat(detail(first).path("originRegion").asText()).isEqualTo("us-east-1");
+      // EventBridge delivers the whole envelope; the reconciler refuses an event without this deployment's account.
+      assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.body()).path("account").asText())
+          .as("the envelope's account").isEqualTo("123456789012");
 
       links.partition("us-east-1", "eu-west-1");
       put(us, "e-2");
