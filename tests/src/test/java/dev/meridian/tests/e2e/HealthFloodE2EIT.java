@@ -112,38 +112,32 @@ class HealthFloodE2EIT extends TwoRegionStackSuite {
   @Test
   @Order(2)
   void theKillSwitchStillMovesTheRegionOutWithinTheBound() throws Exception {
-    assertThat(stack.dnsRegion("dublin")).as("dublin before the kill switch").isEqualTo(EU);
-    stack.controlPost("/regions/" + EU + "/kill-switch?engaged=true");
-    try {
-      var drained = await(Duration.ofSeconds(20), 25, () -> stack.dnsRegion("dublin"), US::equals);
-      System.out.printf("[e2e health-flood] kill switch: dublin routed %s -> %s after %d ms (bound %d ms)%n", EU, US,
-          drained.millis(), DETECTION_BOUND.toMillis());
-      assertThat(drained.met()).as("dublin moved to " + US).isTrue();
-      assertThat(drained.millis()).as("kill-switch detection time").isLessThanOrEqualTo(DETECTION_BOUND.toMillis());
-    } finally {
-      stack.controlPost("/regions/" + EU + "/kill-switch?engaged=false");
-    }
-    var back = await(Duration.ofSeconds(20), 50, () -> stack.dnsRegion("dublin"), EU::equals);
-    System.out.printf("[e2e health-flood] kill switch released: dublin back on %s after %d ms%n", EU, back.millis());
-    assertThat(back.met()).as("dublin routed to " + EU + " again").isTrue();
+    movesOutWithinTheBoundAndBack("kill switch", "/regions/" + EU + "/kill-switch?engaged=true",
+        "/regions/" + EU + "/kill-switch?engaged=false");
   }
 
   @Test
   @Order(3)
   void aRealOutageStillMovesTheRegionOutWithinTheBound() throws Exception {
-    assertThat(stack.dnsRegion("dublin")).as("dublin before the outage").isEqualTo(EU);
-    stack.controlPost("/regions/" + EU + "/fail?mode=refuse");
+    movesOutWithinTheBoundAndBack("outage", "/regions/" + EU + "/fail?mode=refuse", "/regions/" + EU + "/recover");
+  }
+
+  /** Dublin's clients leave {@code EU} within the detection bound once {@code fault} is posted, and return after {@code cure}. */
+  private static void movesOutWithinTheBoundAndBack(String what, String fault, String cure) throws Exception {
+    assertThat(stack.dnsRegion("dublin")).as("dublin before the " + what).isEqualTo(EU);
+    stack.controlPost(fault);
     try {
-      var detected = await(Duration.ofSeconds(20), 25, () -> stack.dnsRegion("dublin"), US::equals);
-      System.out.printf("[e2e health-flood] outage: dublin routed %s -> %s after %d ms (bound %d ms)%n", EU, US,
-          detected.millis(), DETECTION_BOUND.toMillis());
-      assertThat(detected.met()).as("dublin moved to " + US).isTrue();
-      assertThat(detected.millis()).as("outage detection time").isLessThanOrEqualTo(DETECTION_BOUND.toMillis());
+      var moved = await(Duration.ofSeconds(20), 25, () -> stack.dnsRegion("dublin"), US::equals);
+      System.out.printf("[e2e health-flood] %s: dublin routed %s -> %s after %d ms (bound %d ms)%n", what, EU, US,
+          moved.millis(), DETECTION_BOUND.toMillis());
+      assertThat(moved.met()).as("dublin moved to " + US).isTrue();
+      assertThat(moved.millis()).as(what + " detection time").isLessThanOrEqualTo(DETECTION_BOUND.toMillis());
     } finally {
-      stack.controlPost("/regions/" + EU + "/recover");
+      stack.controlPost(cure);
     }
     var back = await(Duration.ofSeconds(20), 50, () -> stack.dnsRegion("dublin"), EU::equals);
-    assertThat(back.met()).as("dublin routed to " + EU + " again after recovery").isTrue();
+    System.out.printf("[e2e health-flood] %s over: dublin back on %s after %d ms%n", what, EU, back.millis());
+    assertThat(back.met()).as("dublin routed to " + EU + " again after the " + what).isTrue();
   }
 
   /** How many of the Route 53 stand-in's checkers see {@code region} healthy now. */
