@@ -436,10 +436,16 @@ def _exit_on_stdin_eof():
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+_stopping = threading.Event()
+
+
 def _stop(signum, frame):
     # werkzeug's serve_forever treats KeyboardInterrupt as a clean shutdown
-    # and closes the listening socket on the way out.
-    raise KeyboardInterrupt
+    # and closes the listening socket on the way out. Raised once: a second
+    # signal during that shutdown would escape main and exit 130.
+    if not _stopping.is_set():
+        _stopping.set()
+        raise KeyboardInterrupt
 
 
 def main(argv=None):
@@ -481,7 +487,11 @@ def main(argv=None):
     if args.exit_on_stdin_eof:
         threading.Thread(target=_exit_on_stdin_eof, name="stdin-eof", daemon=True).start()
     print(f"MOTO_READY port={server.server_port}", flush=True)
-    server.serve_forever()  # returns (after closing the socket) on SIGTERM/SIGINT
+    try:
+        server.serve_forever()  # returns (after closing the socket) on SIGTERM/SIGINT
+    except KeyboardInterrupt:
+        # The signal arrived just before serve_forever took over (or as it returned).
+        server.server_close()
     return 0
 
 
