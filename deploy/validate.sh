@@ -43,22 +43,53 @@ done < <("${TOOL[@]}" envs)
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "== 2. cfn-lint template.yaml (default parameters, placeholder TableStreamArn) for: ${REGIONS[*]}"
-"${TOOL[@]}" lint-template "$WORK/template.yaml"
-show "${LINT[@]}" --regions "${REGIONS[@]}" -- "$WORK/template.yaml"
-# Findings name the copy; its lines are template.yaml's.
-"${LINT[@]}" --regions "${REGIONS[@]}" -- "$WORK/template.yaml" | sed "s|$WORK/template.yaml|template.yaml|g"
-echo "clean"
+# Steps 2 and 3 are independent processes, each mostly cfn-lint loading its schemas: they run side
+# by side, and their output is printed in step order once each is done.
+lint_template() {
+  echo "== 2. cfn-lint template.yaml (default parameters, placeholder TableStreamArn) for: ${REGIONS[*]}"
+  "${TOOL[@]}" lint-template "$WORK/template.yaml"
+  show "${LINT[@]}" --regions "${REGIONS[@]}" -- "$WORK/template.yaml"
+  # Findings name the copy; its lines are template.yaml's.
+  "${LINT[@]}" --regions "${REGIONS[@]}" -- "$WORK/template.yaml" | sed "s|$WORK/template.yaml|template.yaml|g"
+  echo "clean"
+}
 
-for env in "${ENV_NAMES[@]}"; do
+lint_environment() {
+  local env="$1" args
   echo "== 3. $env: SAM transform + cfn-lint with the environment's parameters"
   "${TOOL[@]}" render "$env" "$WORK/$env.json"
-  mapfile -t ARGS < <("${TOOL[@]}" lint-args "$env")
-  show "${LINT[@]}" "${ARGS[@]}" -- "$WORK/$env.json"
-  "${LINT[@]}" "${ARGS[@]}" -- "$WORK/$env.json"
+  mapfile -t args < <("${TOOL[@]}" lint-args "$env")
+  show "${LINT[@]}" "${args[@]}" -- "$WORK/$env.json"
+  "${LINT[@]}" "${args[@]}" -- "$WORK/$env.json"
   echo "clean"
   if [[ "$PLAN" == true ]]; then
     "${TOOL[@]}" plan "$env"
   fi
+}
+
+PIDS=()
+( set -o pipefail; lint_template ) > "$WORK/step-2.log" 2>&1 &
+PIDS+=($!)
+for env in "${ENV_NAMES[@]}"; do
+  ( set -o pipefail; lint_environment "$env" ) > "$WORK/step-3-$env.log" 2>&1 &
+  PIDS+=($!)
 done
+FAILED=0
+LOGS=("$WORK/step-2.log")
+for env in "${ENV_NAMES[@]}"; do
+  LOGS+=("$WORK/step-3-$env.log")
+done
+for i in "${!PIDS[@]}"; do
+  status=0
+  wait "${PIDS[$i]}" || status=$?
+  cat "${LOGS[$i]}"
+  if (( status != 0 )); then
+    echo "(exit status $status)"
+    FAILED=1
+  fi
+done
+if (( FAILED )); then
+  echo "validate.sh: findings above" >&2
+  exit 1
+fi
 echo "validate.sh: all checks passed"
