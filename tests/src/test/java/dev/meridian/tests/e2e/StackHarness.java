@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 
@@ -50,6 +51,8 @@ final class StackHarness implements AutoCloseable {
   private static final Duration WARM_UP_BUDGET = Duration.ofMinutes(3);
   private static final OpenApiResponses OPENAPI = openApi();
   private static final List<String> OPENAPI_VIOLATIONS = new CopyOnWriteArrayList<>();
+  /** Answers checked since {@link #forgetOpenApiViolations}: the suite prints it, so a check that ran on nothing shows. */
+  private static final AtomicInteger OPENAPI_CHECKED = new AtomicInteger();
 
   private final MultiRegionStack stack;
   final Path root;
@@ -195,6 +198,7 @@ final class StackHarness implements AutoCloseable {
   static List<String> checkAgainstOpenApi(String method, String target, int status, String contentType, String body) {
     List<String> violations = OPENAPI.violations(method, target, status, contentType, body).stream()
         .map(v -> method + " " + target + " -> " + status + ": " + v).toList();
+    OPENAPI_CHECKED.incrementAndGet();
     OPENAPI_VIOLATIONS.addAll(violations);
     return violations;
   }
@@ -204,8 +208,13 @@ final class StackHarness implements AutoCloseable {
     return List.copyOf(OPENAPI_VIOLATIONS);
   }
 
+  static int openApiChecked() {
+    return OPENAPI_CHECKED.get();
+  }
+
   static void forgetOpenApiViolations() {
     OPENAPI_VIOLATIONS.clear();
+    OPENAPI_CHECKED.set(0);
   }
 
   private static OpenApiResponses openApi() {

@@ -42,6 +42,8 @@ abstract class TwoRegionStackSuite {
       stack = null;
     }
     List<String> violations = StackHarness.openApiViolations();
+    System.out.printf("[e2e] %d answers of the API checked against openapi.yaml, %d not described%n",
+        StackHarness.openApiChecked(), violations.size());
     assertThat(violations).as("answers of the API that openapi.yaml does not describe (%d):%n  %s", violations.size(),
         String.join("\n  ", violations.subList(0, Math.min(20, violations.size())))).isEmpty();
   }
