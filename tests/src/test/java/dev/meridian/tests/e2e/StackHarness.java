@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.testkit.Polling;
 import dev.meridian.testkit.RepositoryRoot;
 import dev.meridian.testkit.emulator.MotoServer;
+import dev.meridian.tests.openapi.OpenApiResponses;
 import dev.meridian.tools.local.MultiRegionStack;
 import dev.meridian.tools.local.client.TimedHttpClient;
 import dev.meridian.tools.local.client.TimedHttpClient.Answer;
@@ -14,6 +15,7 @@ import dev.meridian.tools.local.jwt.TokenCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 
@@ -29,6 +33,13 @@ import org.junit.jupiter.api.Assumptions;
  * One running local stack for an end-to-end test class, driven through HTTP only: the regions'
  * APIs, the global entry (Route 53 stand-in) and the control API, all taken from
  * {@code .local-stack/endpoints.json}. Only one may run at a time (they share {@code .local-stack/}).
+ *
+ * <p>Every answer of the API (a region's or the entry's, through {@link #call}) is checked against
+ * openapi.yaml by {@link OpenApiResponses}: a call whose answer the document does not describe
+ * fails where it is made, and every such answer is also kept ({@link #openApiViolations}) so that
+ * the suite fails at its end for the ones seen on threads of its own (a flood), whose failures
+ * nobody would see. The stand-in's own routes ({@code /dns}) and the control API are the local
+ * stack's, not Meridian's, and are not checked.
  */
 final class StackHarness implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +49,10 @@ final class StackHarness implements AutoCloseable {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
   private static final TimedHttpClient API = new TimedHttpClient(Duration.ofSeconds(3), CALL_TIMEOUT);
   private static final Duration WARM_UP_BUDGET = Duration.ofMinutes(3);
+  private static final OpenApiResponses OPENAPI = openApi();
+  private static final List<String> OPENAPI_VIOLATIONS = new CopyOnWriteArrayList<>();
+  /** Answers checked since {@link #forgetOpenApiViolations}: the suite prints it, so a check that ran on nothing shows. */
+  private static final AtomicInteger OPENAPI_CHECKED = new AtomicInteger();
 
   private final MultiRegionStack stack;
   final Path root;
@@ -168,7 +183,46 @@ final class StackHarness implements AutoCloseable {
 
   static Answer call(URI base, String method, String path, String token, String body, Map<String, String> headers)
       throws IOException, InterruptedException {
-    return API.call(base, method, path, token, body, headers);
+    Answer answer = API.call(base, method, path, token, body, headers);
+    List<String> violations = checkAgainstOpenApi(method, path, answer.status(), answer.contentType(), answer.body());
+    if (!violations.isEmpty()) {
+      throw new AssertionError("openapi.yaml does not describe this answer: " + violations.get(0));
+    }
+    return answer;
+  }
+
+  /**
+   * The violations of one answer of the API, each {@code METHOD target -> status: what}, also kept
+   * for {@link #openApiViolations}. For answers received outside {@link #call}.
+   */
+  static List<String> checkAgainstOpenApi(String method, String target, int status, String contentType, String body) {
+    List<String> violations = OPENAPI.violations(method, target, status, contentType, body).stream()
+        .map(v -> method + " " + target + " -> " + status + ": " + v).toList();
+    OPENAPI_CHECKED.incrementAndGet();
+    OPENAPI_VIOLATIONS.addAll(violations);
+    return violations;
+  }
+
+  /** Every violation since {@link #forgetOpenApiViolations}, in the order they were seen. */
+  static List<String> openApiViolations() {
+    return List.copyOf(OPENAPI_VIOLATIONS);
+  }
+
+  static int openApiChecked() {
+    return OPENAPI_CHECKED.get();
+  }
+
+  static void forgetOpenApiViolations() {
+    OPENAPI_VIOLATIONS.clear();
+    OPENAPI_CHECKED.set(0);
+  }
+
+  private static OpenApiResponses openApi() {
+    try {
+      return OpenApiResponses.load(RepositoryRoot.path().resolve("openapi.yaml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Creates a product through the admin API of {@code region} (If-None-Match: *) and adds stock there (setup calls). */
@@ -191,7 +245,8 @@ final class StackHarness implements AutoCloseable {
 
   /** The region the entry answers for a client location ({@code GET /dns?location=}). */
   String dnsRegion(String location) throws IOException, InterruptedException {
-    Answer answer = call(entry, "GET", "/dns?location=" + location, null, null, Map.of());
+    // The stand-in's own route (what Route 53 would resolve), not Meridian's API: not in openapi.yaml.
+    Answer answer = API.call(entry, "GET", "/dns?location=" + location, null, null, Map.of());
     assertThat(answer.status()).as("GET /dns?location=" + location + ": " + answer.body()).isEqualTo(200);
     return answer.json().path("region").asText();
   }

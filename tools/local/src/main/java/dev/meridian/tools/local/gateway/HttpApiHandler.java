@@ -38,11 +38,14 @@ import java.util.function.LongSupplier;
  *       stage's {@code DefaultRouteSettings} for each of its routes → 429
  *       {@code {"message":"Too Many Requests"}}. A request that matches no route takes no token;
  *   <li>read the body, at most the limit + 1 bytes (a declared {@code Content-Length} over the
- *       limit is refused without reading) → 413 {@code application/problem+json};
+ *       limit is refused without reading) → 413 {@code {"message":"Request Entity Too Large"}}.
+ *       The limit is API Gateway's payload quota (10 MB); the functions' own, smaller limit is
+ *       theirs to answer (a {@code payload-too-large} problem);
  *   <li>on a JWT route, the JWT authorizer → 401 {@code {"message":"Unauthorized"}} or 403
  *       {@code {"message":"Forbidden"}} with a {@code www-authenticate} header;
  *   <li>invoke the route's function with the payload format 2.0 event ({@link PayloadV2}),
- *       waiting at most the integration timeout (30 s) → 503 when it passes;
+ *       waiting at most the integration timeout (30 s) → 503 {@code {"message":"Service Unavailable"}}
+ *       when it passes;
  *   <li>map the function's response ({@link LambdaResponses}).
  * </ol>
  *
@@ -51,9 +54,11 @@ import java.util.function.LongSupplier;
  */
 public final class HttpApiHandler {
 
-  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+  /** API Gateway's HTTP API payload quota, 10 MB (AWS: "Quotas for configuring and running an HTTP API"). */
+  public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
   public static final Duration DEFAULT_INTEGRATION_TIMEOUT = Duration.ofSeconds(30);
-  public static final String PAYLOAD_TOO_LARGE_TYPE = "https://meridian.dev/problems/payload-too-large";
+  /** What API Gateway answers, itself, for a body over its payload quota. */
+  public static final String REQUEST_TOO_LARGE = "Request Entity Too Large";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HEADER_SOURCE = "$request.header.";
@@ -210,7 +215,7 @@ public final class HttpApiHandler {
       return GatewayResponse.message(400, "Bad Request");
     }
     if (body == null) {
-      return payloadTooLarge(request);
+      return GatewayResponse.message(413, REQUEST_TOO_LARGE);
     }
 
     JwtAuthorizer.Allowed allowed = null;
@@ -319,16 +324,6 @@ public final class HttpApiHandler {
     }
     byte[] body = request.body().readNBytes(config.maxBodyBytes() + 1);
     return body.length > config.maxBodyBytes() ? null : body;
-  }
-
-  private GatewayResponse payloadTooLarge(GatewayRequest request) {
-    ObjectNode problem = JSON.createObjectNode();
-    problem.put("type", PAYLOAD_TOO_LARGE_TYPE);
-    problem.put("title", "Payload Too Large");
-    problem.put("status", 413);
-    problem.put("detail", "request bodies are limited to " + config.maxBodyBytes() + " bytes");
-    problem.put("instance", request.rawPath());
-    return GatewayResponse.json(413, "application/problem+json", problem);
   }
 
   /** A request id in API Gateway's shape: 16 base64 characters, e.g. {@code Mc7UVioPPHcEKPA=}. */
