@@ -2,6 +2,7 @@ package dev.meridian.domain.stock;
 
 import dev.meridian.domain.product.ProductId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -127,6 +128,19 @@ public record RegionStock(ProductId productId, String region, SortedMap<Integer,
   /** Units this region's orders pending stock wait for (the head counts them). */
   public long pending() {
     return head().pending();
+  }
+
+  /**
+   * Units this region gave that their receivers, as {@code everyRegion} shows them (a region
+   * missing from it has received nothing), have not added yet. They are in no region's
+   * available, reserved or sold units: whoever sums those over every region adds these to count
+   * every unit.
+   */
+  public long inTransitFrom(Collection<RegionStock> everyRegion) {
+    return head().outgoing().values().stream().map(Transfer::toRegion).distinct()
+        .mapToLong(receiver -> everyRegion.stream().filter(s -> s.region().equals(receiver)).findFirst()
+            .orElse(empty(productId, receiver)).head().inFlightFrom(head()))
+        .sum();
   }
 
   /** Every shard ever used, written or not, in number order. */

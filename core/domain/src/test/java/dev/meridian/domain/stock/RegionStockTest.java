@@ -80,6 +80,19 @@ class RegionStockTest {
     assertThatThrownBy(() -> gave.give("us-east-1", 3)).isInstanceOf(InsufficientStockException.class);
   }
 
+  /** A view that sums every region's available, reserved and sold units adds these to count every unit. */
+  @Test
+  void unitsGivenAreInTransitUntilTheReceiverAddsThem() {
+    RegionStock gave = sharded(3, 9).give("us-east-1", 4).give("ap-southeast-1", 2);
+    RegionStock us = RegionStock.empty(CUP, "us-east-1");
+    assertThat(gave.inTransitFrom(List.of(gave, us))).as("a receiver with no stock item has received nothing").isEqualTo(6);
+    RegionStock received = us.with(us.head().receiveFrom(gave.head()));
+    assertThat(gave.inTransitFrom(List.of(gave, received))).isEqualTo(2);
+    assertThat(gave.available() + received.available() + gave.inTransitFrom(List.of(gave, received))).isEqualTo(9);
+    RegionStock settled = gave.with(gave.head().settleWith(received.head()));
+    assertThat(settled.inTransitFrom(List.of(settled, received))).as("settled transfers are not in transit").isEqualTo(2);
+  }
+
   /** No sequence of restocks, reshards, reservations, releases, sales and gifts creates or loses a unit. */
   @Property(tries = 300)
   void unitsAreConservedWhateverHappens(@ForAll long seed, @ForAll @IntRange(min = 1, max = 60) int steps) {

@@ -86,10 +86,11 @@ final class ProductJson {
     }
   }
 
-  /** One region's stock as this replica sees it, summed over its shards. */
-  record AllocationView(String region, long available, long reserved, long sold, int shards) {
-    static AllocationView of(RegionStock stock) {
-      return new AllocationView(stock.region(), stock.available(), stock.reserved(), stock.sold(), stock.shardsInUse());
+  /** One region's stock as this replica sees it, summed over its shards, and the units it gave that are still on their way. */
+  record AllocationView(String region, long available, long reserved, long sold, long inTransit, int shards) {
+    static AllocationView of(RegionStock stock, CatalogEntry entry) {
+      return new AllocationView(stock.region(), stock.available(), stock.reserved(), stock.sold(),
+          entry.inTransitFrom(stock.region()), stock.shardsInUse());
     }
   }
 
@@ -99,7 +100,7 @@ final class ProductJson {
     static ProductView of(CatalogEntry entry) {
       Product p = entry.product();
       List<AllocationView> allocations = entry.stock().stream().filter(stock -> !stock.shards().isEmpty())
-          .sorted(Comparator.comparing(RegionStock::region)).map(AllocationView::of).toList();
+          .sorted(Comparator.comparing(RegionStock::region)).map(stock -> AllocationView.of(stock, entry)).toList();
       return new ProductView(p.id().value(), p.currentName(), p.currentDescription(), MoneyView.of(p.currentPrice()),
           p.isActive(), entry.version(), allocations, entry.totalAvailable());
     }

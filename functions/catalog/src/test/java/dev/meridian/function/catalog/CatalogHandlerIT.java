@@ -147,6 +147,7 @@ class CatalogHandlerIT {
     assertThat(allocation.get("available").asLong()).isEqualTo(10);
     assertThat(allocation.get("reserved").asLong()).isZero();
     assertThat(allocation.get("sold").asLong()).isZero();
+    assertThat(allocation.get("inTransit").asLong()).as("nothing given to another region").isZero();
     assertThat(allocation.get("shards").asInt()).isEqualTo(1);
     assertThat(body.get("totalAvailable").asLong()).isEqualTo(10);
 

@@ -121,7 +121,8 @@ final class DrillProducts {
       }, "every region reads the same allocations of " + item.id());
       long total = 0;
       for (JsonNode allocation : agreed[0]) {
-        total += allocation.path("available").asLong() + allocation.path("reserved").asLong() + allocation.path("sold").asLong();
+        total += allocation.path("available").asLong() + allocation.path("reserved").asLong() + allocation.path("sold").asLong()
+            + allocation.path("inTransit").asLong();
       }
       baseline.put(item.id(), total);
     }

@@ -126,7 +126,7 @@ final class Verifier {
     return new Snapshot(at, orders, products, backlog);
   }
 
-  /** Every region reads the same orders and allocations, none pending, and no link has a backlog. */
+  /** Every region reads the same orders and allocations, none pending, no transfer in transit, and no link has a backlog. */
   private boolean agrees(Snapshot s) {
     if (s.linkBacklog() > 0) {
       return false;
@@ -137,6 +137,10 @@ final class Verifier {
       Map<String, JsonNode> o = normalizedOrders(s.orders().get(region));
       Map<String, JsonNode> p = normalizedProducts(s.products().get(region));
       if (o.values().stream().anyMatch(order -> order.path("status").asText().equals("PENDING_STOCK"))) {
+        return false;
+      }
+      // Units given and not yet added by their receiver: the receiver's reconciler has not seen the transfer.
+      if (p.values().stream().anyMatch(product -> product.findValues("inTransit").stream().anyMatch(n -> n.asLong() > 0))) {
         return false;
       }
       if (firstOrders == null) {
@@ -186,7 +190,7 @@ final class Verifier {
     return out;
   }
 
-  /** A product's allocations, region by region, as {region, available, reserved, sold}. */
+  /** A product's allocations, region by region, as {region, available, reserved, sold, inTransit}. */
   static JsonNode sortedAllocations(JsonNode product) {
     List<JsonNode> allocations = new ArrayList<>();
     product.path("allocations").forEach(a -> {
@@ -195,6 +199,7 @@ final class Verifier {
       n.put("available", a.path("available").asLong());
       n.put("reserved", a.path("reserved").asLong());
       n.put("sold", a.path("sold").asLong());
+      n.put("inTransit", a.path("inTransit").asLong());
       allocations.add(n);
     });
     allocations.sort(Comparator.comparing(a -> a.path("region").asText()));
@@ -216,8 +221,8 @@ final class Verifier {
     List<Check> checks = new ArrayList<>();
     Map<String, Object> figures = new LinkedHashMap<>();
     checks.add(new Check("converged", converged, converged
-        ? "every region read the same orders and stock, nothing pending, no backlog"
-        : "regions still disagreed (or orders were pending) when the convergence wait ended"));
+        ? "every region read the same orders and stock, nothing pending, no transfer in transit, no backlog"
+        : "regions still disagreed (or orders were pending, or transfers in transit) when the convergence wait ended"));
 
     // 1. Every acknowledged order in every region, its status at least as advanced as acknowledged.
     List<OrderLedger.Placement> acked = ledger.acknowledged();
@@ -334,7 +339,7 @@ final class Verifier {
     for (String id : catalog.ids()) {
       for (String region : s.products().keySet()) {
         for (JsonNode a : s.products().get(region).get(id).path("allocations")) {
-          for (String field : List.of("available", "reserved", "sold")) {
+          for (String field : List.of("available", "reserved", "sold", "inTransit")) {
             negative += a.path(field).asLong() < 0 ? 1 : 0;
           }
         }
@@ -342,8 +347,10 @@ final class Verifier {
       JsonNode view = s.products().values().iterator().next().get(id);
       long total = 0;
       long held = 0;
+      long inTransit = 0;
       for (JsonNode a : view.path("allocations")) {
-        total += a.path("available").asLong() + a.path("reserved").asLong() + a.path("sold").asLong();
+        inTransit += a.path("inTransit").asLong();
+        total += a.path("available").asLong() + a.path("reserved").asLong() + a.path("sold").asLong() + a.path("inTransit").asLong();
         held += a.path("reserved").asLong() + a.path("sold").asLong();
       }
       long baseline = catalog.baseline.get(id);
@@ -354,6 +361,7 @@ final class Verifier {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("baselineUnits", baseline);
       p.put("finalUnits", total);
+      p.put("unitsInTransit", inTransit);
       p.put("reservedPlusSold", held);
       p.put("unitsOfLiveOrders", live);
       perProduct.put(id, p);
@@ -362,7 +370,7 @@ final class Verifier {
     figures.put("negativeStock", negative);
     figures.put("oversoldUnits", oversold);
     figures.put("stock", perProduct);
-    checks.add(new Check("stock conserved", conserved, "per product, available + reserved + sold over every region equals "
+    checks.add(new Check("stock conserved", conserved, "per product, available + reserved + sold + inTransit over every region equals "
         + "the baseline after setup: " + perProduct));
     checks.add(new Check("stock never negative", negative == 0, negative + " negative allocation fields in any region's view"));
     checks.add(new Check("zero units oversold", oversold == 0 && holdsMatch, "units of live orders beyond the stock: "
