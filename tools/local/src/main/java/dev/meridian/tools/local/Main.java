@@ -51,8 +51,9 @@ public final class Main {
       "  stall-dynamodb REGION on|off           the region's DynamoDB hangs for its functions (SDK calls time out)",
       "  function-timeout REGION FUNCTION SECONDS|default",
       "                                         set a function's timeout in one region (as UpdateFunctionConfiguration;",
-      "                                         the warm instance is recycled); FUNCTION: catalog, orders, health",
-      "  recycle REGION FUNCTION                stop the function's warm instance once idle; the next call cold-starts",
+      "                                         its environments are recycled); FUNCTION: catalog, orders, health",
+      "  recycle REGION FUNCTION                stop the function's environments (busy ones when their call ends);",
+      "                                         the next call cold-starts",
       "(The stack's figures are measured by ./tools/benchmark/run figures.)");
 
   private Main() {}
