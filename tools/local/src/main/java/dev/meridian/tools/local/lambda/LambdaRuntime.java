@@ -305,6 +305,9 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
   public void close() {
     closed = true;
     reaper.shutdownNow();
+    // Out of the pools first, so no invocation picks one up and the status shows them gone; every
+    // process, busy ones included, is killed below.
+    slots.values().forEach(slot -> slot.pool.retire());
     killAll();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
