@@ -10,6 +10,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,7 +31,9 @@ import java.util.function.LongSupplier;
  *       end, then takes whatever is idle by then, or starts its own, or is throttled. Twenty-five
  *       health JVMs initializing at once starved a 2-core machine for minutes.
  *   <li>Idle environments are reclaimed after the idle timeout ({@link #reclaimIdle}); none is kept,
- *       so the next invocation after a reclaim is a cold start again.
+ *       so the next invocation after a reclaim is a cold start again. The budget may also take the
+ *       least recently used idle one back earlier, for another function ({@link
+ *       #reclaimOldestIdle}).
  *   <li>{@link #retire} (a configuration change, a recycle) stops the idle environments and marks
  *       the busy ones to be stopped when their invocation ends: none of them is handed out again.
  * </ul>
@@ -43,7 +47,7 @@ import java.util.function.LongSupplier;
  *
  * @param <E> the environment type (identity matters, not equality)
  */
-public final class EnvironmentPool<E> {
+public final class EnvironmentPool<E> implements EnvironmentBudget.Reclaimable {
 
   /** What {@link #acquire} granted. */
   public record Lease<E>(Kind kind, E environment, String throttleReason) {
@@ -82,6 +86,7 @@ public final class EnvironmentPool<E> {
   private final boolean reserved;
   private final EnvironmentBudget budget;
   private final LongSupplier nanoTime;
+  private final Consumer<? super E> stopper;
   /** Most recently released first. */
   private final Deque<Idle<E>> idle = new ArrayDeque<>();
   private final Map<E, Integer> busy = new IdentityHashMap<>();
@@ -97,8 +102,11 @@ public final class EnvironmentPool<E> {
    * @param reserved whether {@code limit} is the function's reserved concurrency (it names the
    *                 throttle reason)
    * @param nanoTime the clock idle time is measured on ({@link System#nanoTime} outside tests)
+   * @param stopper  stops an environment the budget took back ({@link #reclaimOldestIdle}); called
+   *                 without the pool's lock
    */
-  public EnvironmentPool(int limit, boolean reserved, EnvironmentBudget budget, LongSupplier nanoTime) {
+  public EnvironmentPool(int limit, boolean reserved, EnvironmentBudget budget, LongSupplier nanoTime,
+      Consumer<? super E> stopper) {
     if (limit < 0) {
       throw new IllegalArgumentException("a function's environment limit cannot be negative: " + limit);
     }
@@ -106,6 +114,7 @@ public final class EnvironmentPool<E> {
     this.reserved = reserved;
     this.budget = Objects.requireNonNull(budget, "budget");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.stopper = Objects.requireNonNull(stopper, "stopper");
   }
 
   /**
@@ -207,6 +216,28 @@ public final class EnvironmentPool<E> {
     }
     reclaimed += out.size();
     return out;
+  }
+
+  @Override
+  public synchronized OptionalLong oldestIdleSince() {
+    Idle<E> oldest = idle.peekLast();
+    return oldest == null ? OptionalLong.empty() : OptionalLong.of(oldest.sinceNanos());
+  }
+
+  @Override
+  public boolean reclaimOldestIdle() {
+    E environment;
+    synchronized (this) {
+      Idle<E> oldest = idle.pollLast();
+      if (oldest == null) {
+        return false;
+      }
+      environment = oldest.environment();
+      budget.release();
+      reclaimed++;
+    }
+    stopper.accept(environment);
+    return true;
   }
 
   /**

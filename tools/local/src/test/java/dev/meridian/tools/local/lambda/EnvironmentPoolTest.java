@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meridian.tools.local.lambda.EnvironmentPool.Lease;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -18,9 +20,17 @@ class EnvironmentPoolTest {
 
   private final AtomicLong clock = new AtomicLong();
   private final EnvironmentBudget budget = new EnvironmentBudget(16);
+  /** What the pools' stopper was given: environments the budget took back. */
+  private final List<Fake> stopped = new CopyOnWriteArrayList<>();
 
   private EnvironmentPool<Fake> pool(int limit, boolean reserved) {
-    return new EnvironmentPool<>(limit, reserved, budget, clock::get);
+    return pool(limit, reserved, budget);
+  }
+
+  private EnvironmentPool<Fake> pool(int limit, boolean reserved, EnvironmentBudget of) {
+    EnvironmentPool<Fake> pool = new EnvironmentPool<>(limit, reserved, of, clock::get, stopped::add);
+    of.register(pool);
+    return pool;
   }
 
   /** Acquires, expecting a cold start, and reports the started environment. */
@@ -70,18 +80,41 @@ class EnvironmentPoolTest {
   @Test
   void whenTheStackBudgetIsSpentAnotherFunctionIsThrottledUntilAUnitIsGivenBack() throws Exception {
     EnvironmentBudget small = new EnvironmentBudget(2);
-    EnvironmentPool<Fake> orders = new EnvironmentPool<>(3, false, small, clock::get);
-    EnvironmentPool<Fake> health = new EnvironmentPool<>(3, false, small, clock::get);
+    EnvironmentPool<Fake> orders = pool(3, false, small);
+    EnvironmentPool<Fake> health = pool(3, false, small);
     Fake o1 = coldStart(orders, "o1");
     coldStart(orders, "o2");
 
     Lease<Fake> refused = health.acquire();
     assertThat(refused.kind()).isEqualTo(Lease.Kind.THROTTLED);
     assertThat(refused.throttleReason()).isEqualTo(EnvironmentPool.ACCOUNT_LIMIT);
+    assertThat(small.reclaimLeastRecentlyUsed()).as("both busy: nothing to take back").isFalse();
 
     orders.discard(o1); // its process died: the unit comes back
     assertThat(small.used()).isEqualTo(1);
     coldStart(health, "h1");
+  }
+
+  @Test
+  void aSpentBudgetTakesBackTheStacksLeastRecentlyUsedIdleEnvironment() throws Exception {
+    EnvironmentBudget small = new EnvironmentBudget(3);
+    EnvironmentPool<Fake> catalog = pool(3, false, small);
+    EnvironmentPool<Fake> orders = pool(3, false, small);
+    EnvironmentPool<Fake> health = pool(3, false, small);
+    Fake c1 = coldStart(catalog, "c1");
+    Fake o1 = coldStart(orders, "o1");
+    Fake o2 = coldStart(orders, "o2");
+    orders.release(o1);
+    clock.addAndGet(1_000);
+    catalog.release(c1);
+    assertThat(health.acquire().throttleReason()).isEqualTo(EnvironmentPool.ACCOUNT_LIMIT);
+
+    assertThat(small.reclaimLeastRecentlyUsed()).isTrue();
+    assertThat(stopped).as("idle longest, whichever function").containsExactly(o1);
+    assertThat(orders.counts()).isEqualTo(new EnvironmentPool.Counts(1, 0, 0, 0, 3, 2, 1, 0));
+    coldStart(health, "h1");
+    assertThat(small.used()).isEqualTo(3);
+    assertThat(orders.release(o2)).isFalse();
   }
 
   @Test
