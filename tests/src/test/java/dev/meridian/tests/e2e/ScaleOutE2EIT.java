@@ -96,9 +96,11 @@ class ScaleOutE2EIT extends TwoRegionStackSuite {
     Collections.sort(latencies);
     System.out.printf("[e2e scale-out] %d s of load in %s: %d orders placed (%d keys settled afterwards), statuses %s,"
         + " latency median %d ms, p95 %d ms, max %d ms; orders cold starts %d -> %d (%d REPORT lines with Init"
-        + " Duration), environments now %s; health answers %s%n", LOAD.toSeconds(), EU, placed.size(), unsettled.size(),
-        orderStatuses, percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 100),
-        coldStartsBefore, coldStarts, initReports.size(), orders.path("environments"), health);
+        + " Duration), environments now %s; %d health answers, statuses %s, slowest %d ms%n", LOAD.toSeconds(), EU,
+        placed.size(), unsettled.size(), orderStatuses, percentile(latencies, 50), percentile(latencies, 95),
+        percentile(latencies, 100), coldStartsBefore, coldStarts, initReports.size(), orders.path("environments"),
+        health.size(), health.stream().map(HealthAnswer::status).distinct().sorted().toList(),
+        health.stream().mapToLong(HealthAnswer::millis).max().orElse(-1));
 
     assertThat(placed).as("orders placed during the load").isNotEmpty();
     assertThat(coldStarts).as("the orders function scaled out: more than one environment started").isGreaterThan(1);
