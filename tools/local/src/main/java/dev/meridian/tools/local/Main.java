@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.testkit.RepositoryRoot;
 import dev.meridian.tools.local.jwt.TokenCommand;
+import dev.meridian.tools.local.lambda.EnvironmentBudget;
+import dev.meridian.tools.local.lambda.LambdaRuntime;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,10 +32,15 @@ public final class Main {
       "usage: ./tools/local/stack VERB [options]",
       "  up [--regions 2|3] [--mode active-active|active-passive] [--time-factor F] [--endpoint URL]",
       "     [--entry-port P] [--control-port P] [--no-seed]",
+      "     [--max-environments N] [--max-environments-per-function N] [--idle-timeout SECONDS]",
       "        start the stack in the foreground (default: 3 regions, active-active, time factor 1);",
-      "        Ctrl-C or `down` stops it and every process it started",
+      "        Ctrl-C or `down` stops it and every process it started. A function gets another execution",
+      "        environment when all of its own are busy, up to its reserved concurrency in template.yaml or",
+      "        --max-environments-per-function (3), within --max-environments for the stack (16, ~1 GB each);",
+      "        beyond those it is throttled. Environments idle for --idle-timeout (300) are stopped.",
       "  down                                   stop the running stack",
       "  status [--json]                        health as the checkers see it, links, backlogs, queues, functions",
+      "                                         (environments per function: busy/idle, cold starts, throttles)",
       "  token --sub S [--admin] [--scope S]... [--ttl 1h]   a JWT from the local dev issuer",
       "  fail REGION [--mode refuse|blackhole]  the region's API refuses or hangs; its links pause",
       "  recover REGION",
@@ -44,8 +51,9 @@ public final class Main {
       "  stall-dynamodb REGION on|off           the region's DynamoDB hangs for its functions (SDK calls time out)",
       "  function-timeout REGION FUNCTION SECONDS|default",
       "                                         set a function's timeout in one region (as UpdateFunctionConfiguration;",
-      "                                         the warm instance is recycled); FUNCTION: catalog, orders, health",
-      "  recycle REGION FUNCTION                stop the function's warm instance once idle; the next call cold-starts",
+      "                                         its environments are recycled); FUNCTION: catalog, orders, health",
+      "  recycle REGION FUNCTION                stop the function's environments (busy ones when their call ends);",
+      "                                         the next call cold-starts",
       "(The stack's figures are measured by ./tools/benchmark/run figures.)");
 
   private Main() {}
@@ -121,8 +129,17 @@ public final class Main {
     URI endpoint = option(args, "--endpoint").map(URI::create).orElse(null);
     int entryPort = Integer.parseInt(option(args, "--entry-port").orElse("0"));
     int controlPort = Integer.parseInt(option(args, "--control-port").orElse("0"));
+    int maxEnvironments = Integer.parseInt(option(args, "--max-environments")
+        .orElse(Integer.toString(EnvironmentBudget.DEFAULT_MAX)));
+    int perFunction = Integer.parseInt(option(args, "--max-environments-per-function")
+        .orElse(Integer.toString(LambdaRuntime.Scaling.DEFAULT_MAX_PER_FUNCTION)));
+    long idleSeconds = Long.parseLong(option(args, "--idle-timeout")
+        .orElse(Long.toString(LambdaRuntime.Scaling.DEFAULT_IDLE_TIMEOUT.toSeconds())));
+    if (maxEnvironments < 1 || perFunction < 1 || idleSeconds < 1) {
+      return usage("--max-environments, --max-environments-per-function and --idle-timeout must be at least 1");
+    }
     MultiRegionStack.Options options = new MultiRegionStack.Options(root, regions, mode, timeFactor, endpoint, entryPort, controlPort,
-        !args.contains("--no-seed"), System.out);
+        !args.contains("--no-seed"), System.out, maxEnvironments, perFunction, Duration.ofSeconds(idleSeconds));
     MultiRegionStack stack;
     try {
       stack = MultiRegionStack.up(options);

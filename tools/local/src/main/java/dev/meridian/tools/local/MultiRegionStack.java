@@ -11,6 +11,7 @@ import dev.meridian.tools.local.events.EventLinks;
 import dev.meridian.tools.local.gateway.HttpApiGateway;
 import dev.meridian.tools.local.jwt.DevIssuer;
 import dev.meridian.tools.local.jwt.JwtAuthorizer;
+import dev.meridian.tools.local.lambda.EnvironmentBudget;
 import dev.meridian.tools.local.lambda.LambdaRuntime;
 import dev.meridian.tools.local.model.DnsSpec;
 import dev.meridian.tools.local.model.FunctionSpec;
@@ -52,9 +53,27 @@ import java.util.function.Consumer;
 public final class MultiRegionStack implements StackControl, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** How to start the stack. */
+  /**
+   * How to start the stack.
+   *
+   * @param maxEnvironments            execution environments alive at once across the stack
+   *                                   ({@code --max-environments})
+   * @param maxEnvironmentsPerFunction environments of one function without reserved concurrency
+   *                                   ({@code --max-environments-per-function})
+   * @param idleTimeout                how long an environment may stay idle before it is stopped
+   *                                   ({@code --idle-timeout})
+   */
   public record Options(Path root, int regionCount, String mode, double timeFactor, URI endpoint, int entryPort,
-      int controlPort, boolean seed, PrintStream out) {}
+      int controlPort, boolean seed, PrintStream out, int maxEnvironments, int maxEnvironmentsPerFunction,
+      Duration idleTimeout) {
+
+    /** With the default scaling: 16 environments, 3 per function, 300 s idle timeout. */
+    public Options(Path root, int regionCount, String mode, double timeFactor, URI endpoint, int entryPort,
+        int controlPort, boolean seed, PrintStream out) {
+      this(root, regionCount, mode, timeFactor, endpoint, entryPort, controlPort, seed, out, EnvironmentBudget.DEFAULT_MAX,
+          LambdaRuntime.Scaling.DEFAULT_MAX_PER_FUNCTION, LambdaRuntime.Scaling.DEFAULT_IDLE_TIMEOUT);
+    }
+  }
 
   /** One running region. */
   private record Region(String name, RegionModel model, ProvisionedRegion provisioned, StallableProxy dynamoDb,
@@ -73,6 +92,8 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   private final Map<String, Region> regions = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** One budget for every region's functions: they all run on this machine. */
+  private final LambdaRuntime.Scaling scaling;
   private MotoServer moto;
   private URI endpoint;
   private DevIssuer issuer;
@@ -89,6 +110,8 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     this.stackLog = new StackLog(stateDir.resolve("logs").resolve("stack.log"), options.out());
     this.log = stackLog::important;
     this.detail = stackLog::detail;
+    this.scaling = new LambdaRuntime.Scaling(new EnvironmentBudget(options.maxEnvironments()),
+        options.maxEnvironmentsPerFunction(), options.idleTimeout());
   }
 
   /** Starts everything and returns once every region's /health answered 200. */
@@ -194,8 +217,7 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
         long scaled = Math.max(1, Math.round(Long.parseLong(env.get("PENDING_STOCK_TIMEOUT_SECONDS")) * options.timeFactor()));
         env.put("PENDING_STOCK_TIMEOUT_SECONDS", Long.toString(scaled));
       }
-      functions.add(new FunctionSpec(f.logicalId(), f.handler(), f.runtime(), f.codeUri(), f.memoryMb(), f.timeoutSeconds(),
-          env, f.events()));
+      functions.add(f.withEnvironment(env));
     }
     // Functions reach DynamoDB through the region's own proxy (AWS_ENDPOINT_URL_DYNAMODB wins over
     // AWS_ENDPOINT_URL in the SDK), so stall-dynamodb can make it hang for this region alone.
@@ -207,7 +229,7 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
         "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.url().toString(), "MERIDIAN_LOCAL_SNAPSTART_RESTORE", "true");
     LambdaRuntime runtime = new LambdaRuntime(model.region(), functions, new LambdaRuntime.Options(options.root(),
         stateDir.resolve("work"), stateDir.resolve("logs"), extra, detail, "123456789012", "meridian",
-        Duration.ofSeconds(60), Duration.ofSeconds(3)));
+        Duration.ofSeconds(60), Duration.ofSeconds(3)), scaling);
     started.add(runtime);
     HttpApiGateway gateway = HttpApiGateway.builder(model.region(), model.api(), functions, runtime)
         .authorizers(authorizers(model.api()))
@@ -460,6 +482,9 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("mode", options.mode());
     out.put("timeFactor", options.timeFactor());
+    out.put("environments", Map.of("alive", scaling.budget().used(), "max", scaling.budget().max(),
+        "peak", scaling.budget().peak(), "maxPerFunction", scaling.maxPerFunction(),
+        "idleTimeoutSeconds", scaling.idleTimeout().toSeconds()));
     out.put("route53", route53 == null ? null : route53.statusJson());
     Map<String, Object> perRegion = new LinkedHashMap<>();
     for (Region r : regions.values()) {

@@ -9,6 +9,10 @@ final class StatusTable {
 
   static void print(JsonNode status, PrintStream out) {
     out.printf("mode %s, time factor %s%n", status.path("mode").asText(), status.path("timeFactor").asText());
+    JsonNode budget = status.path("environments");
+    out.printf("execution environments %d of %d alive (peak %d; %d per function unless reserved; idle timeout %d s)%n",
+        budget.path("alive").asInt(), budget.path("max").asInt(), budget.path("peak").asInt(),
+        budget.path("maxPerFunction").asInt(), budget.path("idleTimeoutSeconds").asLong());
     JsonNode health = status.path("route53").path("regions");
     out.println();
     out.printf("%-16s %-10s %-10s %-10s %s%n", "region", "api", "route53", "dynamodb", "functions (state/cold starts)");
@@ -21,6 +25,16 @@ final class StatusTable {
           h == null ? "?" : (h.path("healthy").asBoolean() ? "healthy" : "UNHEALTHY"),
           e.getValue().path("dynamoDb").path("stalled").asBoolean() ? "STALLED" : "ok", functions.toString().trim());
     });
+    out.println();
+    out.printf("%-16s %-12s %5s %5s %5s %6s %6s %10s %9s%n", "region", "function", "busy", "idle", "init", "limit",
+        "cold", "throttled", "reclaimed");
+    status.path("regions").fields().forEachRemaining(e -> e.getValue().path("functions").forEach(f -> {
+      JsonNode env = f.path("environments");
+      out.printf("%-16s %-12s %5d %5d %5d %6s %6d %10d %9d%n", e.getKey(),
+          f.path("logicalId").asText().replace("Function", ""), env.path("busy").asInt(), env.path("idle").asInt(),
+          env.path("initializing").asInt(), env.path("limit").asInt() + (env.path("reserved").asBoolean() ? "r" : ""),
+          f.path("coldStarts").asInt(), env.path("throttled").asInt(), env.path("reclaimed").asInt());
+    }));
     out.println();
     out.printf("%-16s %s%n", "region", "queues (visible/in flight)");
     status.path("regions").fields().forEachRemaining(e -> {

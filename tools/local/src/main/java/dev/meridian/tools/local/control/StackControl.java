@@ -60,16 +60,16 @@ public interface StackControl {
   void stallDynamoDb(String region, boolean stalled);
 
   /**
-   * Stops a function's warm execution environment once it is idle, as Lambda does when it recycles
-   * one; the next invocation cold-starts.
+   * Stops a function's execution environments, the idle ones at once and the busy ones when their
+   * invocation ends, as Lambda does when it recycles them; the next invocation cold-starts.
    *
    * @param function the template's logical id or its short name ({@code catalog})
    */
   Map<String, Object> recycleFunction(String region, String function);
 
   /**
-   * Sets a function's timeout in one region, as {@code UpdateFunctionConfiguration} does (the warm
-   * environment is recycled).
+   * Sets a function's timeout in one region, as {@code UpdateFunctionConfiguration} does (its
+   * execution environments are recycled).
    *
    * @param seconds 1 to 900; null restores the template's value
    */

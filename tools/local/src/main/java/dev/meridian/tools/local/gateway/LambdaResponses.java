@@ -61,6 +61,10 @@ public final class LambdaResponses {
           "function timed out after " + result.duration().toMillis() + " ms");
       case RUNTIME_ERROR -> new Mapped(GatewayResponse.message(500, INTERNAL_SERVER_ERROR),
           "runtime error: " + describeError(result.payload()));
+      // A throttled Lambda is one more integration failure to an HTTP API: 500, never Lambda's 429
+      // (AWS knowledge center "api-gateway-internal-server-error"; see tools/local/README.md).
+      case THROTTLED -> new Mapped(GatewayResponse.message(500, INTERNAL_SERVER_ERROR),
+          "Lambda throttled: " + describeError(result.payload()));
     };
   }
 

@@ -36,7 +36,13 @@ public interface Invoker {
       /** The handler ran past the function's timeout; the runtime was stopped (next call is a cold start). */
       TIMEOUT,
       /** The runtime process died or never became ready. */
-      RUNTIME_ERROR
+      RUNTIME_ERROR,
+      /**
+       * Lambda refused the invocation before any environment ran it (429 TooManyRequestsException):
+       * every environment the function may have was busy. {@code payload} is the error JSON; the
+       * caller may retry.
+       */
+      THROTTLED
     }
 
     public boolean succeeded() {

@@ -23,11 +23,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -37,14 +38,17 @@ import java.util.function.Consumer;
  * <p>Contract:
  *
  * <ul>
- *   <li><b>One execution environment per function.</b> The first invocation is a real cold start:
- *       the deployment package ({@link FunctionSpec#codeUri()}, resolved against {@link
- *       Options#codeBaseDir()}) is extracted once per content, a Runtime API server is started on
- *       {@code 127.0.0.1:<free port>}, and {@code java ... AWSLambda <handler>} is launched with the
- *       package as working directory (the RIC's task root). Later invocations reuse the warm process.
- *   <li><b>Invocations of one function are serialized</b>, like one Lambda execution environment:
- *       concurrent callers queue (fairly) and each waits for its turn; the stack does not scale out
- *       to more environments. Different functions run in parallel.
+ *   <li><b>Execution environments scale out as on Lambda.</b> Each environment runs one invocation
+ *       at a time. An invocation takes an idle environment of its function; when all are busy it
+ *       starts a new one (a real cold start: the deployment package ({@link FunctionSpec#codeUri()},
+ *       resolved against {@link Options#codeBaseDir()}) is extracted once per content, a Runtime
+ *       API server is started on {@code 127.0.0.1:<free port>}, and {@code java ... AWSLambda
+ *       <handler>} is launched with the package as working directory, the RIC's task root), up to
+ *       the function's reserved concurrency or {@link Scaling#maxPerFunction()}, and within the
+ *       {@link Scaling#budget()} shared by the whole stack; beyond those it returns {@link
+ *       Status#THROTTLED} at once. Only one environment of a function initializes at a time (a
+ *       local departure, see {@link EnvironmentPool}). Environments idle for {@link
+ *       Scaling#idleTimeout()} are stopped; the next invocation cold-starts again.
  *   <li><b>Timeout</b>: an invocation not answered within {@link FunctionSpec#timeoutSeconds()}, or
  *       the value {@link #setTimeout} set (counted from when the event is handed to the warm runtime),
  *       returns {@link Status#TIMEOUT} at once; the process tree is killed and the next invocation
@@ -138,28 +142,78 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     }
   }
 
+  /**
+   * How far functions scale out.
+   *
+   * @param budget         environments alive at once across the stack (shared by every region's runtime)
+   * @param maxPerFunction environments of one function when the template reserves no concurrency for it
+   * @param idleTimeout    how long an environment may stay idle before it is stopped
+   */
+  public record Scaling(EnvironmentBudget budget, int maxPerFunction, Duration idleTimeout) {
+    /** {@code --max-environments-per-function}. */
+    public static final int DEFAULT_MAX_PER_FUNCTION = 3;
+    /** {@code --idle-timeout}. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+
+    public Scaling {
+      Objects.requireNonNull(budget, "budget");
+      if (maxPerFunction < 1) {
+        throw new IllegalArgumentException("at least one environment per function, not " + maxPerFunction);
+      }
+      if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException("the idle timeout must be positive, not " + idleTimeout);
+      }
+    }
+
+    /** A budget of its own of {@link EnvironmentBudget#DEFAULT_MAX}, 3 per function, 300 s idle timeout. */
+    public static Scaling defaults() {
+      return new Scaling(new EnvironmentBudget(EnvironmentBudget.DEFAULT_MAX), DEFAULT_MAX_PER_FUNCTION,
+          DEFAULT_IDLE_TIMEOUT);
+    }
+  }
+
   private static final System.Logger LOG = System.getLogger(LambdaRuntime.class.getName());
+  /** Idle environments one invocation may have stopped to make room in the budget before it is throttled. */
+  private static final int ROOM_ATTEMPTS = 3;
+  /** How often idle environments are looked for, at most. */
+  private static final Duration REAP_PERIOD_MAX = Duration.ofSeconds(5);
 
   private final String region;
   private final Options options;
+  private final Scaling scaling;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private final Set<ExecutionEnvironment> live = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService reaper;
   private final Thread shutdownHook;
   private volatile boolean closed;
   private RuntimeInterfaceClient ric; // guarded by this
 
+  /** With {@link Scaling#defaults()}: a budget of its own. */
+  public LambdaRuntime(String region, Collection<FunctionSpec> functions, Options options) {
+    this(region, functions, options, Scaling.defaults());
+  }
+
   /**
    * @param region    the region these functions belong to ({@code AWS_REGION})
    * @param functions the region's functions (logical ids must be unique)
+   * @param scaling   how far they scale out; pass the same budget to every region's runtime
    */
-  public LambdaRuntime(String region, Collection<FunctionSpec> functions, Options options) {
+  public LambdaRuntime(String region, Collection<FunctionSpec> functions, Options options, Scaling scaling) {
     this.region = Objects.requireNonNull(region, "region");
     this.options = Objects.requireNonNull(options, "options");
+    this.scaling = Objects.requireNonNull(scaling, "scaling");
     for (FunctionSpec spec : functions) {
       if (slots.put(spec.logicalId(), new Slot(spec)) != null) {
         throw new IllegalArgumentException("Duplicate function logical id " + spec.logicalId());
       }
     }
+    this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "lambda-runtime-reaper-" + region);
+      t.setDaemon(true);
+      return t;
+    });
+    long period = Math.max(100, Math.min(REAP_PERIOD_MAX.toMillis(), scaling.idleTimeout().toMillis() / 10));
+    reaper.scheduleWithFixedDelay(this::reclaimIdle, period, period, TimeUnit.MILLISECONDS);
     this.shutdownHook = new Thread(this::killAll, "lambda-runtime-shutdown-" + region);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -186,7 +240,9 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>Blocks while another invocation of the same function runs (see the class contract).
+   * <p>Runs at once on an idle or a new execution environment, or returns {@link Status#THROTTLED};
+   * it waits only while another environment of the same function initializes (see the class
+   * contract).
    *
    * @throws IllegalArgumentException for an unknown logical id
    */
@@ -196,16 +252,9 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     Objects.requireNonNull(eventJson, "eventJson");
     String requestId = UUID.randomUUID().toString();
     try {
-      slot.lock.lockInterruptibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new InvokeResult(requestId, Status.RUNTIME_ERROR,
-          ExecutionEnvironment.errorJson("Runtime.Interrupted", "Interrupted while queued"), Duration.ZERO, false);
-    }
-    try {
       return slot.invoke(requestId, eventJson);
     } finally {
-      slot.lock.unlock();
+      slot.invocations.incrementAndGet();
     }
   }
 
@@ -218,24 +267,27 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     return slots.values().stream().map(Slot::status).toList();
   }
 
-  /**
-   * Stops the function's warm execution environment once it is idle (SIGTERM, then SIGKILL after
-   * the shutdown grace), as Lambda does when it recycles one: no invocation is cut short, and the
-   * next invocation cold-starts.
-   *
-   * @param waitForIdle how long to wait for an invocation in flight (and those queued before this
-   *                    call) to finish
-   * @return whether a process was running
-   * @throws IllegalStateException if the function stayed busy for {@code waitForIdle}
-   */
-  public boolean recycle(String functionLogicalId, Duration waitForIdle) {
-    Slot slot = slot(functionLogicalId);
-    return slot.whenIdle(waitForIdle, slot::stopEnvironment);
+  /** The scaling this runtime runs with (its budget is shared with the other regions' runtimes). */
+  public Scaling scaling() {
+    return scaling;
   }
 
   /**
-   * Sets the function's timeout, as {@code UpdateFunctionConfiguration} does: the warm execution
-   * environment is recycled (once idle) and invocations from then on run with the new timeout.
+   * Stops the function's execution environments, as Lambda does when it recycles them: the idle ones
+   * at once (SIGTERM, then SIGKILL after the shutdown grace), the busy ones when their invocation
+   * ends (none is cut short); none is used again, so the next invocation cold-starts.
+   *
+   * @param waitForIdle how long to wait for the invocations in flight to end
+   * @return whether an environment was running
+   */
+  public boolean recycle(String functionLogicalId, Duration waitForIdle) {
+    return slot(functionLogicalId).retire(waitForIdle);
+  }
+
+  /**
+   * Sets the function's timeout, as {@code UpdateFunctionConfiguration} does: the execution
+   * environments are recycled (see {@link #recycle}) and invocations from then on run with the new
+   * timeout on new environments.
    *
    * @param seconds 1 to 900, as Lambda allows; null restores the template's value
    * @return the timeout now in effect, in seconds
@@ -245,17 +297,19 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       throw new IllegalArgumentException("a Lambda timeout is 1 to 900 seconds, not " + seconds);
     }
     Slot slot = slot(functionLogicalId);
-    return slot.whenIdle(waitForIdle, () -> {
-      slot.timeoutSeconds = seconds == null ? slot.spec.timeoutSeconds() : seconds;
-      slot.stopEnvironment();
-      return slot.timeoutSeconds;
-    });
+    slot.timeoutSeconds = seconds == null ? slot.spec.timeoutSeconds() : seconds;
+    slot.retire(waitForIdle);
+    return slot.timeoutSeconds;
   }
 
   /** Kills every function process tree and stops every Runtime API server. Idempotent. */
   @Override
   public void close() {
     closed = true;
+    reaper.shutdownNow();
+    // Out of the pools first, so no invocation picks one up and the status shows them gone; every
+    // process, busy ones included, is killed below.
+    slots.values().forEach(slot -> slot.pool.retire());
     killAll();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -282,6 +336,34 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     }
   }
 
+  private void reclaimIdle() {
+    if (closed) {
+      return;
+    }
+    try {
+      for (Slot slot : slots.values()) {
+        for (ExecutionEnvironment e : slot.pool.reclaimIdle(scaling.idleTimeout())) {
+          LOG.log(System.Logger.Level.DEBUG, () -> "Reclaiming an idle environment of " + slot.name + " (pid " + e.pid()
+              + ")");
+          stop(e, options.shutdownGrace());
+        }
+      }
+    } catch (RuntimeException e) {
+      // The reaper must outlive one failed kill, or idle environments would never be reclaimed again.
+      LOG.log(System.Logger.Level.WARNING, "Reclaiming idle environments failed", e);
+    }
+  }
+
+  private void stop(ExecutionEnvironment e, Duration grace) {
+    e.kill(grace);
+    live.remove(e);
+  }
+
+  /** Stops an environment on a thread of its own, so the invocation that ended on it returns at once. */
+  private void stopLater(ExecutionEnvironment e) {
+    Thread.ofVirtual().name("lambda-runtime-stop-" + region).start(() -> stop(e, options.shutdownGrace()));
+  }
+
   private Slot slot(String logicalId) {
     Slot slot = slots.get(logicalId);
     if (slot == null) {
@@ -298,23 +380,24 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     return ric;
   }
 
-  /** The command line of a function's current (or last) process, for diagnostics. */
+  /** The command line of a function's last started process, for diagnostics. */
   List<String> lastCommand(String functionLogicalId) {
     return slot(functionLogicalId).lastCommand;
   }
 
-  /** One function and its (at most one) execution environment. */
+  /** A cold start's result: the environment (null if none was created) and why it failed (null when ready). */
+  private record Started(ExecutionEnvironment environment, Outcome failure) {}
+
+  /** One function and its pool of execution environments. */
   private final class Slot {
     final FunctionSpec spec;
     final String name;
     final String arn;
     final Path logFile;
-    final ReentrantLock lock = new ReentrantLock(true);
+    final EnvironmentPool<ExecutionEnvironment> pool;
     final AtomicInteger coldStarts = new AtomicInteger();
     final AtomicLong invocations = new AtomicLong();
-    volatile ExecutionEnvironment env;
     volatile int timeoutSeconds;
-    volatile boolean busy;
     volatile Duration lastInit;
     volatile Duration lastDuration;
     volatile List<String> lastCommand = List.of();
@@ -325,91 +408,105 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       this.arn = "arn:aws:lambda:" + region + ":" + options.accountId() + ":function:" + name;
       this.logFile = options.logDir().resolve(region).resolve(spec.logicalId() + ".log");
       this.timeoutSeconds = spec.timeoutSeconds();
+      Integer reserved = spec.reservedConcurrency();
+      this.pool = new EnvironmentPool<>(reserved != null ? reserved : scaling.maxPerFunction(), reserved != null,
+          scaling.budget(), System::nanoTime, e -> stop(e, options.shutdownGrace()));
+      scaling.budget().register(pool);
     }
 
-    /** Runs {@code action} holding the invocation lock, so no invocation is in flight meanwhile. */
-    <T> T whenIdle(Duration wait, java.util.function.Supplier<T> action) {
+    boolean retire(Duration waitForIdle) {
+      boolean running = pool.counts().total() > 0;
+      for (ExecutionEnvironment e : pool.retire()) {
+        stop(e, options.shutdownGrace());
+      }
+      long deadline = System.nanoTime() + waitForIdle.toNanos();
       try {
-        if (!lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-          throw new IllegalStateException(spec.logicalId() + " in " + region + " stayed busy for " + wait);
+        while (pool.retiring() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + spec.logicalId() + " to be idle", e);
       }
-      try {
-        return action.get();
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    /** Called with {@link #lock} held. */
-    boolean stopEnvironment() {
-      ExecutionEnvironment e = env;
-      if (e == null || e.isDead()) {
-        return false;
-      }
-      discard(e, options.shutdownGrace());
-      return true;
+      return running;
     }
 
     FunctionStatus status() {
-      ExecutionEnvironment e = env;
-      FunctionStatus.State state;
-      long pid = -1;
-      if (e == null || e.isDead()) {
-        state = FunctionStatus.State.COLD;
-      } else {
-        state = e.isReady() ? FunctionStatus.State.WARM : FunctionStatus.State.STARTING;
-        pid = e.pid();
-      }
-      return new FunctionStatus(spec.logicalId(), name, state, pid, busy, lock.getQueueLength(), coldStarts.get(),
-          invocations.get(), timeoutSeconds, lastInit, lastDuration, logFile);
+      EnvironmentPool.Counts counts = pool.counts();
+      List<ExecutionEnvironment> environments = pool.environments();
+      FunctionStatus.State state = counts.busy() + counts.idle() > 0 ? FunctionStatus.State.WARM
+          : counts.initializing() > 0 ? FunctionStatus.State.STARTING : FunctionStatus.State.COLD;
+      List<Long> pids = environments.stream().map(ExecutionEnvironment::pid).toList();
+      return new FunctionStatus(spec.logicalId(), name, state, pids.isEmpty() ? -1 : pids.get(0), counts.busy() > 0,
+          counts.waiting(), coldStarts.get(), invocations.get(), timeoutSeconds, lastInit, lastDuration, logFile,
+          new FunctionStatus.Environments(counts.busy(), counts.idle(), counts.initializing(), counts.limit(),
+              spec.reservedConcurrency() != null, counts.reclaimed(), counts.throttled(), pids));
     }
 
-    /** Called with {@link #lock} held. */
     InvokeResult invoke(String requestId, byte[] event) {
-      busy = true;
-      try {
-        return invokeLocked(requestId, event);
-      } finally {
-        busy = false;
-        invocations.incrementAndGet();
-      }
-    }
-
-    private InvokeResult invokeLocked(String requestId, byte[] event) {
       boolean startLogged = false;
+      int roomMade = 0;
       for (int attempt = 0; ; attempt++) {
         if (closed) {
           return new InvokeResult(requestId, Status.RUNTIME_ERROR,
               ExecutionEnvironment.errorJson("Runtime.Closed", "The local Lambda runtime is closed"), Duration.ZERO,
               false);
         }
-        ExecutionEnvironment current = env;
-        boolean cold = current == null || current.isDead();
+        EnvironmentPool.Lease<ExecutionEnvironment> lease;
+        try {
+          lease = pool.acquire();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return new InvokeResult(requestId, Status.RUNTIME_ERROR,
+              ExecutionEnvironment.errorJson("Runtime.Interrupted", "Interrupted while waiting for an environment"),
+              Duration.ZERO, false);
+        }
+        ExecutionEnvironment current;
+        boolean cold = lease.kind() == EnvironmentPool.Lease.Kind.COLD;
         double initMillis = -1;
-        if (cold) {
-          if (current != null) {
-            discard(current, Duration.ZERO);
-          }
-          Outcome failure = coldStart();
-          current = env;
-          if (failure != null) {
-            if (!startLogged) {
-              platform(PlatformLog.start(requestId));
+        switch (lease.kind()) {
+          case THROTTLED -> {
+            // Spent by idle environments elsewhere, which on Lambda would not count: make room.
+            if (EnvironmentPool.ACCOUNT_LIMIT.equals(lease.throttleReason()) && roomMade < ROOM_ATTEMPTS
+                && scaling.budget().reclaimLeastRecentlyUsed()) {
+              roomMade++;
+              attempt--;
+              continue;
             }
-            long initNanos = current == null ? -1 : current.initNanos();
-            long maxUsed = current == null ? -1 : current.maxMemoryUsedMb();
-            discard(current, Duration.ZERO);
-            platform(PlatformLog.end(requestId));
-            platform(PlatformLog.report(requestId, 0, 0, spec.memoryMb(), maxUsed, initNanos < 0 ? -1 : initNanos / 1e6,
-                "error", failure.errorType()));
-            lastDuration = Duration.ZERO;
-            return new InvokeResult(requestId, Status.RUNTIME_ERROR, failure.payload(), Duration.ZERO, true);
+            return throttled(requestId, lease.throttleReason());
           }
-          initMillis = current.initNanos() / 1e6;
+          case WARM -> {
+            current = lease.environment();
+            if (current.isDead()) {
+              // Died while idle (killed from outside): nothing was delivered, so look again.
+              pool.discard(current);
+              stopLater(current);
+              attempt--;
+              continue;
+            }
+          }
+          default -> {
+            Started fresh = coldStart();
+            if (fresh.failure() != null) {
+              pool.initFailed();
+              if (!startLogged) {
+                platform(PlatformLog.start(requestId));
+              }
+              ExecutionEnvironment failed = fresh.environment();
+              long initNanos = failed == null ? -1 : failed.initNanos();
+              long maxUsed = failed == null ? -1 : failed.maxMemoryUsedMb();
+              if (failed != null) {
+                stop(failed, Duration.ZERO);
+              }
+              platform(PlatformLog.end(requestId));
+              platform(PlatformLog.report(requestId, 0, 0, spec.memoryMb(), maxUsed, initNanos < 0 ? -1 : initNanos / 1e6,
+                  "error", fresh.failure().errorType()));
+              lastDuration = Duration.ZERO;
+              return new InvokeResult(requestId, Status.RUNTIME_ERROR, fresh.failure().payload(), Duration.ZERO, true);
+            }
+            current = fresh.environment();
+            pool.started(current);
+            initMillis = current.initNanos() / 1e6;
+          }
         }
         int timeout = timeoutSeconds;
         long timeoutMillis = timeout * 1000L;
@@ -418,6 +515,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
             now.toEpochMilli() + timeoutMillis);
         long submitted = System.nanoTime();
         if (!current.submit(invocation)) {
+          discard(current);
           if (attempt == 0) {
             continue; // died between the check and the submit: nothing was delivered, start afresh
           }
@@ -436,24 +534,42 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
           return timedOut(current, requestId, cold, initMillis, timeout);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          discard(current, Duration.ZERO);
+          discard(current);
           return finish(requestId, Outcome.of(Status.RUNTIME_ERROR,
               ExecutionEnvironment.errorJson("Runtime.Interrupted", "Interrupted while waiting for the function"),
               "Runtime.Interrupted"), submitted, -1, cold, initMillis);
         } catch (ExecutionException e) {
+          discard(current);
           throw new IllegalStateException(e.getCause());
         }
         if (outcome.undelivered() && attempt == 0) {
-          discard(current, Duration.ZERO);
+          discard(current);
           continue;
         }
         long started = invocation.deliveredNanos != 0 ? invocation.deliveredNanos : submitted;
         long maxUsed = current.maxMemoryUsedMb();
-        if (outcome.status() == Status.RUNTIME_ERROR) {
-          discard(current, Duration.ZERO);
+        if (outcome.status() == Status.RUNTIME_ERROR || outcome.undelivered()) {
+          discard(current);
+        } else if (pool.release(current)) {
+          stopLater(current);
         }
         return finish(requestId, outcome, started, maxUsed, cold, initMillis);
       }
+    }
+
+    /** Takes a broken environment out of the pool and stops it without grace. */
+    private void discard(ExecutionEnvironment e) {
+      pool.discard(e);
+      stop(e, Duration.ZERO);
+    }
+
+    /**
+     * Lambda answers a throttled synchronous invocation with 429 TooManyRequestsException before any
+     * environment sees it: no START, END or REPORT line.
+     */
+    private InvokeResult throttled(String requestId, String reason) {
+      return new InvokeResult(requestId, Status.THROTTLED, ExecutionEnvironment.errorJson("TooManyRequestsException",
+          "Rate Exceeded. (Reason: " + reason + ")"), Duration.ZERO, false);
     }
 
     private InvokeResult finish(String requestId, Outcome outcome, long startedNanos, long maxUsedMb, boolean cold,
@@ -472,7 +588,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     private InvokeResult timedOut(ExecutionEnvironment current, String requestId, boolean cold, double initMillis,
         int timeout) {
       long maxUsed = current.maxMemoryUsedMb();
-      discard(current, Duration.ZERO);
+      discard(current);
       Instant at = Instant.now();
       String line = PlatformLog.timedOut(at, requestId, timeout);
       Duration duration = Duration.ofSeconds(timeout);
@@ -486,8 +602,8 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
           duration, cold);
     }
 
-    /** Starts a new environment into {@link #env}; null when ready, else why it failed. */
-    private Outcome coldStart() {
+    /** Starts a new environment; its failure is null when it is ready for its first invocation. */
+    private Started coldStart() {
       Path taskRoot;
       RuntimeInterfaceClient client;
       try {
@@ -495,23 +611,20 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
             options.workDir());
         client = ric();
       } catch (UncheckedIOException | IllegalStateException e) {
-        env = null;
-        return Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.InvalidEntrypoint",
-            e.getMessage()), "Runtime.InvalidEntrypoint");
+        return new Started(null, Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson(
+            "Runtime.InvalidEntrypoint", e.getMessage()), "Runtime.InvalidEntrypoint"));
       }
       ExecutionEnvironment fresh;
       try {
         fresh = new ExecutionEnvironment(arn, region + "-" + spec.logicalId());
       } catch (IOException e) {
-        env = null;
-        return Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Unknown",
-            "Cannot start the Runtime API server: " + e), "Runtime.Unknown");
+        return new Started(null, Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Unknown",
+            "Cannot start the Runtime API server: " + e), "Runtime.Unknown"));
       }
       live.add(fresh);
-      env = fresh;
       if (closed) {
-        return Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Closed",
-            "The local Lambda runtime is closed"), "Runtime.Closed");
+        return new Started(fresh, Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Closed",
+            "The local Lambda runtime is closed"), "Runtime.Closed"));
       }
       Instant now = Instant.now();
       Map<String, String> environment = LaunchPlan.environment(spec, region, name, fresh.runtimeApi(), taskRoot,
@@ -536,12 +649,12 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
             + "\tRuntime Version ARN: local (aws-lambda-java-runtime-interface-client " + client.version() + ")");
         LOG.log(System.Logger.Level.DEBUG, () -> "Starting " + name + ": " + String.join(" ", command));
         if (!fresh.launch(builder)) {
-          return Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Closed",
-              "The local Lambda runtime is closed"), "Runtime.Closed");
+          return new Started(fresh, Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Closed",
+              "The local Lambda runtime is closed"), "Runtime.Closed"));
         }
       } catch (IOException e) {
-        return Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Unknown",
-            "Cannot start " + command.get(0) + ": " + e.getMessage()), "Runtime.Unknown");
+        return new Started(fresh, Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Unknown",
+            "Cannot start " + command.get(0) + ": " + e.getMessage()), "Runtime.Unknown"));
       }
       coldStarts.incrementAndGet();
       Outcome failure;
@@ -555,18 +668,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       if (fresh.initNanos() >= 0) {
         lastInit = Duration.ofNanos(fresh.initNanos());
       }
-      return failure;
-    }
-
-    private void discard(ExecutionEnvironment e, Duration grace) {
-      if (e == null) {
-        return;
-      }
-      e.kill(grace);
-      live.remove(e);
-      if (env == e) {
-        env = null;
-      }
+      return new Started(fresh, failure);
     }
 
     private void platform(String line) {

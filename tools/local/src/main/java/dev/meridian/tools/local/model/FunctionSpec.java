@@ -8,13 +8,30 @@ import java.util.Map;
  * A Lambda function as the template declares it (Globals merged in).
  *
  * @param codeUri     the deployment zip, relative to the template's directory
- * @param environment the function's environment variables, intrinsics resolved for the region
+ * @param environment         the function's environment variables, intrinsics resolved for the region
+ * @param reservedConcurrency the function's {@code ReservedConcurrentExecutions}, or null when it
+ *                            has none
  */
 public record FunctionSpec(String logicalId, String handler, String runtime, Path codeUri, int memoryMb,
-    int timeoutSeconds, Map<String, String> environment, List<EventSourceSpec> events) {
+    int timeoutSeconds, Map<String, String> environment, List<EventSourceSpec> events, Integer reservedConcurrency) {
 
   public FunctionSpec {
     environment = Map.copyOf(environment);
     events = List.copyOf(events);
+    if (reservedConcurrency != null && reservedConcurrency < 0) {
+      throw new IllegalArgumentException(logicalId + ": reserved concurrency cannot be negative: " + reservedConcurrency);
+    }
+  }
+
+  /** A function without reserved concurrency. */
+  public FunctionSpec(String logicalId, String handler, String runtime, Path codeUri, int memoryMb, int timeoutSeconds,
+      Map<String, String> environment, List<EventSourceSpec> events) {
+    this(logicalId, handler, runtime, codeUri, memoryMb, timeoutSeconds, environment, events, null);
+  }
+
+  /** The same function with other environment variables. */
+  public FunctionSpec withEnvironment(Map<String, String> variables) {
+    return new FunctionSpec(logicalId, handler, runtime, codeUri, memoryMb, timeoutSeconds, variables, events,
+        reservedConcurrency);
   }
 }

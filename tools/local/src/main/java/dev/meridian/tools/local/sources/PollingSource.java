@@ -103,7 +103,10 @@ abstract class PollingSource implements EventSource {
     stats.invocations.incrementAndGet();
     stats.delivered.addAndGet(items);
     InvokeResult result = invoker.invoke(functionLogicalId, event);
-    if (!result.succeeded()) {
+    if (result.status() == InvokeResult.Status.THROTTLED) {
+      stats.throttled.incrementAndGet();
+      stats.error(describe(result));
+    } else if (!result.succeeded()) {
       stats.failures.incrementAndGet();
       stats.error(describe(result));
     }
@@ -181,7 +184,7 @@ abstract class PollingSource implements EventSource {
   protected final SourceStatus status(SourceStatus.Kind kind, String event, String resource, String description) {
     return new SourceStatus(id, kind, region, functionLogicalId, event, resource, description,
         stats.invocations.get(), stats.delivered.get(), stats.succeeded.get(), stats.failures.get(),
-        stats.discarded.get(), stats.skipped.get(), stats.lastError(), stats.lastErrorAt(), paused,
+        stats.throttled.get(), stats.discarded.get(), stats.skipped.get(), stats.lastError(), stats.lastErrorAt(), paused,
         isRunning(), currentBackoff(), session.calls());
   }
 }

@@ -146,6 +146,11 @@ public final class Scheduler implements EventSource {
       InvokeResult result = invoker.invoke(functionLogicalId, event);
       if (result.succeeded()) {
         stats.succeeded.incrementAndGet();
+      } else if (result.status() == InvokeResult.Status.THROTTLED) {
+        // Lambda would keep an asynchronous event and retry it for up to 6 hours; a rate schedule
+        // fires again within its period, so the local stack counts the throttle and moves on.
+        stats.throttled.incrementAndGet();
+        stats.error(PollingSource.describe(result));
       } else {
         stats.failures.incrementAndGet();
         stats.error(PollingSource.describe(result));
@@ -190,7 +195,7 @@ public final class Scheduler implements EventSource {
         : "disabled";
     return new SourceStatus(id, SourceStatus.Kind.SCHEDULE, region, functionLogicalId, spec.name(), ruleArn,
         description, stats.invocations.get(), stats.delivered.get(), stats.succeeded.get(), stats.failures.get(),
-        stats.discarded.get(), stats.skipped.get(), stats.lastError(), stats.lastErrorAt(), paused, running,
+        stats.throttled.get(), stats.discarded.get(), stats.skipped.get(), stats.lastError(), stats.lastErrorAt(), paused, running,
         Duration.ZERO, 0);
   }
 

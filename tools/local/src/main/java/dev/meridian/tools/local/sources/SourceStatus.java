@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param succeeded    messages deleted / records checkpointed past after a successful invocation
  * @param failures     failed invocations: function error, timeout, crashed runtime, invalid or
  *                     partial batch response
+ * @param throttled    invocations Lambda throttled (every environment of the function busy); the
+ *                     function did not run, the batch was left to be retried
  * @param discarded    stream records given up after their retries (on-failure record sent, or
  *                     dropped when no destination is configured); 0 for SQS and schedules
  * @param skipped      schedule firings skipped because the previous invocation still ran
@@ -35,6 +37,7 @@ public record SourceStatus(
     long delivered,
     long succeeded,
     long failures,
+    long throttled,
     long discarded,
     long skipped,
     String lastError,

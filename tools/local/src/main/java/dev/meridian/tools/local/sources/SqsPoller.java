@@ -129,7 +129,9 @@ public final class SqsPoller extends PollingSource {
     InvokeResult result = invoke(LambdaEvents.bytes(LambdaEvents.sqsEvent(messages, queue.arn(), region)),
         messages.size());
     if (!result.succeeded()) {
-      return; // all reappear after the visibility timeout
+      // A throttle included: Lambda's poller neither deletes nor releases the batch early, so every
+      // message reappears once its visibility timeout lapses (and its receive count grows).
+      return;
     }
     List<Message> done = messages;
     if (spec.reportBatchItemFailures()) {

@@ -10,6 +10,7 @@ final class Stats {
   final AtomicLong delivered = new AtomicLong();
   final AtomicLong succeeded = new AtomicLong();
   final AtomicLong failures = new AtomicLong();
+  final AtomicLong throttled = new AtomicLong();
   final AtomicLong discarded = new AtomicLong();
   final AtomicLong skipped = new AtomicLong();
   private volatile String lastError;

@@ -46,6 +46,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *       use up a retry: each half starts with the full {@code MaximumRetryAttempts}, so bisection
  *       always isolates a poison record); otherwise the batch is retried until it has been retried
  *       {@code MaximumRetryAttempts} times (-1 = forever), 100 ms doubling to 2 s apart.
+ *   <li>Throttled (every environment of the function busy): the batch stays at the head of the
+ *       shard and is retried after the retry back-off, without counting as a retry attempt.
  *   <li>{@code ReportBatchItemFailures}: the lowest reported sequence number is the checkpoint:
  *       records before it succeeded, the batch is retried from it (a retry attempt).
  *   <li>Retries exhausted: the on-failure record ({@link LambdaEvents#streamFailureRecord}) goes to
@@ -269,6 +271,12 @@ public final class StreamPoller extends PollingSource {
     }
     List<Record> records = head.records();
     InvokeResult result = invoke(LambdaEvents.bytes(LambdaEvents.dynamoDbEvent(records, streamArn)), records.size());
+    if (result.status() == InvokeResult.Status.THROTTLED) {
+      // The function never ran: the batch stays at the head of its shard, whole and in order, and
+      // is offered again after a back-off without using up a retry, bisecting or giving up.
+      backOff(retry.next());
+      return;
+    }
     if (result.succeeded() && !spec.reportBatchItemFailures()) {
       shard.work.removeFirst();
       settled(records, true);

@@ -506,7 +506,9 @@ public final class TemplateResolver {
         throw new TemplateException(where + " in region " + s.region() + ": " + e.getMessage(), e);
       }
     }
-    return new FunctionSpec(id, handler, runtime, Path.of(path), memory, timeout, environment, events);
+    // Absent when the template leaves it out or its !If chose AWS::NoValue (HasHealthReservation).
+    Integer reserved = s.property(id, "ReservedConcurrentExecutions").map(EvaluatedStack::intValue).orElse(null);
+    return new FunctionSpec(id, handler, runtime, Path.of(path), memory, timeout, environment, events, reserved);
   }
 
   private static EventSourceSpec.HttpRoute httpRoute(String name, Map<String, Object> p, Api api) {

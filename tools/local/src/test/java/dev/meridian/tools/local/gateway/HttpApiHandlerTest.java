@@ -296,6 +296,15 @@ class HttpApiHandlerTest {
     invoker = (fn, event) -> new InvokeResult("r", InvokeResult.Status.RUNTIME_ERROR, new byte[0], Duration.ZERO, true);
     assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 500, "Internal Server Error");
 
+    // A throttled Lambda (429 TooManyRequestsException to a direct caller) is an integration
+    // failure to an HTTP API, which answers 500 like the others, never the 429.
+    invoker = (fn, event) -> new InvokeResult("throttled-request", InvokeResult.Status.THROTTLED,
+        "{\"errorMessage\":\"Rate Exceeded.\",\"errorType\":\"TooManyRequestsException\"}"
+            .getBytes(StandardCharsets.UTF_8), Duration.ZERO, false);
+    assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 500, "Internal Server Error");
+    assertThat(parse(accessLog.get(accessLog.size() - 1)).get("integrationError").textValue())
+        .isEqualTo("Lambda throttled: TooManyRequestsException: Rate Exceeded.");
+
     invoker = (fn, event) -> new InvokeResult("r", InvokeResult.Status.SUCCESS, "<html>".getBytes(StandardCharsets.UTF_8), Duration.ZERO, false);
     assertGatewayAnswer(handler(100, 200).handle(GatewayRequest.builder("GET", "/health").build()), 500, "Internal Server Error");
 

@@ -68,13 +68,17 @@ class LambdaRuntimeIT {
   }
 
   private LambdaRuntime start(FunctionSpec... specs) {
+    return start(LambdaRuntime.Scaling.defaults(), specs);
+  }
+
+  private LambdaRuntime start(LambdaRuntime.Scaling scaling, FunctionSpec... specs) {
     LambdaRuntime.Options options = LambdaRuntime.Options.defaults(codeBase, work)
         .withExtraEnvironment(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:5999"))
         .withPlatformLog(line -> {
           platform.add(line);
           System.out.println(line);
         });
-    runtime = new LambdaRuntime(REGION, List.of(specs), options);
+    runtime = new LambdaRuntime(REGION, List.of(specs), options, scaling);
     return runtime;
   }
 
@@ -309,26 +313,64 @@ class LambdaRuntimeIT {
     assertThat(new String(stream.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"bytes\":11,\"raw\":{\"a\":[1,2]}}");
   }
 
+  /**
+   * Two environments at most: three concurrent invocations find one warm environment, start a
+   * second (a cold start, with Init Duration in its REPORT) and are throttled the third time, at
+   * once, with no START or REPORT line, as Lambda throttles.
+   */
   @Test
-  void invocationsOfOneFunctionAreSerialized() throws Exception {
-    start(TestFunctions.spec("SleepFunction", SleepHandler.class, null, 256, 10, Map.of()));
-    assertThat(runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 0))).status()).isEqualTo(Status.SUCCESS);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
+  void concurrentInvocationsScaleOutUpToTheLimitThenAreThrottled() throws Exception {
+    start(new LambdaRuntime.Scaling(new EnvironmentBudget(16), 2, Duration.ofMinutes(5)),
+        TestFunctions.spec("SleepFunction", SleepHandler.class, null, 256, 30, Map.of()));
+    assertThat(runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 0))).coldStart()).isTrue();
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    List<InvokeResult> results = new ArrayList<>();
     try {
-      long t0 = System.nanoTime();
       List<Future<InvokeResult>> futures = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        futures.add(pool.submit(() -> runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 300)))));
+      for (int i = 0; i < 3; i++) {
+        // Long enough that the warm one is still busy when the third arrives, however slow the second's init.
+        futures.add(pool.submit(() -> runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 4_000)))));
       }
       for (Future<InvokeResult> f : futures) {
-        assertThat(f.get().status()).isEqualTo(Status.SUCCESS);
-        assertThat(f.get().coldStart()).isFalse();
+        results.add(f.get());
       }
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1200));
     } finally {
       pool.shutdownNow();
     }
-    assertThat(runtime.status("SleepFunction").coldStarts()).isEqualTo(1);
+    assertThat(results).extracting(InvokeResult::status)
+        .containsExactlyInAnyOrder(Status.SUCCESS, Status.SUCCESS, Status.THROTTLED);
+    InvokeResult throttled = results.stream().filter(r -> r.status() == Status.THROTTLED).findFirst().orElseThrow();
+    assertThat(map(throttled.payload())).containsEntry("errorType", "TooManyRequestsException");
+    assertThat(reports(throttled.requestId())).as("a throttled invocation never ran").isEmpty();
+    List<InvokeResult> cold = results.stream().filter(InvokeResult::coldStart).toList();
+    assertThat(cold).as("one of the three started an environment").hasSize(1);
+    assertThat(reports(cold.get(0).requestId())).singleElement().satisfies(r -> assertThat(r).contains("\tInit Duration: "));
+
+    FunctionStatus status = runtime.status("SleepFunction");
+    assertThat(status.coldStarts()).isEqualTo(2);
+    assertThat(status.environments().idle()).isEqualTo(2);
+    assertThat(status.environments().pids()).hasSize(2).doesNotHaveDuplicates();
+    assertThat(status.environments().throttled()).isEqualTo(1);
+  }
+
+  @Test
+  void anEnvironmentIdleForTheIdleTimeoutIsStoppedAndTheNextInvocationIsCold() throws Exception {
+    start(new LambdaRuntime.Scaling(new EnvironmentBudget(16), 3, Duration.ofSeconds(1)),
+        TestFunctions.spec("SleepFunction", SleepHandler.class, null, 256, 10, Map.of()));
+    assertThat(runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 0))).status()).isEqualTo(Status.SUCCESS);
+    long pid = runtime.status("SleepFunction").pid();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (runtime.status("SleepFunction").state() != FunctionStatus.State.COLD && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(runtime.status("SleepFunction").environments().reclaimed()).isEqualTo(1);
+    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("reclaimed process").isFalse();
+    InvokeResult next = runtime.invoke("SleepFunction", json(Map.of("sleepMillis", 0)));
+    assertThat(next.coldStart()).isTrue();
+    assertThat(reports(next.requestId())).singleElement().satisfies(r -> assertThat(r).contains("\tInit Duration: "));
   }
 
   @Test

@@ -97,6 +97,13 @@ final class FakeInvoker implements Invoker {
             .getBytes(StandardCharsets.UTF_8), Duration.ofMillis(1), false);
   }
 
+  /** What the local runtime answers when every environment of the function is busy. */
+  static InvokeResult throttled() {
+    return new InvokeResult(UUID.randomUUID().toString(), InvokeResult.Status.THROTTLED,
+        "{\"errorMessage\":\"Rate Exceeded.\",\"errorType\":\"TooManyRequestsException\"}"
+            .getBytes(StandardCharsets.UTF_8), Duration.ZERO, false);
+  }
+
   static InvokeResult failures(List<String> itemIdentifiers) {
     StringBuilder json = new StringBuilder("{\"batchItemFailures\":[");
     for (int i = 0; i < itemIdentifiers.size(); i++) {

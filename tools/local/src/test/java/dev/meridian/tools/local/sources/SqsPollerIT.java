@@ -106,6 +106,35 @@ class SqsPollerIT {
     }
   }
 
+  /**
+   * A throttled batch is neither deleted nor handed back early: it stays in flight until its
+   * visibility timeout lapses, then is received and delivered again.
+   */
+  @Test
+  void aThrottledBatchIsLeftInFlightAndRetriedAfterItsVisibilityTimeout() {
+    QueueRef queue = queue("throttled", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"));
+    send(queue, "t-1", "t-2");
+    FakeInvoker invoker = new FakeInvoker(event -> FakeInvoker.throttled());
+
+    try (SqsPoller poller = poller(queue, true, invoker)) {
+      poller.start();
+      Await.until(Duration.ofSeconds(10), "a throttled invocation", () -> invoker.calls().size() >= 1);
+      long throttledAt = invoker.calls().get(0).atNanos();
+      assertThat(depth(queue)).as("in flight, not deleted nor made visible").containsExactly(0, 2);
+      invoker.respond(event -> FakeInvoker.ok("null"));
+      Await.until(Duration.ofSeconds(15), "the redelivery", () -> poller.status().succeeded() == 2);
+
+      List<FakeInvoker.Call> calls = invoker.calls();
+      assertThat(calls).hasSize(2);
+      assertThat(calls.get(1).keys()).containsExactlyInAnyOrder("t-1", "t-2");
+      assertThat(Duration.ofNanos(calls.get(1).atNanos() - throttledAt)).as("not before the visibility timeout")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(1_500));
+      assertThat(poller.status().throttled()).isEqualTo(1);
+      assertThat(poller.status().failures()).isZero();
+      assertThat(poller.status().lastError()).contains("THROTTLED");
+    }
+  }
+
   @Test
   void invalidBatchResponseFailsTheWholeBatch() {
     QueueRef queue = queue("invalid", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));

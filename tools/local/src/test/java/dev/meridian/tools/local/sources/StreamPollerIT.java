@@ -144,6 +144,37 @@ class StreamPollerIT {
     }
   }
 
+  /**
+   * Throttles are not function errors: with MaximumRetryAttempts 1, bisection and an on-failure
+   * destination configured, five throttles in a row neither split, give up nor skip the batch; it
+   * is delivered whole and in order once the function has room again.
+   */
+  @Test
+  void aThrottledBatchStaysAtTheHeadOfItsShardUntilItRuns() {
+    String streamArn = table("throttled-stream");
+    QueueRef destination = queue("throttled-stream-failures");
+    put("throttled-stream", "a", 1);
+    put("throttled-stream", "b", 2);
+    java.util.concurrent.atomic.AtomicInteger throttles = new java.util.concurrent.atomic.AtomicInteger(5);
+    FakeInvoker invoker = new FakeInvoker(event -> throttles.getAndDecrement() > 0 ? FakeInvoker.throttled()
+        : FakeInvoker.ok("null"));
+    try (StreamPoller poller = poller(spec("TRIM_HORIZON", 10, 1, true, false, destination.logicalId()), streamArn,
+        destination, invoker)) {
+      poller.start();
+      Await.until(Duration.ofSeconds(20), "the batch delivered", () -> poller.status().succeeded() == 2);
+      put("throttled-stream", "c", 3);
+      Await.until(Duration.ofSeconds(10), "the next record", () -> poller.status().succeeded() == 3);
+
+      assertThat(invoker.calls()).extracting(FakeInvoker.Call::keys).containsExactly(List.of("a", "b"),
+          List.of("a", "b"), List.of("a", "b"), List.of("a", "b"), List.of("a", "b"), List.of("a", "b"), List.of("c"));
+      assertThat(poller.status().throttled()).isEqualTo(5);
+      assertThat(poller.status().failures()).isZero();
+      assertThat(poller.status().discarded()).isZero();
+      assertThat(sqs.receiveMessage(r -> r.queueUrl(destination.url()).waitTimeSeconds(1)).messages())
+          .as("nothing given up").isEmpty();
+    }
+  }
+
   @Test
   void bisectionIsolatesThePoisonRecord() {
     String streamArn = table("bisect-stream");

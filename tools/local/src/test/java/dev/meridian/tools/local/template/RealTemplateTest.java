@@ -193,6 +193,26 @@ class RealTemplateTest {
     assertThat(model.api().throttlingBurstLimit()).isEqualTo(200);
   }
 
+  /**
+   * The local runtime scales a function out up to its reserved concurrency when it has one: the
+   * health function's comes from HealthReservedConcurrency, and samconfig's 0 means none
+   * (HasHealthReservation chooses AWS::NoValue), as do the other functions.
+   */
+  @Test
+  void reservedConcurrencyIsTheHealthParameterOrNone() {
+    assertThat(samconfigModel("eu-west-1").functions()).as("samconfig.toml: HealthReservedConcurrency=0")
+        .allSatisfy(f -> assertThat(f.reservedConcurrency()).as(f.logicalId()).isNull());
+
+    StackParameters deployed = DEPLOYED.stack("eu-west-1");
+    Map<String, String> p = new HashMap<>(deployed.parameters());
+    p.put("HealthReservedConcurrency", "5");
+    RegionModel reserved = RESOLVER.resolve(new StackParameters("eu-west-1", deployed.stackName(), p,
+        deployed.uncheckedParameters()));
+    assertThat(function(reserved, "HealthFunction").reservedConcurrency()).isEqualTo(5);
+    assertThat(reserved.functions()).filteredOn(f -> !f.logicalId().equals("HealthFunction"))
+        .allSatisfy(f -> assertThat(f.reservedConcurrency()).as(f.logicalId()).isNull());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"us-east-1", "eu-west-1", "ap-southeast-1"})
   void healthIsPublicAndBeatsEveryMinute(String region) {
