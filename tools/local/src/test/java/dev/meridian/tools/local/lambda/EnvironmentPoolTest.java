@@ -123,13 +123,7 @@ class EnvironmentPoolTest {
     Fake busy = coldStart(pool, "busy");
     assertThat(pool.acquire().kind()).as("second environment starting").isEqualTo(Lease.Kind.COLD);
 
-    CompletableFuture<Lease<Fake>> waiter = CompletableFuture.supplyAsync(() -> {
-      try {
-        return pool.acquire();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Lease<Fake>> waiter = acquireLater(pool);
     awaitWaiting(pool, 1);
     assertThat(waiter).as("waits while the other initializes").isNotDone();
     assertThat(pool.counts().initializing()).isEqualTo(1);
@@ -148,13 +142,7 @@ class EnvironmentPoolTest {
     EnvironmentPool<Fake> pool = pool(3, false);
     coldStart(pool, "busy");
     assertThat(pool.acquire().kind()).isEqualTo(Lease.Kind.COLD);
-    CompletableFuture<Lease<Fake>> waiter = CompletableFuture.supplyAsync(() -> {
-      try {
-        return pool.acquire();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Lease<Fake>> waiter = acquireLater(pool);
     awaitWaiting(pool, 1);
     pool.initFailed(); // the second start failed: its unit is back and the waiter may try
     assertThat(waiter.get(5, TimeUnit.SECONDS).kind()).isEqualTo(Lease.Kind.COLD);
@@ -232,5 +220,16 @@ class EnvironmentPoolTest {
       assertThat(System.nanoTime()).as("a caller waiting in the pool").isLessThan(deadline);
       Thread.sleep(1);
     }
+  }
+
+  /** An acquire on another thread, for the cases where it has to wait. */
+  private static CompletableFuture<Lease<Fake>> acquireLater(EnvironmentPool<Fake> pool) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return pool.acquire();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 }
