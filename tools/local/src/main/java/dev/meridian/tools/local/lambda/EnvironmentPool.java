@@ -80,6 +80,9 @@ public final class EnvironmentPool<E> implements EnvironmentBudget.Reclaimable {
   /** Not a Lambda reason: the local stack's per-function maximum (Lambda would scale further). */
   public static final String LOCAL_FUNCTION_LIMIT = "LocalMaxEnvironmentsPerFunctionExceeded";
 
+  /** How often one invocation may have the budget take back an idle environment before it is throttled. */
+  static final int ROOM_ATTEMPTS = 3;
+
   private record Idle<E>(E environment, long sinceNanos) {}
 
   private final int limit;
@@ -119,9 +122,39 @@ public final class EnvironmentPool<E> implements EnvironmentBudget.Reclaimable {
 
   /**
    * Decides how one invocation runs. Blocks only while another environment of this function
-   * initializes (see the class comment); never while environments are merely busy.
+   * initializes (see the class comment); never while environments are merely busy. A spent budget
+   * throttles even when other functions hold idle environments: {@link #acquireMakingRoom} is the
+   * invocation path, this the decision alone.
    */
-  public synchronized Lease<E> acquire() throws InterruptedException {
+  public Lease<E> acquire() throws InterruptedException {
+    return counted(lease());
+  }
+
+  /**
+   * {@link #acquire}, except that when the stack's budget is spent the budget first takes back the
+   * stack's least recently used idle environment ({@link EnvironmentBudget#reclaimLeastRecentlyUsed}),
+   * up to {@value #ROOM_ATTEMPTS} times, and the invocation is granted again: on Lambda an idle
+   * environment does not count against the account's concurrency. Only the answer the invocation
+   * gets counts as a throttle. Called without the pool's lock, as the reclaim takes other pools'.
+   */
+  public Lease<E> acquireMakingRoom() throws InterruptedException {
+    for (int room = 0; ; room++) {
+      Lease<E> lease = lease();
+      if (lease.kind() != Lease.Kind.THROTTLED || !ACCOUNT_LIMIT.equals(lease.throttleReason()) || room == ROOM_ATTEMPTS
+          || !budget.reclaimLeastRecentlyUsed()) {
+        return counted(lease);
+      }
+    }
+  }
+
+  private synchronized Lease<E> counted(Lease<E> lease) {
+    if (lease.kind() == Lease.Kind.THROTTLED) {
+      throttled++;
+    }
+    return lease;
+  }
+
+  private synchronized Lease<E> lease() throws InterruptedException {
     while (true) {
       Idle<E> warm = idle.pollFirst();
       if (warm != null) {
@@ -130,12 +163,10 @@ public final class EnvironmentPool<E> implements EnvironmentBudget.Reclaimable {
       }
       // An initializing environment will be busy with the invocation that started it.
       if (busy.size() + (initializing ? 1 : 0) >= limit) {
-        throttled++;
         return new Lease<>(Lease.Kind.THROTTLED, null, reserved ? RESERVED_LIMIT : LOCAL_FUNCTION_LIMIT);
       }
       if (!initializing) {
         if (!budget.tryAcquire()) {
-          throttled++;
           return new Lease<>(Lease.Kind.THROTTLED, null, ACCOUNT_LIMIT);
         }
         initializing = true;

@@ -173,8 +173,6 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
   }
 
   private static final System.Logger LOG = System.getLogger(LambdaRuntime.class.getName());
-  /** Idle environments one invocation may have stopped to make room in the budget before it is throttled. */
-  private static final int ROOM_ATTEMPTS = 3;
   /** How often idle environments are looked for, at most. */
   private static final Duration REAP_PERIOD_MAX = Duration.ofSeconds(5);
 
@@ -444,7 +442,6 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
 
     InvokeResult invoke(String requestId, byte[] event) {
       boolean startLogged = false;
-      int roomMade = 0;
       for (int attempt = 0; ; attempt++) {
         if (closed) {
           return new InvokeResult(requestId, Status.RUNTIME_ERROR,
@@ -453,7 +450,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
         }
         EnvironmentPool.Lease<ExecutionEnvironment> lease;
         try {
-          lease = pool.acquire();
+          lease = pool.acquireMakingRoom();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return new InvokeResult(requestId, Status.RUNTIME_ERROR,
@@ -465,13 +462,6 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
         double initMillis = -1;
         switch (lease.kind()) {
           case THROTTLED -> {
-            // Spent by idle environments elsewhere, which on Lambda would not count: make room.
-            if (EnvironmentPool.ACCOUNT_LIMIT.equals(lease.throttleReason()) && roomMade < ROOM_ATTEMPTS
-                && scaling.budget().reclaimLeastRecentlyUsed()) {
-              roomMade++;
-              attempt--;
-              continue;
-            }
             return throttled(requestId, lease.throttleReason());
           }
           case WARM -> {

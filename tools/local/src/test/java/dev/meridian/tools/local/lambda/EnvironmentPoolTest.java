@@ -117,6 +117,27 @@ class EnvironmentPoolTest {
     assertThat(orders.release(o2)).isFalse();
   }
 
+  /** The invocation path: the room is made before the answer, and only a throttle the invocation gets is counted. */
+  @Test
+  void anInvocationMakesRoomInASpentBudgetAndIsThrottledOnlyWhenNothingIsIdle() throws Exception {
+    EnvironmentBudget small = new EnvironmentBudget(2);
+    EnvironmentPool<Fake> catalog = pool(3, false, small);
+    EnvironmentPool<Fake> health = pool(3, false, small);
+    Fake c1 = coldStart(catalog, "c1");
+    coldStart(catalog, "c2");
+    catalog.release(c1);
+
+    assertThat(health.acquireMakingRoom().kind()).as("c1 was idle: taken back").isEqualTo(Lease.Kind.COLD);
+    assertThat(stopped).containsExactly(c1);
+    health.started(new Fake("h1"));
+    assertThat(health.counts().throttled()).as("the invocation ran").isZero();
+
+    Lease<Fake> refused = health.acquireMakingRoom();
+    assertThat(refused.throttleReason()).as("c2 and h1 busy: nothing to take back").isEqualTo(EnvironmentPool.ACCOUNT_LIMIT);
+    assertThat(health.counts().throttled()).isEqualTo(1);
+    assertThat(small.used()).isEqualTo(2);
+  }
+
   @Test
   void onlyOneEnvironmentInitializesAtATimeAndAWaiterTakesWhatIsIdleAfterwards() throws Exception {
     EnvironmentPool<Fake> pool = pool(3, false);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,7 +156,7 @@ class StreamPollerIT {
     QueueRef destination = queue("throttled-stream-failures");
     put("throttled-stream", "a", 1);
     put("throttled-stream", "b", 2);
-    java.util.concurrent.atomic.AtomicInteger throttles = new java.util.concurrent.atomic.AtomicInteger(5);
+    AtomicInteger throttles = new AtomicInteger(5);
     FakeInvoker invoker = new FakeInvoker(event -> throttles.getAndDecrement() > 0 ? FakeInvoker.throttled()
         : FakeInvoker.ok("null"));
     try (StreamPoller poller = poller(spec("TRIM_HORIZON", 10, 1, true, false, destination.logicalId()), streamArn,
