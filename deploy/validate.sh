@@ -68,10 +68,10 @@ lint_environment() {
 }
 
 PIDS=()
-( set -o pipefail; lint_template ) > "$WORK/step-2.log" 2>&1 &
+lint_template > "$WORK/step-2.log" 2>&1 &
 PIDS+=($!)
 for env in "${ENV_NAMES[@]}"; do
-  ( set -o pipefail; lint_environment "$env" ) > "$WORK/step-3-$env.log" 2>&1 &
+  lint_environment "$env" > "$WORK/step-3-$env.log" 2>&1 &
   PIDS+=($!)
 done
 FAILED=0
