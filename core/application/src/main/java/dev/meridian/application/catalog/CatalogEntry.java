@@ -28,11 +28,6 @@ public record CatalogEntry(Product product, long version, List<RegionStock> stoc
     return stock.stream().mapToLong(RegionStock::available).sum();
   }
 
-  /** Units {@code region} gave that their receivers have not added yet, as this replica sees them ({@link RegionStock#inTransitFrom}). */
-  public long inTransitFrom(String region) {
-    return stockIn(region).map(giver -> giver.inTransitFrom(stock)).orElse(0L);
-  }
-
   /** {@code region}'s stock as this replica sees it. */
   public Optional<RegionStock> stockIn(String region) {
     return stock.stream().filter(s -> s.region().equals(region)).findFirst();

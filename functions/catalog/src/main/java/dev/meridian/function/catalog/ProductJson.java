@@ -90,7 +90,7 @@ final class ProductJson {
   record AllocationView(String region, long available, long reserved, long sold, long inTransit, int shards) {
     static AllocationView of(RegionStock stock, CatalogEntry entry) {
       return new AllocationView(stock.region(), stock.available(), stock.reserved(), stock.sold(),
-          entry.inTransitFrom(stock.region()), stock.shardsInUse());
+          stock.inTransitFrom(entry.stock()), stock.shardsInUse());
     }
   }
 
