@@ -19,6 +19,11 @@
 #    still carry the SAM transform, hence the explicit render step.) Computed
 #    parameters as deploy.sh passes them, TableStreamArn as a placeholder ARN
 #    of the environment's region (no AWS access here).
+# 4. cfn-lint on the optional drill stacks, deploy/faults.yaml and
+#    deploy/region-switch.yaml, for every region in samconfig.toml, with their
+#    default parameters (docs/drills-on-aws.md).
+# 5. The first environment again with FaultInjection=enabled (what faults.yaml
+#    needs): SAM transform + cfn-lint, so the extension's wiring is linted too.
 # --plan also prints, per environment, which conditional resources its stack
 #    creates, PEER_REGIONS, the forwarding targets and the table replicas.
 set -euo pipefail
@@ -67,6 +72,28 @@ lint_environment() {
   fi
 }
 
+lint_drill_stacks() {
+  local file
+  for file in deploy/faults.yaml deploy/region-switch.yaml; do
+    echo "== 4. cfn-lint $file (default parameters) for: ${REGIONS[*]}"
+    show "${LINT[@]}" --regions "${REGIONS[@]}" -- "$ROOT/$file"
+    "${LINT[@]}" --regions "${REGIONS[@]}" -- "$ROOT/$file" | sed "s|$ROOT/||g"
+  done
+  echo "clean"
+}
+
+lint_fault_injection_enabled() {
+  local env="${ENV_NAMES[0]}" args
+  echo "== 5. $env with FaultInjection=enabled: SAM transform + cfn-lint"
+  sed 's/FaultInjection=disabled/FaultInjection=enabled/' "$ROOT/samconfig.toml" > "$WORK/samconfig-faults.toml"
+  local -a tool_faults=("${TOOL[@]}" --config "$WORK/samconfig-faults.toml")
+  "${tool_faults[@]}" render "$env" "$WORK/$env-faults.json"
+  mapfile -t args < <("${tool_faults[@]}" lint-args "$env")
+  show "${LINT[@]}" "${args[@]}" -- "$WORK/$env-faults.json"
+  "${LINT[@]}" "${args[@]}" -- "$WORK/$env-faults.json"
+  echo "clean"
+}
+
 PIDS=()
 lint_template > "$WORK/step-2.log" 2>&1 &
 PIDS+=($!)
@@ -74,11 +101,16 @@ for env in "${ENV_NAMES[@]}"; do
   lint_environment "$env" > "$WORK/step-3-$env.log" 2>&1 &
   PIDS+=($!)
 done
+lint_drill_stacks > "$WORK/step-4.log" 2>&1 &
+PIDS+=($!)
+lint_fault_injection_enabled > "$WORK/step-5.log" 2>&1 &
+PIDS+=($!)
 FAILED=0
 LOGS=("$WORK/step-2.log")
 for env in "${ENV_NAMES[@]}"; do
   LOGS+=("$WORK/step-3-$env.log")
 done
+LOGS+=("$WORK/step-4.log" "$WORK/step-5.log")
 for i in "${!PIDS[@]}"; do
   status=0
   wait "${PIDS[$i]}" || status=$?

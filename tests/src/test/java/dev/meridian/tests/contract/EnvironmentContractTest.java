@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * elsewhere) and {@code HealthSettings.VARIABLES} (optional, with defaults; known only to
  * functions whose code reaches {@code HealthSettings}) and {@code ApiAccess.VARIABLES} (required by the
  * functions whose code reaches {@code ApiAccess}: the API functions). {@code POWERTOOLS_*} and
- * {@code JAVA_TOOL_OPTIONS} are read by Powertools and the JVM. Then the values themselves are fed
+ * {@code JAVA_TOOL_OPTIONS} are read by Powertools and the JVM, {@link #READ_BY_THE_FIS_EXTENSION} by
+ * the FIS extension. Then the values themselves are fed
  * to {@code MeridianConfig.from} / {@code HealthSettings.from}, which must accept them.
  */
 class EnvironmentContractTest {
@@ -38,6 +39,8 @@ class EnvironmentContractTest {
   static final Set<String> SET_BY_LAMBDA = Set.of("AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME");
   static final String RECONCILE_QUEUE_URL = "RECONCILE_QUEUE_URL";
   static final String HEARTBEAT_INTERVAL_MS = "HEARTBEAT_INTERVAL_MS";
+  /** Read by the FIS Lambda extension and Lambda's runtime (FaultInjection=enabled), not by Meridian's code. */
+  static final Set<String> READ_BY_THE_FIS_EXTENSION = Set.of("AWS_LAMBDA_EXEC_WRAPPER", "AWS_FIS_CONFIGURATION_LOCATION");
 
   static Stream<Arguments> functionsPerRegion() {
     return Contract.deployment().regions().stream()
@@ -75,7 +78,8 @@ class EnvironmentContractTest {
     known.addAll(accessVariables);
     SortedSet<String> dead = new TreeSet<>();
     for (String name : env.keySet()) {
-      if (!known.contains(name) && !name.startsWith("POWERTOOLS_") && !name.equals("JAVA_TOOL_OPTIONS")) {
+      if (!known.contains(name) && !name.startsWith("POWERTOOLS_") && !name.equals("JAVA_TOOL_OPTIONS")
+          && !READ_BY_THE_FIS_EXTENSION.contains(name)) {
         dead.add(name);
       }
     }
