@@ -241,6 +241,47 @@ class FaultsContractTest {
     assertThat(map(trust.get("Principal"))).as(role + " is assumed by FIS").containsEntry("Service", "fis.amazonaws.com");
   }
 
+  /**
+   * isolate-region's Automation re-enables every mapping it disabled, whether it runs to the end,
+   * a step fails, or FIS cancels it (stop alarm, stop-experiment, maxDuration).
+   */
+  @Test
+  void theAutomationRestoresEveryEventLinkItStops() {
+    Map<String, Object> content = map(properties("StopEventLinksDocument").get("Content"));
+    List<Map<String, Object>> steps = ((List<?>) content.get("mainSteps")).stream().map(FaultsContractTest::map).toList();
+    List<String> names = steps.stream().map(s -> (String) s.get("name")).toList();
+    Set<Object> stopped = new TreeSet<>();
+    Set<Object> restored = new TreeSet<>();
+    String firstRestore = null;
+    for (Map<String, Object> step : steps) {
+      Map<String, Object> inputs = map(step.get("inputs"));
+      if (!"UpdateEventSourceMapping".equals(inputs.get("Api"))) {
+        continue;
+      }
+      if (Boolean.FALSE.equals(inputs.get("Enabled"))) {
+        stopped.add(inputs.get("UUID"));
+      } else {
+        assertThat(inputs.get("Enabled")).as(step.get("name") + " Enabled").isEqualTo(true);
+        restored.add(inputs.get("UUID"));
+        firstRestore = firstRestore == null ? (String) step.get("name") : firstRestore;
+      }
+    }
+    assertThat(stopped).as("the publisher's and the reconciler's mappings").hasSize(2);
+    assertThat(restored).as("every stopped mapping is enabled again").isEqualTo(stopped);
+    int restoreAt = names.indexOf(firstRestore);
+    for (Map<String, Object> step : steps.subList(0, restoreAt)) {
+      boolean holdsALinkDown = names.indexOf((String) step.get("name")) >= names.indexOf("StopOutbound");
+      if (holdsALinkDown) {
+        assertThat(step.get("onCancel")).as(step.get("name") + ": a cancelled experiment restores the links")
+            .isEqualTo("step:" + firstRestore);
+      }
+    }
+    for (Map<String, Object> step : steps.subList(restoreAt, steps.size() - 1)) {
+      assertThat(step.get("onFailure")).as(step.get("name") + ": one failed restore does not skip the next")
+          .isEqualTo("step:" + names.get(names.indexOf((String) step.get("name")) + 1));
+    }
+  }
+
   /** FIS writes a Lambda fault where the extension reads it, and the roles on both sides agree. */
   @Test
   void theExtensionAndTheExperimentsUseTheSameConfigurationPrefix() {
