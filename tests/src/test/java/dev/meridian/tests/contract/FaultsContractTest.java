@@ -3,8 +3,8 @@ package dev.meridian.tests.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meridian.tools.local.template.CfnYaml;
 import dev.meridian.tools.local.template.EvaluatedStack;
-import dev.meridian.tools.local.template.RawTemplate;
 import dev.meridian.tools.local.template.StackParameters;
 import dev.meridian.tools.local.template.TemplateResolver;
 import java.nio.file.Path;
@@ -71,11 +71,11 @@ class FaultsContractTest {
   static final String CONFIGURATION_PREFIX = "FisConfigs/";
 
   static Map<String, Object> faults() {
-    return RawTemplate.load(FAULTS);
+    return CfnYaml.load(FAULTS);
   }
 
   static Map<String, Object> meridian() {
-    return RawTemplate.load(Contract.TEMPLATE);
+    return CfnYaml.load(Contract.TEMPLATE);
   }
 
   static Map<String, Object> resources(Map<String, Object> template) {

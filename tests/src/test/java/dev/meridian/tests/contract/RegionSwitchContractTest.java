@@ -5,8 +5,8 @@ import static dev.meridian.tests.contract.FaultsContractTest.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meridian.tools.local.template.CfnYaml;
 import dev.meridian.tools.local.template.EvaluatedStack;
-import dev.meridian.tools.local.template.RawTemplate;
 import dev.meridian.tools.local.template.StackParameters;
 import dev.meridian.tools.local.template.TemplateResolver;
 import java.util.LinkedHashMap;
@@ -34,7 +34,7 @@ class RegionSwitchContractTest {
   static final String HEALTH_CHECK_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 
   static Map<String, Object> regionSwitch() {
-    return RawTemplate.load(RegionSwitchPromoteFunctionTest.REGION_SWITCH);
+    return CfnYaml.load(RegionSwitchPromoteFunctionTest.REGION_SWITCH);
   }
 
   static Map<String, Object> planProperties() {

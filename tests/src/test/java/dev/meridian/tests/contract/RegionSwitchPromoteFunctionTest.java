@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.meridian.tests.ExternalTool;
-import dev.meridian.tools.local.template.RawTemplate;
+import dev.meridian.tools.local.template.CfnYaml;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -159,7 +159,7 @@ class RegionSwitchPromoteFunctionTest {
   }
 
   static String promoteFunctionSource() {
-    Map<String, Object> function = FaultsContractTest.map(FaultsContractTest.resources(RawTemplate.load(REGION_SWITCH))
+    Map<String, Object> function = FaultsContractTest.map(FaultsContractTest.resources(CfnYaml.load(REGION_SWITCH))
         .get("PromoteFunction"));
     return (String) FaultsContractTest.map(FaultsContractTest.map(function.get("Properties")).get("Code")).get("ZipFile");
   }

@@ -1,5 +1,10 @@
 package dev.meridian.tools.local.template;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +30,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * Timestamps stay strings (CloudFormation has no date type); duplicate keys are an error, as in
  * CloudFormation.
  */
-final class CfnYaml {
+public final class CfnYaml {
 
   /** Every short-form tag CloudFormation (and the Rules section) knows, without {@code !}. */
   static final List<String> FUNCTIONS = List.of("Ref", "Condition", "GetAtt", "Sub", "If", "Equals", "Not", "And",
@@ -34,6 +39,15 @@ final class CfnYaml {
       "ValueOfAll");
 
   private CfnYaml() {}
+
+  /** {@code file}'s template, intrinsics in their long form (contract tests check them as written). */
+  public static Map<String, Object> load(Path file) {
+    try {
+      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
 
   static Map<String, Object> parse(String text, String source) {
     LoaderOptions options = new LoaderOptions();
