@@ -20,17 +20,24 @@ public final class OrdersHandler implements RequestStreamHandler {
   private final HttpApiFunction function;
 
   /**
-   * Lambda's constructor: configuration from the environment. Its last step is the local
-   * runtime's stand-in for a SnapStart restore (a no-op on AWS, where org.crac runs the hooks).
+   * Lambda's constructor: configuration from the environment, the priming registered as a
+   * SnapStart checkpoint hook. Its last step is the local runtime's stand-in for a SnapStart
+   * publish or restore (a no-op on AWS, where org.crac runs the hooks).
    */
   public OrdersHandler() {
-    this(ApiWiring.fromEnvironment());
-    SnapStartHooks.global().restoreIfRequested(System.getenv());
+    this(ApiWiring.fromEnvironment(), SnapStartHooks.global());
+    SnapStartHooks.global().endOfInit(System.getenv());
   }
 
-  /** The same function on a given wiring (tests, the benchmark). */
+  /** The same function on a given wiring, without priming (tests, the benchmark). */
   public OrdersHandler(ApiWiring wiring) {
     this.function = HttpApiFunction.start(OrdersApplication.class, wiring.httpServices());
+  }
+
+  /** The same function on a given wiring, its priming ({@link OrdersPriming}) registered in {@code hooks}. */
+  public OrdersHandler(ApiWiring wiring, SnapStartHooks hooks) {
+    this(wiring);
+    wiring.registerPriming(hooks, () -> function.prime(OrdersPriming.REQUESTS));
   }
 
   @Override

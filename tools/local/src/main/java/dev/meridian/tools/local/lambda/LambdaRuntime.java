@@ -75,9 +75,15 @@ import java.util.function.Consumer;
  */
 public final class LambdaRuntime implements Invoker, AutoCloseable {
 
-  /** Configuration shared by all functions of a region. */
+  /**
+   * Configuration shared by all functions of a region.
+   *
+   * @param aotCache whether SnapStart functions are "published" to an ahead-of-time cache that their
+   *                 environments start from ({@link PublishedVersions}); off, they start without one
+   */
   public record Options(Path codeBaseDir, Path workDir, Path logDir, Map<String, String> extraEnvironment,
-      Consumer<String> platformLog, String accountId, String stackName, Duration initTimeout, Duration shutdownGrace) {
+      Consumer<String> platformLog, String accountId, String stackName, Duration initTimeout, Duration shutdownGrace,
+      boolean aotCache) {
 
     public Options {
       Objects.requireNonNull(codeBaseDir, "codeBaseDir");
@@ -94,7 +100,8 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     /**
      * Defaults: logs in {@code <workDir>/logs}, no extra environment, platform lines to the {@code
      * dev.meridian.tools.local.lambda} System.Logger at INFO, account 123456789012 (moto's default),
-     * stack name {@code meridian}, init timeout 30 s, shutdown grace 2 s.
+     * stack name {@code meridian}, init timeout 30 s, shutdown grace 2 s, SnapStart functions published
+     * to an AOT cache.
      *
      * @param codeBaseDir what {@link FunctionSpec#codeUri()} is relative to (the template's directory)
      * @param workDir     where packages are extracted and the runtime's native library is kept
@@ -103,42 +110,47 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       System.Logger logger = System.getLogger("dev.meridian.tools.local.lambda");
       return new Options(codeBaseDir, workDir, workDir.resolve("logs"), Map.of(),
           line -> logger.log(System.Logger.Level.INFO, line), "123456789012", "meridian", Duration.ofSeconds(30),
-          Duration.ofSeconds(2));
+          Duration.ofSeconds(2), true);
     }
 
     public Options withLogDir(Path dir) {
       return new Options(codeBaseDir, workDir, dir, extraEnvironment, platformLog, accountId, stackName, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withExtraEnvironment(Map<String, String> env) {
       return new Options(codeBaseDir, workDir, logDir, env, platformLog, accountId, stackName, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withPlatformLog(Consumer<String> sink) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, sink, accountId, stackName, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withAccountId(String id) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, id, stackName, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withStackName(String name) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, accountId, name, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withInitTimeout(Duration timeout) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, accountId, stackName, timeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withShutdownGrace(Duration grace) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, accountId, stackName,
-          initTimeout, grace);
+          initTimeout, grace, aotCache);
+    }
+
+    public Options withAotCache(boolean on) {
+      return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, accountId, stackName, initTimeout,
+          shutdownGrace, on);
     }
   }
 
