@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -185,6 +186,8 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
   }
 
   private static final System.Logger LOG = System.getLogger(LambdaRuntime.class.getName());
+  /** How long a training run may take, the AOT cache's assembly included. */
+  private static final Duration PUBLISH_TIMEOUT = Duration.ofMinutes(5);
   /** How often idle environments are looked for, at most. */
   private static final Duration REAP_PERIOD_MAX = Duration.ofSeconds(5);
 
@@ -226,6 +229,16 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     reaper.scheduleWithFixedDelay(this::reclaimIdle, period, period, TimeUnit.MILLISECONDS);
     this.shutdownHook = new Thread(this::killAll, "lambda-runtime-shutdown-" + region);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+    if (options.aotCache()) {
+      // Publish before the first request, as a deployment does: a cold start then finds the cache
+      // built (or waits for the training run already under way) instead of training on a caller's time.
+      for (Slot slot : slots.values()) {
+        if (slot.spec.snapStart()) {
+          Thread.ofPlatform().daemon().name("lambda-runtime-publish-" + region + "-" + slot.spec.logicalId())
+              .start(slot::publishAhead);
+        }
+      }
+    }
   }
 
   public String region() {
@@ -628,25 +641,26 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
         return new Started(fresh, Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Closed",
             "The local Lambda runtime is closed"), "Runtime.Closed"));
       }
-      Instant now = Instant.now();
-      Map<String, String> environment = LaunchPlan.environment(spec, region, name, fresh.runtimeApi(), taskRoot,
-          client.jniLibrary().getParent(), PlatformLog.logStreamName(now), options.extraEnvironment(), System.getenv());
+      Map<String, String> environment = environment(fresh, taskRoot, client, LaunchPlan.RESTORE);
       for (String key : spec.environment().keySet()) {
         if (LaunchPlan.RESERVED.contains(key)) {
           platform("WARNING: reserved environment variable " + key + " in the function's configuration is ignored "
               + "(Lambda rejects it)");
         }
       }
-      List<String> command = LaunchPlan.command(LaunchPlan.currentJava(),
-          LaunchPlan.jvmOptions(spec.memoryMb(), environment.get("JAVA_TOOL_OPTIONS")), client.jniLibrary(),
+      List<String> jvmOptions = LaunchPlan.jvmOptions(spec.memoryMb(), environment.get("JAVA_TOOL_OPTIONS"),
+          spec.snapStart());
+      if (spec.snapStart() && options.aotCache()) {
+        Optional<Path> cache = publishedCache(taskRoot, client, jvmOptions);
+        if (cache.isPresent()) {
+          jvmOptions = LaunchPlan.startingFrom(jvmOptions, cache.get());
+        }
+      }
+      List<String> command = LaunchPlan.command(LaunchPlan.currentJava(), jvmOptions, client.jniLibrary(),
           client.classpathString(), spec.handler());
       lastCommand = command;
-      ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
-      builder.environment().clear();
-      builder.environment().putAll(environment);
+      ProcessBuilder builder = process(command, taskRoot, environment);
       try {
-        Files.createDirectories(logFile.getParent());
-        builder.redirectOutput(Redirect.appendTo(logFile.toFile()));
         platform("INIT_START Runtime Version: java:" + Runtime.version().feature() + ".local"
             + "\tRuntime Version ARN: local (aws-lambda-java-runtime-interface-client " + client.version() + ")");
         LOG.log(System.Logger.Level.DEBUG, () -> "Starting " + name + ": " + String.join(" ", command));
@@ -671,6 +685,90 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
         lastInit = Duration.ofNanos(fresh.initNanos());
       }
       return new Started(fresh, failure);
+    }
+
+    /**
+     * The function's environment, exactly Lambda's; a SnapStart function's also says which phase of
+     * its published version it is in ({@code phase}: training or restored environment).
+     */
+    private Map<String, String> environment(ExecutionEnvironment environment, Path taskRoot, RuntimeInterfaceClient client,
+        String phase) {
+      Map<String, String> extras = new LinkedHashMap<>(options.extraEnvironment());
+      if (spec.snapStart()) {
+        extras.put(LaunchPlan.SNAPSTART_PHASE, phase);
+      }
+      return LaunchPlan.environment(spec, region, name, environment.runtimeApi(), taskRoot, client.jniLibrary().getParent(),
+          PlatformLog.logStreamName(Instant.now()), extras, System.getenv());
+    }
+
+    /** The function process: in the task root, with exactly {@code environment}, its output appended to the log. */
+    private ProcessBuilder process(List<String> command, Path taskRoot, Map<String, String> environment) {
+      ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
+      builder.environment().clear();
+      builder.environment().putAll(environment);
+      try {
+        Files.createDirectories(logFile.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return builder.redirectOutput(Redirect.appendTo(logFile.toFile()));
+    }
+
+    /** Publishes the function now (see the constructor); a failure is in the platform log. */
+    void publishAhead() {
+      try {
+        Path taskRoot = DeploymentPackage.taskRoot(spec.logicalId(), options.codeBaseDir().resolve(spec.codeUri()),
+            options.workDir());
+        publishedCache(taskRoot, ric(), LaunchPlan.jvmOptions(spec.memoryMb(),
+            spec.environment().get("JAVA_TOOL_OPTIONS"), true));
+      } catch (RuntimeException e) {
+        platform("PUBLISH_FAILED: " + e.getMessage());
+      }
+    }
+
+    /**
+     * The AOT cache of this function's published version ({@link PublishedVersions}), built by a
+     * training run the first time any region asks for it; empty when the training failed.
+     */
+    private Optional<Path> publishedCache(Path taskRoot, RuntimeInterfaceClient client, List<String> jvmOptions) {
+      Path cache = PublishedVersions.cacheFile(options.workDir().resolve("aot"), spec.logicalId(), taskRoot,
+          LaunchPlan.command(LaunchPlan.currentJava(), jvmOptions, client.jniLibrary(), client.classpathString(),
+              spec.handler()));
+      return PublishedVersions.publish(cache, output -> train(output, taskRoot, client, jvmOptions), this::platform);
+    }
+
+    /**
+     * The training run: the function started as for a cold start, told it is publishing, and with
+     * its JVM writing an AOT cache to {@code output} when it exits. A Meridian handler runs its
+     * checkpoint hooks (priming) and exits by itself; a handler that knows nothing of publishing
+     * reaches its first {@code /next} instead, and is then stopped (SIGTERM: the JVM still writes
+     * its cache on the way out), so its cache covers its init alone.
+     *
+     * @return null when the run ended as a training run ends, else why it did not
+     */
+    private String train(Path output, Path taskRoot, RuntimeInterfaceClient client, List<String> jvmOptions)
+        throws IOException, InterruptedException {
+      ExecutionEnvironment training = new ExecutionEnvironment(arn, region + "-" + spec.logicalId() + "-publish");
+      try {
+        List<String> command = LaunchPlan.command(LaunchPlan.currentJava(), LaunchPlan.trainingInto(jvmOptions, output),
+            client.jniLibrary(),
+            client.classpathString(), spec.handler());
+        if (!training.launch(process(command, taskRoot, environment(training, taskRoot, client, LaunchPlan.PUBLISH)))) {
+          return "the runtime closed";
+        }
+        Outcome init = training.awaitReady(PUBLISH_TIMEOUT);
+        boolean reachedNext = init == null;
+        if (reachedNext) {
+          training.kill(PUBLISH_TIMEOUT);
+        }
+        int status = training.awaitExit(PUBLISH_TIMEOUT);
+        if (!reachedNext && status != 0) {
+          return "the training run ended with status " + status + " (see " + logFile + ")";
+        }
+        return null;
+      } finally {
+        training.kill(Duration.ZERO);
+      }
     }
 
     private void platform(String line) {

@@ -157,14 +157,29 @@ final class LaunchPlan {
     return o.toLowerCase(Locale.ROOT);
   }
 
-  /** Start from {@code cache}, the AOT cache of the function's published version (JEP 483). */
-  static String startFromCache(Path cache) {
-    return "-XX:AOTCache=" + cache;
+  /**
+   * {@code jvmOptions} starting from {@code cache}, the AOT cache of the function's published
+   * version (JEP 483). The cache holds the class data sharing archive, and the JVM refuses {@code
+   * -Xshare} beside it.
+   */
+  static List<String> startingFrom(List<String> jvmOptions, Path cache) {
+    return withAot(jvmOptions, "-XX:AOTCache=" + cache);
   }
 
-  /** Write an AOT cache to {@code cache} when the JVM exits (JEP 514's one-step training run). */
-  static String trainInto(Path cache) {
-    return "-XX:AOTCacheOutput=" + cache;
+  /** {@code jvmOptions} writing an AOT cache to {@code cache} when the JVM exits (JEP 514's one-step training run). */
+  static List<String> trainingInto(List<String> jvmOptions, Path cache) {
+    return withAot(jvmOptions, "-XX:AOTCacheOutput=" + cache);
+  }
+
+  private static List<String> withAot(List<String> jvmOptions, String aotOption) {
+    List<String> options = new ArrayList<>();
+    for (String option : jvmOptions) {
+      if (!optionKey(option).equals("Xshare")) {
+        options.add(option);
+      }
+    }
+    options.add(aotOption);
+    return options;
   }
 
   /** The full command line: java, JVM options, the RIC's native library and classpath, main class, handler. */
