@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -38,21 +39,21 @@ final class ReportLineFigures {
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     byFunction.forEach((function, lines) -> {
       List<ReportLine> warm = lines.stream().filter(line -> !line.coldStart()).toList();
-      List<Long> memory = lines.stream().map(line -> (long) line.maxMemoryUsedMb()).toList();
+      long[] memory = lines.stream().mapToLong(ReportLine::maxMemoryUsedMb).sorted().toArray();
       Stats init = Stats.of(present(lines, ReportLine::initDurationMillis));
       Stats restore = Stats.of(present(lines, ReportLine::restoreDurationMillis));
       Stats warmDuration = Stats.of(warm.stream().map(line -> nanos(line.durationMillis())).toList());
       out.append("| ").append(function)
-          .append(" | ").append(String.format(Locale.ROOT, "%,d", lines.size()))
-          .append(" | ").append(String.format(Locale.ROOT, "%,d", lines.size() - warm.size()))
+          .append(" | ").append(whole(lines.size()))
+          .append(" | ").append(whole(lines.size() - warm.size()))
           .append(" | ").append(init.median(BenchmarkReport::wholeMillis))
           .append(" | ").append(init.p99(BenchmarkReport::wholeMillis))
           .append(" | ").append(restore.median(BenchmarkReport::wholeMillis))
           .append(" | ").append(restore.p99(BenchmarkReport::wholeMillis))
           .append(" | ").append(warmDuration.median(BenchmarkReport::fractionMillis))
           .append(" | ").append(warmDuration.p99(BenchmarkReport::fractionMillis))
-          .append(" | ").append(String.format(Locale.ROOT, "%,d", memory.stream().mapToLong(Long::longValue).max().orElseThrow()))
-          .append(" | ").append(String.format(Locale.ROOT, "%,d", Math.round(median(memory))))
+          .append(" | ").append(whole(memory[memory.length - 1]))
+          .append(" | ").append(whole(Math.round(median(memory))))
           .append(" |\n");
     });
     return out.toString();
@@ -62,28 +63,31 @@ final class ReportLineFigures {
     return lines.stream().map(field).filter(OptionalDouble::isPresent).map(d -> nanos(d.getAsDouble())).toList();
   }
 
-  private static double median(List<Long> values) {
-    long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+  private static double median(long[] sorted) {
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+  }
+
+  private static String whole(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   private static long nanos(double millis) {
     return Math.round(millis * 1e6);
   }
 
-  /** {@link LatencyStats} of samples that may be none. */
-  private record Stats(LatencyStats stats) {
+  /** {@link LatencyStats} of samples that may be none (a function without a restore, a warm invocation). */
+  private record Stats(Optional<LatencyStats> stats) {
     static Stats of(Collection<Long> nanos) {
-      return new Stats(nanos.isEmpty() ? null : LatencyStats.of(nanos));
+      return new Stats(nanos.isEmpty() ? Optional.empty() : Optional.of(LatencyStats.of(nanos)));
     }
 
     String median(Function<Double, String> format) {
-      return stats == null ? NONE : format.apply(stats.medianMillis());
+      return stats.map(s -> format.apply(s.medianMillis())).orElse(NONE);
     }
 
     String p99(Function<Double, String> format) {
-      return stats == null ? NONE : format.apply(stats.percentileMillis(99));
+      return stats.map(s -> format.apply(s.percentileMillis(99))).orElse(NONE);
     }
   }
 }

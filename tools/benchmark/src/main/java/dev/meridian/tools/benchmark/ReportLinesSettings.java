@@ -35,6 +35,9 @@ record ReportLinesSettings(Optional<String> stack, Optional<String> region, Dura
         throw new IllegalArgumentException("usage: " + USAGE);
       }
     }
+    if (args.contains("--file") && (args.contains("--since") || args.contains("--region"))) {
+      throw new IllegalArgumentException("--since and --region choose what to query; a --file is read whole");
+    }
     return new ReportLinesSettings(option(args, "--stack"), option(args, "--region"),
         option(args, "--since").map(ReportLinesSettings::span).orElse(Duration.ofHours(1)),
         option(args, "--file").map(Path::of));

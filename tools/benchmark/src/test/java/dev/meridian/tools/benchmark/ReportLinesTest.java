@@ -152,15 +152,18 @@ class ReportLinesTest {
     assertThat(stack.since()).isEqualTo(Duration.ofMinutes(90));
     assertThat(ReportLinesSettings.parse(List.of("--stack", "s", "--region", "r")).since()).isEqualTo(Duration.ofHours(1));
     assertThat(ReportLinesSettings.parse(List.of("--file", "r.log")).file()).contains(Path.of("r.log"));
-    assertThat(ReportLinesSettings.parse(List.of("--file", "r.log", "--since", "2d")).since()).isEqualTo(Duration.ofDays(2));
+    assertThat(ReportLinesSettings.parse(List.of("--stack", "s", "--region", "r", "--since", "2d")).since())
+        .isEqualTo(Duration.ofDays(2));
 
     assertThatThrownBy(() -> ReportLinesSettings.parse(List.of())).hasMessageContaining("not both and not neither");
     assertThatThrownBy(() -> ReportLinesSettings.parse(List.of("--stack", "s", "--file", "f")))
         .hasMessageContaining("not both");
     assertThatThrownBy(() -> ReportLinesSettings.parse(List.of("--stack", "s"))).hasMessageContaining("--region");
-    assertThatThrownBy(() -> ReportLinesSettings.parse(List.of("--file", "f", "--since", "1 hour")))
+    assertThatThrownBy(() -> ReportLinesSettings.parse(List.of("--file", "f", "--since", "1h")))
+        .hasMessageContaining("read whole");
+    assertThatThrownBy(() -> ReportLinesSettings.parse(List.of("--stack", "s", "--region", "r", "--since", "1 hour")))
         .hasMessageContaining("90m or 2d");
-    assertThatThrownBy(() -> ReportLinesSettings.parse(List.of("--file", "f", "--since", "0h")))
+    assertThatThrownBy(() -> ReportLinesSettings.parse(List.of("--stack", "s", "--region", "r", "--since", "0h")))
         .hasMessageContaining("longer than nothing");
     assertThatThrownBy(() -> ReportLinesSettings.parse(List.of("--function", "catalog"))).hasMessageContaining("usage");
   }
