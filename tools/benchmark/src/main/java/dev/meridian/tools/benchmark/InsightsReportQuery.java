@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResultField;
  * <p>The figures are read from {@code @message}, not from the fields Insights discovers in a text REPORT
  * ({@code @duration}, {@code @initDuration}, {@code @maxMemoryUsed}): the stack logs in JSON (template.yaml's
  * {@code LogFormat: JSON}), whose {@code platform.report} records carry their figures under {@code record.metrics}
- * instead; no field holds Restore Duration in either format; and one parser then serves the query, a recorded file
- * and both formats alike. The filter keeps text REPORT lines ({@code @type}) and JSON report records ({@code type});
+ * instead; none of the discovered fields holds a text REPORT's Restore Duration; and one parser then serves the query,
+ * a recorded file and both formats alike. The filter keeps text REPORT lines ({@code @type}) and JSON report records ({@code type});
  * the parser skips anything else a query returns.
  */
 final class InsightsReportQuery {
