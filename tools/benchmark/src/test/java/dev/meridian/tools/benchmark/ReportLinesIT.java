@@ -52,9 +52,9 @@ class ReportLinesIT {
           + "\tMax Memory Used: 400 MB\tRestore Duration: 5000.00 ms\tBilled Restore Duration: 200 ms\t"),
           now.minus(Duration.ofHours(2)));
       // catalog logs in text, orders and health in JSON: a stack moved to JSON keeps its older text lines in the window.
-      put(logs, "catalog", recorded("text-format.log", "catalog"), now.minus(Duration.ofMinutes(20)));
-      put(logs, "orders", recorded("json-format.log", "orders"), now.minus(Duration.ofMinutes(10)));
-      put(logs, "health", recorded("json-format.log", "health"), now.minus(Duration.ofMinutes(5)));
+      put(logs, "catalog", recorded("text-format.txt", "catalog"), now.minus(Duration.ofMinutes(20)));
+      put(logs, "orders", recorded("json-format.txt", "orders"), now.minus(Duration.ofMinutes(10)));
+      put(logs, "health", recorded("json-format.txt", "health"), now.minus(Duration.ofMinutes(5)));
 
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       int status;

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResultField;
 
 /**
- * report-lines over recorded REPORT lines: {@code report-lines/text-format.log} (catalog with SnapStart and health
- * without, Lambda's text log format, X-Ray on) and {@code report-lines/json-format.log} (orders with SnapStart and
+ * report-lines over recorded REPORT lines: {@code report-lines/text-format.txt} (catalog with SnapStart and health
+ * without, Lambda's text log format, X-Ray on) and {@code report-lines/json-format.txt} (orders with SnapStart and
  * health, the JSON log format template.yaml sets), each with the START, END, RESTORE and INIT records and the
  * functions' own lines around the REPORTs; and Logs Insights rows shaped as {@code GetQueryResults} returns them.
  * Every expected figure below is worked out by hand from the fixture's lines.
@@ -33,7 +33,7 @@ class ReportLinesTest {
 
   @Test
   void theTextFormatGivesRestoresForSnapStartInitsForOnDemandStartsAndWarmDurationsOfTheRest() throws Exception {
-    Printed printed = run("--file", fixture("text-format.log"));
+    Printed printed = run("--file", fixture("text-format.txt"));
 
     assertThat(printed.status()).isZero();
     // catalog: restores 512.40, 478.91, 1,302.77 ms; warm 14.81, 9.62, 11.37, 22.05, 10.48 ms; memory 199-207 MB.
@@ -46,7 +46,7 @@ class ReportLinesTest {
 
   @Test
   void theJsonFormatGivesTheSameFiguresFromThePlatformReportRecordsMetrics() throws Exception {
-    Printed printed = run("--file", fixture("json-format.log"));
+    Printed printed = run("--file", fixture("json-format.txt"));
 
     assertThat(printed.status()).isZero();
     // orders: restoreDurationMs 455.12 and 621.88 (median 538.5); warm 12.04, 8.77, 30.61, 9.96 ms; memory
