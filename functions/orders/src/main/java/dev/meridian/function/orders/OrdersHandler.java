@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.meridian.adapter.http.HttpApiFunction;
 import dev.meridian.adapter.lambda.SnapStartHooks;
+import dev.meridian.bootstrap.InitPhases;
 import dev.meridian.bootstrap.api.ApiWiring;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,12 @@ public final class OrdersHandler implements RequestStreamHandler {
    * publish or restore (a no-op on AWS, where org.crac runs the hooks).
    */
   public OrdersHandler() {
-    this(ApiWiring.fromEnvironment(), SnapStartHooks.global());
+    this(InitPhases.begin());
+  }
+
+  private OrdersHandler(InitPhases init) {
+    this(init.time("sdk_clients_and_wiring_ms", ApiWiring::fromEnvironment), SnapStartHooks.global(), init);
+    init.log();
     SnapStartHooks.global().endOfInit(System.getenv());
   }
 
@@ -36,7 +42,11 @@ public final class OrdersHandler implements RequestStreamHandler {
 
   /** The same function on a given wiring, its priming ({@link OrdersPriming}) registered in {@code hooks}. */
   public OrdersHandler(ApiWiring wiring, SnapStartHooks hooks) {
-    this(wiring);
+    this(wiring, hooks, InitPhases.begin());
+  }
+
+  private OrdersHandler(ApiWiring wiring, SnapStartHooks hooks, InitPhases init) {
+    this.function = init.time("spring_context_ms", () -> HttpApiFunction.start(OrdersApplication.class, wiring.httpServices()));
     wiring.registerPriming(hooks, () -> function.prime(OrdersPriming.REQUESTS));
   }
 

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.testkit.Machine;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -15,8 +18,19 @@ import java.util.stream.Collectors;
  */
 final class BenchmarkReport {
 
-  /** One cold start: caller's wall time, the REPORT line's Init Duration and the first invocation's Duration. */
-  record ColdSample(long totalNanos, long initNanos, long firstInvocationNanos) {}
+  /**
+   * One cold start: caller's wall time, the REPORT line's Init Duration, the first invocation's Duration, and the
+   * init phases the function logged ({@code InitPhases}: phase name to milliseconds; empty when it logs none).
+   */
+  record ColdSample(long totalNanos, long initNanos, long firstInvocationNanos, Map<String, Long> phases) {
+    ColdSample {
+      phases = Map.copyOf(phases);
+    }
+
+    ColdSample(long totalNanos, long initNanos, long firstInvocationNanos) {
+      this(totalNanos, initNanos, firstInvocationNanos, Map.of());
+    }
+  }
 
   /**
    * One function's measurements.
@@ -137,6 +151,48 @@ final class BenchmarkReport {
     return out.toString();
   }
 
+  /**
+   * Where each function's cold start goes, medians in ms: the phases its init logged, what of the Init Duration
+   * they leave unexplained, and the first request. One row per function and variant (without and with the cache).
+   */
+  String breakdown() {
+    Set<String> phases = new LinkedHashSet<>();
+    rows.forEach(r -> r.cold().forEach(c -> phases.addAll(c.phases().keySet())));
+    StringBuilder out = new StringBuilder("| function | start | ");
+    phases.forEach(p -> out.append(p.replace("_ms", "").replace('_', ' ')).append(" | "));
+    out.append("rest of init | Init Duration | first request |\n|---|---|");
+    out.append("---:|".repeat(phases.size() + 3)).append('\n');
+    for (Measured row : rows) {
+      breakdownRow(out, row.name(), "without cache", row.cold(), phases);
+      if (row.published()) {
+        breakdownRow(out, row.name(), "AOT cache", row.cachedCold(), phases);
+      }
+    }
+    return out.toString();
+  }
+
+  private static void breakdownRow(StringBuilder out, String name, String variant, List<ColdSample> samples,
+      Set<String> phases) {
+    out.append("| ").append(name).append(" | ").append(variant).append(" | ");
+    double explained = 0;
+    for (String phase : phases) {
+      List<Long> values = samples.stream().filter(s -> s.phases().containsKey(phase))
+          .map(s -> s.phases().get(phase) * 1_000_000).toList();
+      if (values.isEmpty()) {
+        out.append("- | ");
+      } else {
+        double median = LatencyStats.of(values).medianMillis();
+        explained += median;
+        out.append(wholeMillis(median)).append(" | ");
+      }
+    }
+    double init = LatencyStats.of(samples.stream().map(ColdSample::initNanos).toList()).medianMillis();
+    out.append(explained == 0 ? "-" : wholeMillis(Math.max(0, init - explained))).append(" | ")
+        .append(wholeMillis(init)).append(" | ")
+        .append(wholeMillis(LatencyStats.of(samples.stream().map(ColdSample::firstInvocationNanos).toList())
+            .medianMillis())).append(" |\n");
+  }
+
   /** The emulator's own latency, to read the functions' warm figures against. */
   String emulatorFloor() {
     return String.format(Locale.ROOT, "moto alone (one DynamoDB GetItem from the benchmark JVM, %,d in the same "
@@ -221,9 +277,10 @@ final class BenchmarkReport {
         .toList()).medianMillis()));
     ArrayNode array = cold.putArray("samples");
     for (ColdSample sample : samples) {
-      array.addObject().put("totalMs", round(sample.totalNanos() / 1e6))
+      ObjectNode one = array.addObject().put("totalMs", round(sample.totalNanos() / 1e6))
           .put("initDurationMs", round(sample.initNanos() / 1e6))
           .put("firstInvocationMs", round(sample.firstInvocationNanos() / 1e6));
+      sample.phases().forEach((phase, ms) -> one.with("initPhases").put(phase, ms));
     }
     return cold;
   }

@@ -140,6 +140,10 @@ public final class ColdWarmBenchmark {
           LambdaRuntime published = new LambdaRuntime(home.region(), functions,
               withoutCache.withAotCache(true).withLogDir(work.resolve("logs-published")));
           DynamoDbClient dynamoDb = moto.dynamoDb(home.region())) {
+        // The training runs first, alone: none may slow the cold starts or the preparation.
+        if (!published.awaitPublished(Duration.ofMinutes(10))) {
+          throw new IllegalStateException("the SnapStart functions' versions were not published within 10 minutes");
+        }
         ColdWarmBenchmark benchmark = new ColdWarmBenchmark(settings, runtime, published, dynamoDb,
             provisioned.get(0).tableName());
         List<Measured> measured = benchmark.measure(functions, figures);
@@ -152,6 +156,9 @@ public final class ColdWarmBenchmark {
         System.out.println(report.emulatorFloor());
         System.out.println();
         System.out.print(report.coldSamples());
+        System.out.println();
+        System.out.println("Where each cold start goes (medians, ms; the phases are the function's own InitPhases line):");
+        System.out.print(report.breakdown());
         System.out.println("load average at start: " + machine.loadAverage() + "; at end: " + Machine.loadAverageNow());
         Map<String, AttributeValue> head = dynamoDb.getItem(b -> b.tableName(provisioned.get(0).tableName())
             .key(Items.shardKey(ProductId.of(PLACED_PRODUCT), home.region(), StockAllocation.HEAD)).consistentRead(true)).item();
@@ -339,8 +346,33 @@ public final class ColdWarmBenchmark {
       throw new IllegalStateException(subject.name() + ": expected a cold start");
     }
     Duration init = runtime.status(subject.logicalId()).lastInitDuration();
+    Map<String, Long> phases = lastInitPhases(runtime.status(subject.logicalId()).logFile());
     runtime.recycle(subject.logicalId(), java.time.Duration.ofSeconds(60));
-    return new ColdSample(total, init.toNanos(), result.duration().toNanos());
+    return new ColdSample(total, init.toNanos(), result.duration().toNanos(), phases);
+  }
+
+  private static final java.util.regex.Pattern INIT_PHASES = java.util.regex.Pattern.compile(
+      java.util.regex.Pattern.quote(dev.meridian.bootstrap.InitPhases.MESSAGE) + "((?: [a-z_]+=[0-9]+)+)");
+
+  /** The init phases the function's last init logged ({@code InitPhases}), in order; empty when it logs none. */
+  static Map<String, Long> lastInitPhases(Path functionLog) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(functionLog, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return Map.of();
+    }
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      java.util.regex.Matcher found = INIT_PHASES.matcher(lines.get(i));
+      if (found.find()) {
+        Map<String, Long> phases = new LinkedHashMap<>();
+        for (String pair : found.group(1).trim().split(" ")) {
+          phases.put(pair.substring(0, pair.indexOf('=')), Long.parseLong(pair.substring(pair.indexOf('=') + 1)));
+        }
+        return phases;
+      }
+    }
+    return Map.of();
   }
 
   /** {caller's wall time, REPORT Duration} in nanoseconds. */

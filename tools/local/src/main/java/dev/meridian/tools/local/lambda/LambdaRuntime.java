@@ -200,6 +200,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
   private final Thread shutdownHook;
   private volatile boolean closed;
   private RuntimeInterfaceClient ric; // guarded by this
+  private final List<Thread> publishing = new ArrayList<>();
 
   /** With {@link Scaling#defaults()}: a budget of its own. */
   public LambdaRuntime(String region, Collection<FunctionSpec> functions, Options options) {
@@ -234,8 +235,8 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       // built (or waits for the training run already under way) instead of training on a caller's time.
       for (Slot slot : slots.values()) {
         if (slot.spec.snapStart()) {
-          Thread.ofPlatform().daemon().name("lambda-runtime-publish-" + region + "-" + slot.spec.logicalId())
-              .start(slot::publishAhead);
+          publishing.add(Thread.ofPlatform().daemon().name("lambda-runtime-publish-" + region + "-" + slot.spec.logicalId())
+              .start(slot::publishAhead));
         }
       }
     }
@@ -243,6 +244,22 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
 
   public String region() {
     return region;
+  }
+
+  /**
+   * Waits until every SnapStart function's version is published (its AOT cache built, or its training
+   * failed), as a deployment waits before it takes traffic; false if some is still training after
+   * {@code timeout}.
+   */
+  public boolean awaitPublished(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread training : publishing) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !training.join(Duration.ofNanos(left))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The logical ids of this region's functions, in template order. */
