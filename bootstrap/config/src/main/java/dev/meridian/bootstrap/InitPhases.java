@@ -54,10 +54,15 @@ public final class InitPhases {
     return Map.copyOf(millis);
   }
 
-  /** Logs the phases, once, at the end of the init phase. */
+  /** Logs {@link #line()}, once, at the end of the init phase. */
   public void log() {
+    log.info(line());
+  }
+
+  /** {@value #MESSAGE} and a {@code phase=milliseconds} pair per phase, in the order measured. */
+  public String line() {
     StringBuilder line = new StringBuilder(MESSAGE);
     millis.forEach((phase, ms) -> line.append(' ').append(phase).append('=').append(ms));
-    log.info(line.toString());
+    return line.toString();
   }
 }

@@ -24,7 +24,7 @@ final class BenchmarkReport {
    */
   record ColdSample(long totalNanos, long initNanos, long firstInvocationNanos, Map<String, Long> phases) {
     ColdSample {
-      phases = Map.copyOf(phases);
+      phases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phases)); // in the order measured
     }
 
     ColdSample(long totalNanos, long initNanos, long firstInvocationNanos) {
@@ -158,7 +158,7 @@ final class BenchmarkReport {
   String breakdown() {
     Set<String> phases = new LinkedHashSet<>();
     rows.forEach(r -> r.cold().forEach(c -> phases.addAll(c.phases().keySet())));
-    StringBuilder out = new StringBuilder("| function | start | ");
+    StringBuilder out = new StringBuilder("| function | variant | ");
     phases.forEach(p -> out.append(p.replace("_ms", "").replace('_', ' ')).append(" | "));
     out.append("rest of init | Init Duration | first request |\n|---|---|");
     out.append("---:|".repeat(phases.size() + 3)).append('\n');

@@ -7,6 +7,7 @@ import dev.meridian.adapter.dynamodb.Items;
 import dev.meridian.adapter.dynamodb.TableDesign;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.testkit.FunctionEnvironment;
 import dev.meridian.testkit.HttpApiResponse;
 import dev.meridian.testkit.Machine;
 import dev.meridian.testkit.RepositoryRoot;
@@ -122,7 +123,9 @@ public final class ColdWarmBenchmark {
     Path work = settings.output().toAbsolutePath().getParent().resolve("cold-warm-benchmark");
     try (MotoServer moto = MotoServer.start()) {
       Samconfig samconfig = Samconfig.load(root.resolve("samconfig.toml"));
-      LocalDeployment deployment = LocalDeployment.of(samconfig);
+      // The sample events in events/ carry these app clients' tokens (as API Gateway passes their claims).
+      LocalDeployment deployment = LocalDeployment.builder(samconfig).jwtClients(FunctionEnvironment.CUSTOMER_CLIENT,
+          FunctionEnvironment.ADMIN_CLIENT, FunctionEnvironment.OPERATIONS_CLIENT).build();
       List<RegionModel> models = deployment.models(TemplateResolver.load(root.resolve("template.yaml")));
       List<ProvisionedRegion> provisioned;
       try (Provisioner provisioner = new Provisioner(moto.endpoint())) {
@@ -363,16 +366,25 @@ public final class ColdWarmBenchmark {
       return Map.of();
     }
     for (int i = lines.size() - 1; i >= 0; i--) {
-      java.util.regex.Matcher found = INIT_PHASES.matcher(lines.get(i));
-      if (found.find()) {
-        Map<String, Long> phases = new LinkedHashMap<>();
-        for (String pair : found.group(1).trim().split(" ")) {
-          phases.put(pair.substring(0, pair.indexOf('=')), Long.parseLong(pair.substring(pair.indexOf('=') + 1)));
-        }
+      Map<String, Long> phases = initPhases(lines.get(i));
+      if (!phases.isEmpty()) {
         return phases;
       }
     }
     return Map.of();
+  }
+
+  /** The phases of one log line, if it is an {@code InitPhases} line (JSON or text); else empty. */
+  static Map<String, Long> initPhases(String logLine) {
+    java.util.regex.Matcher found = INIT_PHASES.matcher(logLine);
+    if (!found.find()) {
+      return Map.of();
+    }
+    Map<String, Long> phases = new LinkedHashMap<>();
+    for (String pair : found.group(1).trim().split(" ")) {
+      phases.put(pair.substring(0, pair.indexOf('=')), Long.parseLong(pair.substring(pair.indexOf('=') + 1)));
+    }
+    return phases;
   }
 
   /** {caller's wall time, REPORT Duration} in nanoseconds. */

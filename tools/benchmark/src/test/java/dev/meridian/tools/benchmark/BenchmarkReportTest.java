@@ -54,6 +54,33 @@ class BenchmarkReportTest {
   }
 
   @Test
+  void theBreakdownSaysWhereEachColdStartGoesAndWhatIsLeftUnexplained() {
+    java.util.Map<String, Long> phases = new java.util.LinkedHashMap<>();
+    phases.put("jvm_start_ms", 400L);
+    phases.put("spring_context_ms", 1500L);
+    List<ColdSample> cold = List.of(new ColdSample(3000 * MS, 2500 * MS, 300 * MS, phases));
+    Measured catalog = new Measured("catalog", "CatalogHandler::handleRequest", "GET /products/{id}", 1024, false, cold,
+        List.of(), List.of(MS), List.of(MS), 200);
+    BenchmarkReport withPhases = new BenchmarkReport(SETTINGS, MACHINE, "1", List.of(measured("hello-world", true, 4000, 2),
+        catalog), List.of(MS));
+
+    String[] lines = withPhases.breakdown().split("\n");
+    assertThat(lines[0]).isEqualTo("| function | variant | jvm start | spring context | rest of init | Init Duration "
+        + "| first request |");
+    assertThat(lines).contains("| catalog | without cache | 400 | 1,500 | 600 | 2,500 | 300 |",
+        "| hello-world | without cache | - | - | - | 3,900 | 50 |");
+  }
+
+  @Test
+  void anInitPhasesLineIsReadFromTheFunctionsJsonLog() {
+    assertThat(ColdWarmBenchmark.initPhases("{\"level\":\"INFO\",\"message\":\"init phases jvm_start_ms=412 "
+        + "logging_ms=230 spring_context_ms=1510\",\"function\":\"x\"}"))
+        .containsExactly(java.util.Map.entry("jvm_start_ms", 412L), java.util.Map.entry("logging_ms", 230L),
+            java.util.Map.entry("spring_context_ms", 1510L));
+    assertThat(ColdWarmBenchmark.initPhases("{\"message\":\"GET /products 200 12 ms\"}")).isEmpty();
+  }
+
+  @Test
   void aFunctionWithoutSnapStartHasNoCachedColdStart() {
     Measured health = new Measured("health", "HealthHandler::handleRequest", "GET /health", 512, false, cold(1000),
         List.of(), List.of(2 * MS), List.of(MS), 150);
