@@ -5,6 +5,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -31,9 +32,28 @@ public final class AwsClients {
     return configure(builder, region, API).build();
   }
 
+  /**
+   * A client of a primed (SnapStart) function ({@link #API} timeouts): its credentials and
+   * connections come from {@code priming}, so that priming leaves neither in the snapshot.
+   */
+  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C forApi(B builder, String region,
+      PrimingScope priming) {
+    return configure(builder, region, API, UrlConnectionHttpClient.create(priming.connections(API.connect(), API.attempt())))
+        .credentialsProvider(priming.credentials())
+        .build();
+  }
+
   /** {@code builder} configured for {@code region} with {@code timeouts}; the caller may override more, then builds. */
   public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder, String region,
       Timeouts timeouts) {
+    return configure(builder, region, timeouts, UrlConnectionHttpClient.builder()
+        .connectionTimeout(timeouts.connect())
+        .socketTimeout(timeouts.attempt())
+        .build());
+  }
+
+  private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder, String region,
+      Timeouts timeouts, SdkHttpClient http) {
     ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
         .apiCallTimeout(timeouts.call())
         .apiCallAttemptTimeout(timeouts.attempt());
@@ -41,10 +61,7 @@ public final class AwsClients {
       overrides.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(timeouts.maxAttempts()).build());
     }
     return builder.region(Region.of(region))
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(timeouts.connect())
-            .socketTimeout(timeouts.attempt())
-            .build())
+        .httpClient(http)
         .overrideConfiguration(overrides.build());
   }
 }

@@ -5,22 +5,37 @@ import com.amazonaws.serverless.proxy.InitializationWrapper;
 import com.amazonaws.serverless.proxy.internal.LambdaContainerHandler;
 import com.amazonaws.serverless.proxy.model.AwsProxyResponse;
 import com.amazonaws.serverless.proxy.model.Headers;
+import com.amazonaws.serverless.proxy.model.HttpApiV2AuthorizerMap;
+import com.amazonaws.serverless.proxy.model.HttpApiV2HttpContext;
+import com.amazonaws.serverless.proxy.model.HttpApiV2JwtAuthorizer;
 import com.amazonaws.serverless.proxy.model.HttpApiV2ProxyRequest;
+import com.amazonaws.serverless.proxy.model.HttpApiV2ProxyRequestContext;
 import com.amazonaws.serverless.proxy.spring.SpringBootLambdaContainerHandler;
 import com.amazonaws.serverless.proxy.spring.SpringBootProxyHandlerBuilder;
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.meridian.domain.common.FieldError;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,6 +143,93 @@ public final class HttpApiFunction {
   }
 
   /**
+   * Sends each of {@code requests} through {@link #handle}, as Lambda would deliver it, and checks
+   * its status: SnapStart priming, called by a checkpoint hook before the snapshot. Returns what
+   * was answered, in order.
+   *
+   * @throws IllegalStateException when an answer is not the expected one (a primed path that
+   *     fails would fail the publish on AWS too), or a request needs a client this function's
+   *     access policy does not name
+   */
+  public List<Integer> prime(List<PrimingRequest> requests) throws IOException {
+    List<Integer> statuses = new ArrayList<>();
+    int sequence = 0;
+    for (PrimingRequest request : requests) {
+      sequence++;
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      handle(new ByteArrayInputStream(LambdaContainerHandler.getObjectMapper().writeValueAsBytes(
+          primingEvent(request, sequence))), answer, new PrimingContext(services.functionName(), sequence));
+      JsonNode response = PROBLEMS.readTree(answer.toByteArray());
+      int status = response.path("statusCode").asInt(-1);
+      if (status != request.expectedStatus()) {
+        throw new IllegalStateException("priming " + request + " answered " + status + ", expected "
+            + request.expectedStatus() + ": " + response.path("body").asText());
+      }
+      statuses.add(status);
+    }
+    LOG.info("primed {} with {} requests", services.functionName(), requests.size());
+    return List.copyOf(statuses);
+  }
+
+  private HttpApiV2ProxyRequest primingEvent(PrimingRequest request, int sequence) {
+    int query = request.pathAndQuery().indexOf('?');
+    String path = query < 0 ? request.pathAndQuery() : request.pathAndQuery().substring(0, query);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("accept", "application/json");
+    if (request.body() != null) {
+      headers.put("content-type", "application/json");
+    }
+    request.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+
+    HttpApiV2JwtAuthorizer jwt = new HttpApiV2JwtAuthorizer();
+    jwt.setClaims(primingClaims(request));
+    HttpApiV2AuthorizerMap authorizer = new HttpApiV2AuthorizerMap();
+    authorizer.putJwtAuthorizer(jwt);
+    HttpApiV2HttpContext http = new HttpApiV2HttpContext();
+    http.setMethod(request.method());
+    http.setPath(path);
+    http.setProtocol("HTTP/1.1");
+    http.setSourceIp("127.0.0.1");
+    http.setUserAgent("meridian-snapstart-priming");
+    HttpApiV2ProxyRequestContext context =
+        new HttpApiV2ProxyRequestContext();
+    context.setRequestId("priming-" + sequence);
+    context.setStage("$default");
+    context.setHttp(http);
+    context.setAuthorizer(authorizer);
+    context.setTimeEpoch(System.currentTimeMillis());
+
+    HttpApiV2ProxyRequest event = new HttpApiV2ProxyRequest();
+    event.setVersion("2.0");
+    event.setRawPath(path);
+    event.setRawQueryString(query < 0 ? "" : request.pathAndQuery().substring(query + 1));
+    event.setHeaders(headers);
+    event.setBody(request.body());
+    event.setRequestContext(context);
+    return event;
+  }
+
+  /** The claims API Gateway would pass for a token of the request's caller, from this function's access policy. */
+  private Map<String, String> primingClaims(PrimingRequest request) {
+    AccessPolicy access = services.access();
+    return switch (request.caller()) {
+      case CUSTOMER -> Map.of("sub", "snapstart-priming", "client_id",
+          firstOf(access.customerClientIds(), "customer", request), "scope", AccessPolicy.CUSTOMER_SCOPE,
+          "token_use", "access");
+      case ADMIN -> {
+        String operations = firstOf(access.operationsClientIds(), "operations", request);
+        yield Map.of("sub", operations, "client_id", operations, "scope", AccessPolicy.ADMIN_SCOPE,
+            "token_use", "access");
+      }
+    };
+  }
+
+  private static String firstOf(Set<String> clientIds, String kind, PrimingRequest request) {
+    return clientIds.stream().sorted().findFirst().orElseThrow(() -> new IllegalStateException(
+        "priming " + request + " needs a " + kind + " client, and the access policy names none"));
+  }
+
+  /**
    * The container percent-decodes the raw path and query string itself and throws on a broken
    * escape ({@code /products/%zz}, {@code ?cursor=%%}), which would surface as a 500. Such a
    * request is the client's error: answered 400 before the container sees it.
@@ -200,6 +302,74 @@ public final class HttpApiFunction {
     Startup startup = STARTING.get();
     if (startup != null) {
       startup.context = context;
+    }
+  }
+
+  /** The Lambda context of a priming request: this function, a short synthetic request id, 30 s left. */
+  private record PrimingContext(String functionName, int sequence) implements Context {
+    @Override
+    public String getAwsRequestId() {
+      return "priming-" + sequence;
+    }
+
+    @Override
+    public String getLogGroupName() {
+      return "/aws/lambda/" + functionName;
+    }
+
+    @Override
+    public String getLogStreamName() {
+      return "priming";
+    }
+
+    @Override
+    public String getFunctionName() {
+      return functionName;
+    }
+
+    @Override
+    public String getFunctionVersion() {
+      return "$LATEST";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+      return "arn:aws:lambda:local:000000000000:function:" + functionName;
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+      return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+      return null;
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+      return 30_000;
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+      return 0;
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
+      return new LambdaLogger() {
+        @Override
+        public void log(String message) {
+          LOG.info(message);
+        }
+
+        @Override
+        public void log(byte[] message) {
+          LOG.info(new String(message, StandardCharsets.UTF_8));
+        }
+      };
     }
   }
 

@@ -10,15 +10,31 @@ import org.junit.jupiter.api.Test;
 
 class SnapStartHooksTest {
   @Test
-  void theLocalEntryPointRunsACheckpointThenARestoreInOrgCracOrder() {
+  void theLocalPublishRunsTheCheckpointHooksInOrgCracOrderThenEndsTheJvm() {
     SnapStartHooks hooks = SnapStartHooks.detached();
     List<String> calls = new ArrayList<>();
     hooks.register("first", recording("first", calls));
     hooks.register("second", recording("second", calls));
 
-    assertThat(hooks.restoreIfRequested(Map.of(SnapStartHooks.LOCAL_RESTORE_VARIABLE, "true"))).isTrue();
+    SnapStartHooks.LocalPhase phase = hooks.endOfInit(Map.of(SnapStartHooks.LOCAL_PHASE_VARIABLE, SnapStartHooks.PUBLISH),
+        status -> calls.add("exit " + status));
 
-    assertThat(calls).containsExactly("before second", "before first", "after first", "after second");
+    assertThat(phase).isEqualTo(SnapStartHooks.LocalPhase.PUBLISHED);
+    assertThat(calls).containsExactly("before second", "before first", "exit 0");
+  }
+
+  @Test
+  void aLocalRestoreRunsOnlyTheRestoreHooksInRegistrationOrder() {
+    SnapStartHooks hooks = SnapStartHooks.detached();
+    List<String> calls = new ArrayList<>();
+    hooks.register("first", recording("first", calls));
+    hooks.register("second", recording("second", calls));
+
+    SnapStartHooks.LocalPhase phase = hooks.endOfInit(Map.of(SnapStartHooks.LOCAL_PHASE_VARIABLE, SnapStartHooks.RESTORE),
+        status -> calls.add("exit " + status));
+
+    assertThat(phase).isEqualTo(SnapStartHooks.LocalPhase.RESTORED);
+    assertThat(calls).containsExactly("after first", "after second");
   }
 
   @Test
@@ -27,19 +43,32 @@ class SnapStartHooksTest {
     List<String> calls = new ArrayList<>();
     hooks.register("only", recording("only", calls));
 
-    assertThat(hooks.restoreIfRequested(Map.of())).isFalse();
-    assertThat(hooks.restoreIfRequested(Map.of(SnapStartHooks.LOCAL_RESTORE_VARIABLE, "no"))).isFalse();
+    assertThat(hooks.endOfInit(Map.of(), status -> calls.add("exit"))).isEqualTo(SnapStartHooks.LocalPhase.NONE);
     assertThat(calls).isEmpty();
+    assertThatThrownBy(() -> hooks.endOfInit(Map.of(SnapStartHooks.LOCAL_PHASE_VARIABLE, "true"), status -> { }))
+        .hasMessageContaining("must be publish or restore");
   }
 
   @Test
-  void aFailingHookFailsTheInitPhase() {
+  void aFailingHookFailsTheInitPhaseAndThePublishDoesNotEnd() {
     SnapStartHooks hooks = SnapStartHooks.detached();
-    hooks.register("broken", () -> {
-      throw new IllegalStateException("cannot refresh");
+    List<String> calls = new ArrayList<>();
+    hooks.register("broken", new SnapStartHooks.Hook() {
+      @Override
+      public void afterRestore() throws Exception {
+        throw new java.io.IOException("cannot refresh");
+      }
+
+      @Override
+      public void beforeCheckpoint() {
+        throw new IllegalStateException("priming GET /products/x answered 500");
+      }
     });
-    assertThatThrownBy(() -> hooks.restoreIfRequested(Map.of(SnapStartHooks.LOCAL_RESTORE_VARIABLE, "true")))
-        .hasRootCauseMessage("cannot refresh");
+    assertThatThrownBy(() -> hooks.endOfInit(Map.of(SnapStartHooks.LOCAL_PHASE_VARIABLE, SnapStartHooks.RESTORE),
+        status -> calls.add("exit"))).hasRootCauseMessage("cannot refresh");
+    assertThatThrownBy(() -> hooks.endOfInit(Map.of(SnapStartHooks.LOCAL_PHASE_VARIABLE, SnapStartHooks.PUBLISH),
+        status -> calls.add("exit"))).hasMessage("priming GET /products/x answered 500");
+    assertThat(calls).isEmpty();
   }
 
   @Test

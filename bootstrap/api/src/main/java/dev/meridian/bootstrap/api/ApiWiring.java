@@ -13,6 +13,7 @@ import dev.meridian.application.orders.OrderService;
 import dev.meridian.application.replication.ConflictLog;
 import dev.meridian.bootstrap.AwsClients;
 import dev.meridian.bootstrap.MeridianConfig;
+import dev.meridian.bootstrap.PrimingScope;
 import dev.meridian.bootstrap.ShardStarts;
 import dev.meridian.domain.clock.HybridLogicalClock;
 import java.security.SecureRandom;
@@ -35,8 +36,10 @@ public final class ApiWiring {
   private final OrderService orders;
   private final ConflictLog conflicts;
   private final Backoff transactionBackoff;
+  private final PrimingScope priming;
 
-  private ApiWiring(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock) {
+  private ApiWiring(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock, PrimingScope priming) {
+    this.priming = priming;
     this.config = MeridianConfig.from(environment);
     this.environment = Map.copyOf(environment);
     this.clock = config.hybridClock(wallClock);
@@ -53,13 +56,14 @@ public final class ApiWiring {
   }
 
   /**
-   * Lambda's: configuration from the process environment, the SDK client from {@link AwsClients},
-   * its SnapStart hooks in the JVM's registry.
+   * Lambda's: configuration from the process environment, the SDK client from {@link AwsClients}
+   * in a {@link PrimingScope}, its SnapStart hooks in the JVM's registry.
    */
   public static ApiWiring fromEnvironment() {
     MeridianConfig config = MeridianConfig.fromEnvironment();
-    ApiWiring wiring = new ApiWiring(System.getenv(), AwsClients.forApi(DynamoDbClient.builder(), config.region()),
-        Clock.systemUTC());
+    PrimingScope priming = PrimingScope.create();
+    ApiWiring wiring = new ApiWiring(System.getenv(), AwsClients.forApi(DynamoDbClient.builder(), config.region(), priming),
+        Clock.systemUTC(), priming);
     wiring.registerHooks(SnapStartHooks.global());
     return wiring;
   }
@@ -69,9 +73,34 @@ public final class ApiWiring {
     hooks.register("transaction back-off jitter", transactionBackoff::afterRestore);
   }
 
-  /** The same composition on a given environment and client (tests, the benchmark). */
+  /**
+   * Registers the function's priming as a checkpoint hook: {@code priming} runs in this wiring's
+   * {@link PrimingScope}, so that it leaves no connection and no credentials in the snapshot.
+   * Register it last: checkpoint hooks run last registered first, so it runs before the others.
+   */
+  public void registerPriming(SnapStartHooks hooks, PrimingScope.Priming work) {
+    hooks.register("priming", new SnapStartHooks.Hook() {
+      @Override
+      public void beforeCheckpoint() throws Exception {
+        priming.run(work);
+      }
+
+      @Override
+      public void afterRestore() {
+        // Priming happens once, before the snapshot; a restore has nothing of it to refresh.
+      }
+    });
+  }
+
+  /** The same composition on a given environment and client (tests, the benchmark); priming runs unscoped. */
   public static ApiWiring of(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock) {
-    return new ApiWiring(environment, dynamoDb, wallClock);
+    return new ApiWiring(environment, dynamoDb, wallClock, PrimingScope.unmanaged());
+  }
+
+  /** The same composition on a client that takes its credentials and connections from {@code priming} (tests). */
+  public static ApiWiring of(Map<String, String> environment, DynamoDbClient dynamoDb, Clock wallClock,
+      PrimingScope priming) {
+    return new ApiWiring(environment, dynamoDb, wallClock, priming);
   }
 
   /**

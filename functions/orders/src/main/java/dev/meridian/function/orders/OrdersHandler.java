@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.meridian.adapter.http.HttpApiFunction;
 import dev.meridian.adapter.lambda.SnapStartHooks;
+import dev.meridian.bootstrap.InitPhases;
 import dev.meridian.bootstrap.api.ApiWiring;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,17 +21,33 @@ public final class OrdersHandler implements RequestStreamHandler {
   private final HttpApiFunction function;
 
   /**
-   * Lambda's constructor: configuration from the environment. Its last step is the local
-   * runtime's stand-in for a SnapStart restore (a no-op on AWS, where org.crac runs the hooks).
+   * Lambda's constructor: configuration from the environment, the priming registered as a
+   * SnapStart checkpoint hook. Its last step is the local runtime's stand-in for a SnapStart
+   * publish or restore (a no-op on AWS, where org.crac runs the hooks).
    */
   public OrdersHandler() {
-    this(ApiWiring.fromEnvironment());
-    SnapStartHooks.global().restoreIfRequested(System.getenv());
+    this(InitPhases.begin());
   }
 
-  /** The same function on a given wiring (tests, the benchmark). */
+  private OrdersHandler(InitPhases init) {
+    this(init.time("sdk_clients_and_wiring_ms", ApiWiring::fromEnvironment), SnapStartHooks.global(), init);
+    init.log();
+    SnapStartHooks.global().endOfInit(System.getenv());
+  }
+
+  /** The same function on a given wiring, without priming (tests, the benchmark). */
   public OrdersHandler(ApiWiring wiring) {
     this.function = HttpApiFunction.start(OrdersApplication.class, wiring.httpServices());
+  }
+
+  /** The same function on a given wiring, its priming ({@link OrdersPriming}) registered in {@code hooks}. */
+  public OrdersHandler(ApiWiring wiring, SnapStartHooks hooks) {
+    this(wiring, hooks, InitPhases.begin());
+  }
+
+  private OrdersHandler(ApiWiring wiring, SnapStartHooks hooks, InitPhases init) {
+    this.function = init.time("spring_context_ms", () -> HttpApiFunction.start(OrdersApplication.class, wiring.httpServices()));
+    wiring.registerPriming(hooks, () -> function.prime(OrdersPriming.REQUESTS));
   }
 
   @Override

@@ -9,7 +9,8 @@ import java.util.List;
  * {@code tools/benchmark/run}: {@code cold-warm} (the functions' cold and warm starts against the
  * Spring Boot baseline, in one JVM run), {@code figures} (the local stack's start time, memory,
  * latencies, replication lag, convergence and failover) or {@code open-orders} (placement with K open
- * orders of the same product, issue #14).
+ * orders of the same product, issue #14) or {@code report-lines} (a deployed stack's REPORT lines as the same kind of
+ * table, issue #18).
  */
 public final class BenchmarkCommand {
   static final String USAGE = String.join("\n",
@@ -24,7 +25,11 @@ public final class BenchmarkCommand {
       "  open-orders [--open-orders 0,1000,10000] [--placements 200] [--warm-up 50] [--runs 3]",
       "          [--out target/open-orders-benchmark.json]",
       "                                         placement of 1 unit of a product with K open orders of it, through",
-      "                                         the orders function's zip against moto (issue #14; about 5 min)");
+      "                                         the orders function's zip against moto (issue #14; about 5 min)",
+      "  " + ReportLinesSettings.USAGE,
+      "                                         cold starts (Init and Restore Duration), warm Duration and Max Memory",
+      "                                         Used per function, from a deployed stack's REPORT lines (a Logs Insights",
+      "                                         query) or a recorded log (issue #18)");
 
   private BenchmarkCommand() {}
 
@@ -39,6 +44,7 @@ public final class BenchmarkCommand {
       case "figures" -> System.exit(Figures.run(RepositoryRoot.path(), rest, System.out));
       // System.exit: moto's and the HTTP clients' threads must not keep the JVM alive once everything is closed.
       case "open-orders" -> System.exit(OpenOrdersBenchmark.run(RepositoryRoot.path(), rest, System.out));
+      case "report-lines" -> System.exit(ReportLinesCommand.run(RepositoryRoot.path(), rest, System.out));
       default -> {
         System.err.println("unknown verb " + args[0] + "\n" + USAGE);
         System.exit(2);

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.testkit.Machine;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -15,22 +18,46 @@ import java.util.stream.Collectors;
  */
 final class BenchmarkReport {
 
-  /** One cold start: caller's wall time, the REPORT line's Init Duration and the first invocation's Duration. */
-  record ColdSample(long totalNanos, long initNanos, long firstInvocationNanos) {}
+  /**
+   * One cold start: caller's wall time, the REPORT line's Init Duration, the first invocation's Duration, and the
+   * init phases the function logged ({@code InitPhases}: phase name to milliseconds; empty when it logs none).
+   */
+  record ColdSample(long totalNanos, long initNanos, long firstInvocationNanos, Map<String, Long> phases) {
+    ColdSample {
+      phases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phases)); // in the order measured
+    }
+
+    ColdSample(long totalNanos, long initNanos, long firstInvocationNanos) {
+      this(totalNanos, initNanos, firstInvocationNanos, Map.of());
+    }
+  }
 
   /**
    * One function's measurements.
    *
+   * @param cold              cold starts without an AOT cache
+   * @param cachedCold        cold starts from the AOT cache of the published version (SnapStart functions and the
+   *                          baseline); empty for a function without SnapStart
    * @param warmNanos         each warm invocation as the caller waited for it (through the Runtime API)
    * @param warmDurationNanos each warm invocation's Duration as its REPORT line shows it (the handler's share)
+   * @param maxMemoryUsedMb   the largest Max Memory Used of its REPORT lines, or -1
    */
   record Measured(String name, String function, String route, int memoryMb, boolean baseline, List<ColdSample> cold,
-      List<Long> warmNanos, List<Long> warmDurationNanos) {
+      List<ColdSample> cachedCold, List<Long> warmNanos, List<Long> warmDurationNanos, int maxMemoryUsedMb) {
 
     Measured {
       cold = List.copyOf(cold);
+      cachedCold = List.copyOf(cachedCold);
       warmNanos = List.copyOf(warmNanos);
       warmDurationNanos = List.copyOf(warmDurationNanos);
+    }
+
+    boolean published() {
+      return !cachedCold.isEmpty();
+    }
+
+    LatencyStats cachedColdStats() {
+      return LatencyStats.of(cachedCold.stream().map(ColdSample::totalNanos).toList());
     }
 
     LatencyStats coldStats() {
@@ -87,6 +114,11 @@ final class BenchmarkReport {
     return row.coldStats().medianMillis() / baseline.coldStats().medianMillis();
   }
 
+  /** A function's median cold start from its AOT cache over the baseline's median cold start WITHOUT one. */
+  double cachedColdRatio(Measured row) {
+    return row.cachedColdStats().medianMillis() / baseline.coldStats().medianMillis();
+  }
+
   /** A function's warm median over the baseline's. */
   double warmRatio(Measured row) {
     return row.warmStats().medianMillis() / baseline.warmStats().medianMillis();
@@ -96,8 +128,9 @@ final class BenchmarkReport {
   String table() {
     StringBuilder out = new StringBuilder();
     out.append("| function | route | memory | cold start, median (ms) | Init Duration, median (ms) "
-        + "| warm p50 (ms) | warm p99 (ms) | warm, 1 client (/s) | cold vs baseline | warm p50 vs baseline |\n");
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| cold from the AOT cache, median (ms) | warm p50 (ms) | warm p99 (ms) | Max Memory Used (MB) "
+        + "| cold vs baseline | cold from the cache vs baseline's cold | warm p50 vs baseline |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     List<Measured> ordered = new java.util.ArrayList<>(rows.stream().filter(r -> !r.baseline()).toList());
     ordered.add(baseline);
     for (Measured row : ordered) {
@@ -107,13 +140,57 @@ final class BenchmarkReport {
           .append(row.memoryMb()).append(" MB | ")
           .append(wholeMillis(row.coldStats().medianMillis())).append(" | ")
           .append(wholeMillis(row.initStats().medianMillis())).append(" | ")
+          .append(row.published() ? wholeMillis(row.cachedColdStats().medianMillis()) : "no SnapStart").append(" | ")
           .append(fractionMillis(warm.medianMillis())).append(" | ")
           .append(fractionMillis(warm.percentileMillis(99))).append(" | ")
-          .append(wholeMillis(warm.sequentialThroughputPerSecond())).append(" | ")
+          .append(row.maxMemoryUsedMb() < 0 ? "-" : String.format(Locale.ROOT, "%,d", row.maxMemoryUsedMb())).append(" | ")
           .append(ratio(coldRatio(row))).append(" | ")
+          .append(row.published() ? ratio(cachedColdRatio(row)) : "-").append(" | ")
           .append(ratio(warmRatio(row))).append(" |\n");
     }
     return out.toString();
+  }
+
+  /**
+   * Where each function's cold start goes, medians in ms: the phases its init logged, what of the Init Duration
+   * they leave unexplained, and the first request. One row per function and variant (without and with the cache).
+   */
+  String breakdown() {
+    Set<String> phases = new LinkedHashSet<>();
+    rows.forEach(r -> r.cold().forEach(c -> phases.addAll(c.phases().keySet())));
+    StringBuilder out = new StringBuilder("| function | variant | ");
+    phases.forEach(p -> out.append(p.replace("_ms", "").replace('_', ' ')).append(" | "));
+    out.append("rest of init | Init Duration | first request |\n|---|---|");
+    out.append("---:|".repeat(phases.size() + 3)).append('\n');
+    for (Measured row : rows) {
+      breakdownRow(out, row.name(), "without cache", row.cold(), phases);
+      if (row.published()) {
+        breakdownRow(out, row.name(), "AOT cache", row.cachedCold(), phases);
+      }
+    }
+    return out.toString();
+  }
+
+  private static void breakdownRow(StringBuilder out, String name, String variant, List<ColdSample> samples,
+      Set<String> phases) {
+    out.append("| ").append(name).append(" | ").append(variant).append(" | ");
+    double explained = 0;
+    for (String phase : phases) {
+      List<Long> values = samples.stream().filter(s -> s.phases().containsKey(phase))
+          .map(s -> s.phases().get(phase) * 1_000_000).toList();
+      if (values.isEmpty()) {
+        out.append("- | ");
+      } else {
+        double median = LatencyStats.of(values).medianMillis();
+        explained += median;
+        out.append(wholeMillis(median)).append(" | ");
+      }
+    }
+    double init = LatencyStats.of(samples.stream().map(ColdSample::initNanos).toList()).medianMillis();
+    out.append(explained == 0 ? "-" : wholeMillis(Math.max(0, init - explained))).append(" | ")
+        .append(wholeMillis(init)).append(" | ")
+        .append(wholeMillis(LatencyStats.of(samples.stream().map(ColdSample::firstInvocationNanos).toList())
+            .medianMillis())).append(" |\n");
   }
 
   /** The emulator's own latency, to read the functions' warm figures against. */
@@ -127,13 +204,19 @@ final class BenchmarkReport {
   String coldSamples() {
     StringBuilder out = new StringBuilder();
     for (Measured row : rows) {
-      out.append(String.format(Locale.ROOT, "%-14s cold (ms): %s; Init Duration: %s; first invocation: %s%n",
-          row.name(),
-          row.cold().stream().map(s -> wholeMillis(s.totalNanos() / 1e6)).collect(Collectors.joining(" ")),
-          row.cold().stream().map(s -> wholeMillis(s.initNanos() / 1e6)).collect(Collectors.joining(" ")),
-          row.cold().stream().map(s -> wholeMillis(s.firstInvocationNanos() / 1e6)).collect(Collectors.joining(" "))));
+      out.append(samples(row.name(), "cold", row.cold()));
+      if (row.published()) {
+        out.append(samples(row.name(), "cold from the AOT cache", row.cachedCold()));
+      }
     }
     return out.toString();
+  }
+
+  private static String samples(String name, String kind, List<ColdSample> samples) {
+    return String.format(Locale.ROOT, "%-14s %s (ms): %s; Init Duration: %s; first invocation: %s%n", name, kind,
+        samples.stream().map(s -> wholeMillis(s.totalNanos() / 1e6)).collect(Collectors.joining(" ")),
+        samples.stream().map(s -> wholeMillis(s.initNanos() / 1e6)).collect(Collectors.joining(" ")),
+        samples.stream().map(s -> wholeMillis(s.firstInvocationNanos() / 1e6)).collect(Collectors.joining(" ")));
   }
 
   /** The settings, the machine, and every figure with its samples' summary. */
@@ -163,16 +246,12 @@ final class BenchmarkReport {
       f.put("route", row.route());
       f.put("memoryMb", row.memoryMb());
       f.put("baseline", row.baseline());
-      ObjectNode cold = f.putObject("cold");
-      cold.put("medianMs", round(row.coldStats().medianMillis()));
-      cold.put("initDurationMedianMs", round(row.initStats().medianMillis()));
-      cold.put("firstInvocationMedianMs", round(row.firstInvocationStats().medianMillis()));
+      f.put("maxMemoryUsedMb", row.maxMemoryUsedMb());
+      ObjectNode cold = coldJson(f.putObject("cold"), row.cold());
       cold.put("vsBaseline", round(coldRatio(row)));
-      ArrayNode samples = cold.putArray("samples");
-      for (ColdSample sample : row.cold()) {
-        samples.addObject().put("totalMs", round(sample.totalNanos() / 1e6))
-            .put("initDurationMs", round(sample.initNanos() / 1e6))
-            .put("firstInvocationMs", round(sample.firstInvocationNanos() / 1e6));
+      if (row.published()) {
+        coldJson(f.putObject("coldFromAotCache"), row.cachedCold()).put("vsBaselineColdWithoutCache",
+            round(cachedColdRatio(row)));
       }
       LatencyStats warm = row.warmStats();
       ObjectNode w = f.putObject("warm");
@@ -188,6 +267,22 @@ final class BenchmarkReport {
       w.put("p50VsBaseline", round(warmRatio(row)));
     }
     return root;
+  }
+
+  private static ObjectNode coldJson(ObjectNode cold, List<ColdSample> samples) {
+    cold.put("medianMs", round(LatencyStats.of(samples.stream().map(ColdSample::totalNanos).toList()).medianMillis()));
+    cold.put("initDurationMedianMs", round(LatencyStats.of(samples.stream().map(ColdSample::initNanos).toList())
+        .medianMillis()));
+    cold.put("firstInvocationMedianMs", round(LatencyStats.of(samples.stream().map(ColdSample::firstInvocationNanos)
+        .toList()).medianMillis()));
+    ArrayNode array = cold.putArray("samples");
+    for (ColdSample sample : samples) {
+      ObjectNode one = array.addObject().put("totalMs", round(sample.totalNanos() / 1e6))
+          .put("initDurationMs", round(sample.initNanos() / 1e6))
+          .put("firstInvocationMs", round(sample.firstInvocationNanos() / 1e6));
+      sample.phases().forEach((phase, ms) -> one.with("initPhases").put(phase, ms));
+    }
+    return cold;
   }
 
   static String wholeMillis(double millis) {

@@ -7,6 +7,7 @@ import dev.meridian.adapter.dynamodb.Items;
 import dev.meridian.adapter.dynamodb.TableDesign;
 import dev.meridian.domain.product.ProductId;
 import dev.meridian.domain.stock.StockAllocation;
+import dev.meridian.testkit.FunctionEnvironment;
 import dev.meridian.testkit.HttpApiResponse;
 import dev.meridian.testkit.Machine;
 import dev.meridian.testkit.RepositoryRoot;
@@ -80,13 +81,17 @@ public final class ColdWarmBenchmark {
 
   private final BenchmarkSettings settings;
   private final LambdaRuntime runtime;
+  /** The same functions, the SnapStart ones started from the AOT cache of their published version. */
+  private final LambdaRuntime published;
   private final DynamoDbClient dynamoDb;
   private final GetItemRequest emulatorProbe;
   private final List<Long> emulatorNanos = new ArrayList<>();
 
-  private ColdWarmBenchmark(BenchmarkSettings settings, LambdaRuntime runtime, DynamoDbClient dynamoDb, String table) {
+  private ColdWarmBenchmark(BenchmarkSettings settings, LambdaRuntime runtime, LambdaRuntime published,
+      DynamoDbClient dynamoDb, String table) {
     this.settings = settings;
     this.runtime = runtime;
+    this.published = published;
     this.dynamoDb = dynamoDb;
     this.emulatorProbe = GetItemRequest.builder().tableName(table).key(Map.of(
         TableDesign.PK, AttributeValue.fromS(Items.PRODUCT_PREFIX + "cup"),
@@ -118,7 +123,9 @@ public final class ColdWarmBenchmark {
     Path work = settings.output().toAbsolutePath().getParent().resolve("cold-warm-benchmark");
     try (MotoServer moto = MotoServer.start()) {
       Samconfig samconfig = Samconfig.load(root.resolve("samconfig.toml"));
-      LocalDeployment deployment = LocalDeployment.of(samconfig);
+      // The sample events in events/ carry these app clients' tokens (as API Gateway passes their claims).
+      LocalDeployment deployment = LocalDeployment.builder(samconfig).jwtClients(FunctionEnvironment.CUSTOMER_CLIENT,
+          FunctionEnvironment.ADMIN_CLIENT, FunctionEnvironment.OPERATIONS_CLIENT).build();
       List<RegionModel> models = deployment.models(TemplateResolver.load(root.resolve("template.yaml")));
       List<ProvisionedRegion> provisioned;
       try (Provisioner provisioner = new Provisioner(moto.endpoint())) {
@@ -128,20 +135,33 @@ public final class ColdWarmBenchmark {
       List<FunctionSpec> functions = functionsOf(home, provisioned.get(0));
       System.out.println("moto " + moto.endpoint() + ", provisioned from template.yaml: " + deployment.regions()
           + "; functions run in " + home.region() + "; logs in " + work.resolve("logs"));
-      LambdaRuntime.Options options = new LambdaRuntime.Options(root, work.resolve("work"), work.resolve("logs"),
-          Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString()), line -> {}, "123456789012", "meridian",
-          Duration.ofSeconds(60), Duration.ofSeconds(2));
-      try (LambdaRuntime runtime = new LambdaRuntime(home.region(), functions, options);
+      PlatformFigures figures = new PlatformFigures();
+      LambdaRuntime.Options withoutCache = new LambdaRuntime.Options(root, work.resolve("work"), work.resolve("logs"),
+          Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString()), figures::accept, "123456789012", "meridian",
+          Duration.ofSeconds(60), Duration.ofSeconds(2), false);
+      try (LambdaRuntime runtime = new LambdaRuntime(home.region(), functions, withoutCache);
+          LambdaRuntime published = new LambdaRuntime(home.region(), functions,
+              withoutCache.withAotCache(true).withLogDir(work.resolve("logs-published")));
           DynamoDbClient dynamoDb = moto.dynamoDb(home.region())) {
-        ColdWarmBenchmark benchmark = new ColdWarmBenchmark(settings, runtime, dynamoDb, provisioned.get(0).tableName());
-        List<Measured> measured = benchmark.measure(functions);
+        // The training runs first, alone: none may slow the cold starts or the preparation.
+        if (!published.awaitPublished(Duration.ofMinutes(10))) {
+          throw new IllegalStateException("the SnapStart functions' versions were not published within 10 minutes");
+        }
+        ColdWarmBenchmark benchmark = new ColdWarmBenchmark(settings, runtime, published, dynamoDb,
+            provisioned.get(0).tableName());
+        List<Measured> measured = benchmark.measure(functions, figures);
         BenchmarkReport report = new BenchmarkReport(settings, machine, Machine.loadAverageNow(), measured,
             benchmark.emulatorNanos);
+        System.out.println();
+        System.out.print(figures.publishReports());
         System.out.println();
         System.out.print(report.table());
         System.out.println(report.emulatorFloor());
         System.out.println();
         System.out.print(report.coldSamples());
+        System.out.println();
+        System.out.println("Where each cold start goes (medians, ms; the phases are the function's own InitPhases line):");
+        System.out.print(report.breakdown());
         System.out.println("load average at start: " + machine.loadAverage() + "; at end: " + Machine.loadAverageNow());
         Map<String, AttributeValue> head = dynamoDb.getItem(b -> b.tableName(provisioned.get(0).tableName())
             .key(Items.shardKey(ProductId.of(PLACED_PRODUCT), home.region(), StockAllocation.HEAD)).consistentRead(true)).item();
@@ -161,39 +181,48 @@ public final class ColdWarmBenchmark {
     List<FunctionSpec> functions = new ArrayList<>();
     for (FunctionSpec f : home.functions()) {
       functions.add(new FunctionSpec(f.logicalId(), f.handler(), f.runtime(), f.codeUri(), f.memoryMb(),
-          f.timeoutSeconds(), provisioned.functionEnvironment(f.logicalId()), f.events()));
+          f.timeoutSeconds(), provisioned.functionEnvironment(f.logicalId()), f.events(), null, f.snapStart()));
     }
     FunctionSpec catalog = spec(functions, "CatalogFunction");
-    // Same runtime, memory (so heap) and timeout as the Spring functions; no environment of its own.
+    // Same runtime, memory (so heap), timeout and SnapStart (so JVM flags) as the Spring functions; no environment
+    // of its own. Its published version's training run is its init alone: it has no priming.
     functions.add(new FunctionSpec(BASELINE_LOGICAL_ID, BASELINE_HANDLER, catalog.runtime(), BASELINE_ZIP,
-        catalog.memoryMb(), catalog.timeoutSeconds(), Map.of(), List.of()));
+        catalog.memoryMb(), catalog.timeoutSeconds(), Map.of(), List.of(), null, true));
     return functions;
   }
 
-  private List<Measured> measure(List<FunctionSpec> functions) {
+  private List<Measured> measure(List<FunctionSpec> functions, PlatformFigures figures) {
     String orderId = prepare();
     List<Subject> subjects = subjects(orderId);
     for (Subject subject : subjects) {
-      invoke(subject, subject.event().get());
+      invoke(runtime, subject, subject.event().get());
+      if (snapStart(functions, subject)) {
+        // Waits for the published version's training run: none runs while cold starts are measured.
+        invoke(published, subject, subject.event().get());
+      }
     }
     subjects.forEach(s -> runtime.recycle(s.logicalId(), java.time.Duration.ofSeconds(60)));
-    System.out.println("checked: every measured request answers as expected");
+    subjects.forEach(s -> published.recycle(s.logicalId(), java.time.Duration.ofSeconds(60)));
+    System.out.println("checked: every measured request answers as expected, without and with the AOT cache");
 
     Map<String, List<ColdSample>> cold = new LinkedHashMap<>();
-    subjects.forEach(s -> cold.put(s.name(), new ArrayList<>()));
+    Map<String, List<ColdSample>> cachedCold = new LinkedHashMap<>();
+    subjects.forEach(s -> {
+      cold.put(s.name(), new ArrayList<>());
+      cachedCold.put(s.name(), new ArrayList<>());
+    });
     for (int round = 0; round < settings.coldStarts(); round++) {
       for (Subject subject : rotated(subjects, round)) {
-        ColdSample sample = coldStart(subject);
-        cold.get(subject.name()).add(sample);
-        System.out.printf("cold %d/%d %-14s %,6d ms (Init Duration %,d ms, first invocation %,d ms)%n", round + 1,
-            settings.coldStarts(), subject.name(), sample.totalNanos() / 1_000_000, sample.initNanos() / 1_000_000,
-            sample.firstInvocationNanos() / 1_000_000);
+        cold.get(subject.name()).add(printed(round, subject, "", coldStart(runtime, subject)));
+        if (snapStart(functions, subject)) {
+          cachedCold.get(subject.name()).add(printed(round, subject, " (AOT cache)", coldStart(published, subject)));
+        }
       }
     }
 
     java.util.Set<String> started = new java.util.HashSet<>();
     for (Subject subject : subjects) {
-      if (invoke(subject, subject.event().get()).coldStart() != started.add(subject.logicalId())) {
+      if (invoke(runtime, subject, subject.event().get()).coldStart() != started.add(subject.logicalId())) {
         throw new IllegalStateException(subject.name() + ": one cold start per function was expected before the "
             + "warm series, and no more");
       }
@@ -229,7 +258,8 @@ public final class ColdWarmBenchmark {
     for (Subject subject : subjects) {
       FunctionSpec spec = spec(functions, subject.logicalId());
       measured.add(new Measured(subject.name(), spec.handler(), subject.route(), spec.memoryMb(), subject.baseline(),
-          cold.get(subject.name()), warm.get(subject.name()), durations.get(subject.name())));
+          cold.get(subject.name()), cachedCold.get(subject.name()), warm.get(subject.name()),
+          durations.get(subject.name()), figures.maxMemoryUsedMb(subject.logicalId())));
     }
     return measured;
   }
@@ -297,19 +327,64 @@ public final class ColdWarmBenchmark {
     return orderId;
   }
 
-  private ColdSample coldStart(Subject subject) {
+  private static boolean snapStart(List<FunctionSpec> functions, Subject subject) {
+    return spec(functions, subject.logicalId()).snapStart();
+  }
+
+  private ColdSample printed(int round, Subject subject, String variant, ColdSample sample) {
+    System.out.printf("cold %d/%d %-14s %,6d ms (Init Duration %,d ms, first invocation %,d ms)%s%n", round + 1,
+        settings.coldStarts(), subject.name(), sample.totalNanos() / 1_000_000, sample.initNanos() / 1_000_000,
+        sample.firstInvocationNanos() / 1_000_000, variant);
+    return sample;
+  }
+
+  private static ColdSample coldStart(LambdaRuntime runtime, Subject subject) {
     runtime.recycle(subject.logicalId(), java.time.Duration.ofSeconds(60));
     byte[] event = subject.event().get();
     long started = System.nanoTime();
     InvokeResult result = runtime.invoke(subject.logicalId(), event);
     long total = System.nanoTime() - started;
-    check(subject, result);
+    check(runtime, subject, result);
     if (!result.coldStart()) {
       throw new IllegalStateException(subject.name() + ": expected a cold start");
     }
     Duration init = runtime.status(subject.logicalId()).lastInitDuration();
+    Map<String, Long> phases = lastInitPhases(runtime.status(subject.logicalId()).logFile());
     runtime.recycle(subject.logicalId(), java.time.Duration.ofSeconds(60));
-    return new ColdSample(total, init.toNanos(), result.duration().toNanos());
+    return new ColdSample(total, init.toNanos(), result.duration().toNanos(), phases);
+  }
+
+  private static final java.util.regex.Pattern INIT_PHASES = java.util.regex.Pattern.compile(
+      java.util.regex.Pattern.quote(dev.meridian.bootstrap.InitPhases.MESSAGE) + "((?: [a-z_]+=[0-9]+)+)");
+
+  /** The init phases the function's last init logged ({@code InitPhases}), in order; empty when it logs none. */
+  static Map<String, Long> lastInitPhases(Path functionLog) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(functionLog, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return Map.of();
+    }
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      Map<String, Long> phases = initPhases(lines.get(i));
+      if (!phases.isEmpty()) {
+        return phases;
+      }
+    }
+    return Map.of();
+  }
+
+  /** The phases of one log line, if it is an {@code InitPhases} line (JSON or text); else empty. */
+  static Map<String, Long> initPhases(String logLine) {
+    java.util.regex.Matcher found = INIT_PHASES.matcher(logLine);
+    if (!found.find()) {
+      return Map.of();
+    }
+    Map<String, Long> phases = new LinkedHashMap<>();
+    for (String pair : found.group(1).trim().split(" ")) {
+      phases.put(pair.substring(0, pair.indexOf('=')), Long.parseLong(pair.substring(pair.indexOf('=') + 1)));
+    }
+    return phases;
   }
 
   /** {caller's wall time, REPORT Duration} in nanoseconds. */
@@ -318,7 +393,7 @@ public final class ColdWarmBenchmark {
     long started = System.nanoTime();
     InvokeResult result = runtime.invoke(subject.logicalId(), event);
     long elapsed = System.nanoTime() - started;
-    check(subject, result);
+    check(runtime, subject, result);
     if (result.coldStart()) {
       throw new IllegalStateException(subject.name() + ": its execution environment was replaced during the warm "
           + "series (see " + runtime.status(subject.logicalId()).logFile() + ")");
@@ -340,9 +415,9 @@ public final class ColdWarmBenchmark {
     return elapsed;
   }
 
-  private InvokeResult invoke(Subject subject, byte[] event) {
+  private static InvokeResult invoke(LambdaRuntime runtime, Subject subject, byte[] event) {
     InvokeResult result = runtime.invoke(subject.logicalId(), event);
-    check(subject, result);
+    check(runtime, subject, result);
     return result;
   }
 
@@ -356,7 +431,7 @@ public final class ColdWarmBenchmark {
     return response;
   }
 
-  private void check(Subject subject, InvokeResult result) {
+  private static void check(LambdaRuntime runtime, Subject subject, InvokeResult result) {
     if (!result.succeeded()) {
       throw new IllegalStateException(subject.name() + ": " + result.status() + " " + text(result.payload())
           + " (log: " + runtime.status(subject.logicalId()).logFile() + ")");

@@ -162,7 +162,7 @@ public final class OpenOrdersBenchmark {
           + " regions; functions run in " + home.region() + "; logs in " + work.resolve("logs"));
       LambdaRuntime.Options options = new LambdaRuntime.Options(root, work.resolve("work"), work.resolve("logs"),
           Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString()), line -> { }, "123456789012", "meridian",
-          Duration.ofSeconds(60), Duration.ofSeconds(2));
+          Duration.ofSeconds(60), Duration.ofSeconds(2), true);
       try (LambdaRuntime runtime = new LambdaRuntime(home.region(), functions, options);
           DynamoDbClient dynamoDb = moto.dynamoDb(home.region())) {
         OpenOrdersBenchmark benchmark = new OpenOrdersBenchmark(settings, runtime, dynamoDb, provisioned.get(0).tableName(),

@@ -16,13 +16,17 @@ class BenchmarkReportTest {
   private static final BenchmarkSettings SETTINGS = new BenchmarkSettings(3, 4, 0, Path.of("out.json"));
   private static final Machine MACHINE = new Machine(2, "Test CPU", 24.0, "OpenJDK 17", "Linux", "0.10 0.20 0.30");
 
-  private static Measured measured(String name, boolean baseline, long coldMs, long warmMs) {
-    List<ColdSample> cold = List.of(new ColdSample(coldMs * MS, (coldMs - 100) * MS, 50 * MS),
+  private static List<ColdSample> cold(long coldMs) {
+    return List.of(new ColdSample(coldMs * MS, (coldMs - 100) * MS, 50 * MS),
         new ColdSample((coldMs + 1000) * MS, (coldMs + 900) * MS, 60 * MS),
         new ColdSample((coldMs - 500) * MS, (coldMs - 600) * MS, 40 * MS));
+  }
+
+  /** A SnapStart function: its cold starts from the AOT cache take half as long. */
+  private static Measured measured(String name, boolean baseline, long coldMs, long warmMs) {
     List<Long> warm = List.of(warmMs * MS, warmMs * MS, warmMs * MS, 100 * warmMs * MS);
-    return new Measured(name, name + "Handler::handleRequest", "GET /" + name, 1024, baseline, cold, warm,
-        List.of(MS, MS, MS, MS));
+    return new Measured(name, name + "Handler::handleRequest", "GET /" + name, 1024, baseline, cold(coldMs),
+        cold(coldMs / 2), warm, List.of(MS, MS, MS, MS), 300);
   }
 
   private final BenchmarkReport report = new BenchmarkReport(SETTINGS, MACHINE, "1.00 0.50 0.25",
@@ -44,9 +48,49 @@ class BenchmarkReportTest {
 
     assertThat(lines).hasSize(4);
     assertThat(lines[2]).isEqualTo(
-        "| catalog | `GET /catalog` | 1024 MB | 3,000 | 2,900 | 6.00 | 600.00 | 6 | 0.75× | 3.00× |");
-    assertThat(lines[3]).startsWith("| hello-world (baseline) | `GET /hello-world` | 1024 MB | 4,000 | 3,900 | 2.00 | 200.00 |")
-        .endsWith("| 1.00× | 1.00× |");
+        "| catalog | `GET /catalog` | 1024 MB | 3,000 | 2,900 | 1,500 | 6.00 | 600.00 | 300 | 0.75× | 0.38× | 3.00× |");
+    assertThat(lines[3]).startsWith("| hello-world (baseline) | `GET /hello-world` | 1024 MB | 4,000 | 3,900 | 2,000 | 2.00 "
+        + "| 200.00 |").endsWith("| 1.00× | 0.50× | 1.00× |");
+  }
+
+  @Test
+  void theBreakdownSaysWhereEachColdStartGoesAndWhatIsLeftUnexplained() {
+    java.util.Map<String, Long> phases = new java.util.LinkedHashMap<>();
+    phases.put("jvm_start_ms", 400L);
+    phases.put("spring_context_ms", 1500L);
+    List<ColdSample> cold = List.of(new ColdSample(3000 * MS, 2500 * MS, 300 * MS, phases));
+    Measured catalog = new Measured("catalog", "CatalogHandler::handleRequest", "GET /products/{id}", 1024, false, cold,
+        List.of(), List.of(MS), List.of(MS), 200);
+    BenchmarkReport withPhases = new BenchmarkReport(SETTINGS, MACHINE, "1", List.of(measured("hello-world", true, 4000, 2),
+        catalog), List.of(MS));
+
+    String[] lines = withPhases.breakdown().split("\n");
+    assertThat(lines[0]).isEqualTo("| function | variant | jvm start | spring context | rest of init | Init Duration "
+        + "| first request |");
+    assertThat(lines).contains("| catalog | without cache | 400 | 1,500 | 600 | 2,500 | 300 |",
+        "| hello-world | without cache | - | - | - | 3,900 | 50 |");
+  }
+
+  @Test
+  void anInitPhasesLineIsReadFromTheFunctionsJsonLog() {
+    assertThat(ColdWarmBenchmark.initPhases("{\"level\":\"INFO\",\"message\":\"init phases jvm_start_ms=412 "
+        + "logging_ms=230 spring_context_ms=1510\",\"function\":\"x\"}"))
+        .containsExactly(java.util.Map.entry("jvm_start_ms", 412L), java.util.Map.entry("logging_ms", 230L),
+            java.util.Map.entry("spring_context_ms", 1510L));
+    assertThat(ColdWarmBenchmark.initPhases("{\"message\":\"GET /products 200 12 ms\"}")).isEmpty();
+  }
+
+  @Test
+  void aFunctionWithoutSnapStartHasNoCachedColdStart() {
+    Measured health = new Measured("health", "HealthHandler::handleRequest", "GET /health", 512, false, cold(1000),
+        List.of(), List.of(2 * MS), List.of(MS), 150);
+    BenchmarkReport withHealth = new BenchmarkReport(SETTINGS, MACHINE, "1.00 0.50 0.25",
+        List.of(measured("hello-world", true, 4000, 2), health), List.of(3 * MS));
+
+    assertThat(withHealth.table().split("\n")[2]).isEqualTo(
+        "| health | `GET /health` | 512 MB | 1,000 | 900 | no SnapStart | 2.00 | 2.00 | 150 | 0.25× | - | 1.00× |");
+    assertThat(withHealth.json().at("/functions/1/coldFromAotCache").isMissingNode()).isTrue();
+    assertThat(withHealth.json().at("/functions/0/coldFromAotCache/vsBaselineColdWithoutCache").asDouble()).isEqualTo(0.5);
   }
 
   @Test

@@ -223,13 +223,11 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     // AWS_ENDPOINT_URL in the SDK), so stall-dynamodb can make it hang for this region alone.
     StallableProxy dynamoDb = new StallableProxy("dynamodb-" + model.region(), endpoint);
     started.add(dynamoDb);
-    // No CRaC JVM here: the functions run their SnapStart hooks themselves at the end of init
-    // (SnapStartHooks.restoreIfRequested), as a restore on AWS would.
     Map<String, String> extra = Map.of("AWS_ENDPOINT_URL", endpoint.toString(),
-        "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.url().toString(), "MERIDIAN_LOCAL_SNAPSTART_RESTORE", "true");
+        "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.url().toString());
     LambdaRuntime runtime = new LambdaRuntime(model.region(), functions, new LambdaRuntime.Options(options.root(),
         stateDir.resolve("work"), stateDir.resolve("logs"), extra, detail, "123456789012", "meridian",
-        Duration.ofSeconds(60), Duration.ofSeconds(3)), scaling);
+        Duration.ofSeconds(60), Duration.ofSeconds(3), true), scaling);
     started.add(runtime);
     HttpApiGateway gateway = HttpApiGateway.builder(model.region(), model.api(), functions, runtime)
         .authorizers(authorizers(model.api()))

@@ -147,6 +147,15 @@ final class ExecutionEnvironment {
     }
   }
 
+  /** Waits for the process to end: its exit status, or -1 when it is still running after {@code timeout}. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    try {
+      return exited.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return -1;
+    }
+  }
+
   /**
    * Hands {@code invocation} to the runtime's next (or current) {@code /next} poll.
    *

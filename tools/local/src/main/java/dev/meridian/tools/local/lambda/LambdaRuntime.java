@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,9 +76,15 @@ import java.util.function.Consumer;
  */
 public final class LambdaRuntime implements Invoker, AutoCloseable {
 
-  /** Configuration shared by all functions of a region. */
+  /**
+   * Configuration shared by all functions of a region.
+   *
+   * @param aotCache whether SnapStart functions are "published" to an ahead-of-time cache that their
+   *                 environments start from ({@link PublishedVersions}); off, they start without one
+   */
   public record Options(Path codeBaseDir, Path workDir, Path logDir, Map<String, String> extraEnvironment,
-      Consumer<String> platformLog, String accountId, String stackName, Duration initTimeout, Duration shutdownGrace) {
+      Consumer<String> platformLog, String accountId, String stackName, Duration initTimeout, Duration shutdownGrace,
+      boolean aotCache) {
 
     public Options {
       Objects.requireNonNull(codeBaseDir, "codeBaseDir");
@@ -94,7 +101,8 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     /**
      * Defaults: logs in {@code <workDir>/logs}, no extra environment, platform lines to the {@code
      * dev.meridian.tools.local.lambda} System.Logger at INFO, account 123456789012 (moto's default),
-     * stack name {@code meridian}, init timeout 30 s, shutdown grace 2 s.
+     * stack name {@code meridian}, init timeout 30 s, shutdown grace 2 s, SnapStart functions published
+     * to an AOT cache.
      *
      * @param codeBaseDir what {@link FunctionSpec#codeUri()} is relative to (the template's directory)
      * @param workDir     where packages are extracted and the runtime's native library is kept
@@ -103,42 +111,47 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       System.Logger logger = System.getLogger("dev.meridian.tools.local.lambda");
       return new Options(codeBaseDir, workDir, workDir.resolve("logs"), Map.of(),
           line -> logger.log(System.Logger.Level.INFO, line), "123456789012", "meridian", Duration.ofSeconds(30),
-          Duration.ofSeconds(2));
+          Duration.ofSeconds(2), true);
     }
 
     public Options withLogDir(Path dir) {
       return new Options(codeBaseDir, workDir, dir, extraEnvironment, platformLog, accountId, stackName, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withExtraEnvironment(Map<String, String> env) {
       return new Options(codeBaseDir, workDir, logDir, env, platformLog, accountId, stackName, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withPlatformLog(Consumer<String> sink) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, sink, accountId, stackName, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withAccountId(String id) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, id, stackName, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withStackName(String name) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, accountId, name, initTimeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withInitTimeout(Duration timeout) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, accountId, stackName, timeout,
-          shutdownGrace);
+          shutdownGrace, aotCache);
     }
 
     public Options withShutdownGrace(Duration grace) {
       return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, accountId, stackName,
-          initTimeout, grace);
+          initTimeout, grace, aotCache);
+    }
+
+    public Options withAotCache(boolean on) {
+      return new Options(codeBaseDir, workDir, logDir, extraEnvironment, platformLog, accountId, stackName, initTimeout,
+          shutdownGrace, on);
     }
   }
 
@@ -173,6 +186,8 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
   }
 
   private static final System.Logger LOG = System.getLogger(LambdaRuntime.class.getName());
+  /** How long a training run may take, the AOT cache's assembly included. */
+  private static final Duration PUBLISH_TIMEOUT = Duration.ofMinutes(5);
   /** How often idle environments are looked for, at most. */
   private static final Duration REAP_PERIOD_MAX = Duration.ofSeconds(5);
 
@@ -185,6 +200,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
   private final Thread shutdownHook;
   private volatile boolean closed;
   private RuntimeInterfaceClient ric; // guarded by this
+  private final List<Thread> publishing = new ArrayList<>();
 
   /** With {@link Scaling#defaults()}: a budget of its own. */
   public LambdaRuntime(String region, Collection<FunctionSpec> functions, Options options) {
@@ -214,10 +230,36 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
     reaper.scheduleWithFixedDelay(this::reclaimIdle, period, period, TimeUnit.MILLISECONDS);
     this.shutdownHook = new Thread(this::killAll, "lambda-runtime-shutdown-" + region);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+    if (options.aotCache()) {
+      // Publish before the first request, as a deployment does: a cold start then finds the cache
+      // built (or waits for the training run already under way) instead of training on a caller's time.
+      for (Slot slot : slots.values()) {
+        if (slot.spec.snapStart()) {
+          publishing.add(Thread.ofPlatform().daemon().name("lambda-runtime-publish-" + region + "-" + slot.spec.logicalId())
+              .start(slot::publishAhead));
+        }
+      }
+    }
   }
 
   public String region() {
     return region;
+  }
+
+  /**
+   * Waits until every SnapStart function's version is published (its AOT cache built, or its training
+   * failed), as a deployment waits before it takes traffic; false if some is still training after
+   * {@code timeout}.
+   */
+  public boolean awaitPublished(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread training : publishing) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !training.join(Duration.ofNanos(left))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The logical ids of this region's functions, in template order. */
@@ -616,25 +658,26 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
         return new Started(fresh, Outcome.of(Status.RUNTIME_ERROR, ExecutionEnvironment.errorJson("Runtime.Closed",
             "The local Lambda runtime is closed"), "Runtime.Closed"));
       }
-      Instant now = Instant.now();
-      Map<String, String> environment = LaunchPlan.environment(spec, region, name, fresh.runtimeApi(), taskRoot,
-          client.jniLibrary().getParent(), PlatformLog.logStreamName(now), options.extraEnvironment(), System.getenv());
+      Map<String, String> environment = environment(fresh, taskRoot, client, LaunchPlan.RESTORE);
       for (String key : spec.environment().keySet()) {
         if (LaunchPlan.RESERVED.contains(key)) {
           platform("WARNING: reserved environment variable " + key + " in the function's configuration is ignored "
               + "(Lambda rejects it)");
         }
       }
-      List<String> command = LaunchPlan.command(LaunchPlan.currentJava(),
-          LaunchPlan.jvmOptions(spec.memoryMb(), environment.get("JAVA_TOOL_OPTIONS")), client.jniLibrary(),
+      List<String> jvmOptions = LaunchPlan.jvmOptions(spec.memoryMb(), environment.get("JAVA_TOOL_OPTIONS"),
+          spec.snapStart());
+      if (spec.snapStart() && options.aotCache()) {
+        Optional<Path> cache = publishedCache(taskRoot, client, jvmOptions);
+        if (cache.isPresent()) {
+          jvmOptions = LaunchPlan.startingFrom(jvmOptions, cache.get());
+        }
+      }
+      List<String> command = LaunchPlan.command(LaunchPlan.currentJava(), jvmOptions, client.jniLibrary(),
           client.classpathString(), spec.handler());
       lastCommand = command;
-      ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
-      builder.environment().clear();
-      builder.environment().putAll(environment);
+      ProcessBuilder builder = process(command, taskRoot, environment);
       try {
-        Files.createDirectories(logFile.getParent());
-        builder.redirectOutput(Redirect.appendTo(logFile.toFile()));
         platform("INIT_START Runtime Version: java:" + Runtime.version().feature() + ".local"
             + "\tRuntime Version ARN: local (aws-lambda-java-runtime-interface-client " + client.version() + ")");
         LOG.log(System.Logger.Level.DEBUG, () -> "Starting " + name + ": " + String.join(" ", command));
@@ -659,6 +702,90 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
         lastInit = Duration.ofNanos(fresh.initNanos());
       }
       return new Started(fresh, failure);
+    }
+
+    /**
+     * The function's environment, exactly Lambda's; a SnapStart function's also says which phase of
+     * its published version it is in ({@code phase}: training or restored environment).
+     */
+    private Map<String, String> environment(ExecutionEnvironment environment, Path taskRoot, RuntimeInterfaceClient client,
+        String phase) {
+      Map<String, String> extras = new LinkedHashMap<>(options.extraEnvironment());
+      if (spec.snapStart()) {
+        extras.put(LaunchPlan.SNAPSTART_PHASE, phase);
+      }
+      return LaunchPlan.environment(spec, region, name, environment.runtimeApi(), taskRoot, client.jniLibrary().getParent(),
+          PlatformLog.logStreamName(Instant.now()), extras, System.getenv());
+    }
+
+    /** The function process: in the task root, with exactly {@code environment}, its output appended to the log. */
+    private ProcessBuilder process(List<String> command, Path taskRoot, Map<String, String> environment) {
+      ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
+      builder.environment().clear();
+      builder.environment().putAll(environment);
+      try {
+        Files.createDirectories(logFile.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return builder.redirectOutput(Redirect.appendTo(logFile.toFile()));
+    }
+
+    /** Publishes the function now (see the constructor); a failure is in the platform log. */
+    void publishAhead() {
+      try {
+        Path taskRoot = DeploymentPackage.taskRoot(spec.logicalId(), options.codeBaseDir().resolve(spec.codeUri()),
+            options.workDir());
+        publishedCache(taskRoot, ric(), LaunchPlan.jvmOptions(spec.memoryMb(),
+            spec.environment().get("JAVA_TOOL_OPTIONS"), true));
+      } catch (RuntimeException e) {
+        platform("PUBLISH_FAILED: " + e.getMessage());
+      }
+    }
+
+    /**
+     * The AOT cache of this function's published version ({@link PublishedVersions}), built by a
+     * training run the first time any region asks for it; empty when the training failed.
+     */
+    private Optional<Path> publishedCache(Path taskRoot, RuntimeInterfaceClient client, List<String> jvmOptions) {
+      Path cache = PublishedVersions.cacheFile(options.workDir().resolve("aot"), spec.logicalId(), taskRoot,
+          LaunchPlan.command(LaunchPlan.currentJava(), jvmOptions, client.jniLibrary(), client.classpathString(),
+              spec.handler()));
+      return PublishedVersions.publish(cache, output -> train(output, taskRoot, client, jvmOptions), this::platform);
+    }
+
+    /**
+     * The training run: the function started as for a cold start, told it is publishing, and with
+     * its JVM writing an AOT cache to {@code output} when it exits. A Meridian handler runs its
+     * checkpoint hooks (priming) and exits by itself; a handler that knows nothing of publishing
+     * reaches its first {@code /next} instead, and is then stopped (SIGTERM: the JVM still writes
+     * its cache on the way out), so its cache covers its init alone.
+     *
+     * @return null when the run ended as a training run ends, else why it did not
+     */
+    private String train(Path output, Path taskRoot, RuntimeInterfaceClient client, List<String> jvmOptions)
+        throws IOException, InterruptedException {
+      ExecutionEnvironment training = new ExecutionEnvironment(arn, region + "-" + spec.logicalId() + "-publish");
+      try {
+        List<String> command = LaunchPlan.command(LaunchPlan.currentJava(), LaunchPlan.trainingInto(jvmOptions, output),
+            client.jniLibrary(),
+            client.classpathString(), spec.handler());
+        if (!training.launch(process(command, taskRoot, environment(training, taskRoot, client, LaunchPlan.PUBLISH)))) {
+          return "the runtime closed";
+        }
+        Outcome init = training.awaitReady(PUBLISH_TIMEOUT);
+        boolean reachedNext = init == null;
+        if (reachedNext) {
+          training.kill(PUBLISH_TIMEOUT);
+        }
+        int status = training.awaitExit(PUBLISH_TIMEOUT);
+        if (!reachedNext && status != 0) {
+          return "the training run ended with status " + status + " (see " + logFile + ")";
+        }
+        return null;
+      } finally {
+        training.kill(Duration.ZERO);
+      }
     }
 
     private void platform(String line) {

@@ -30,6 +30,15 @@ final class LaunchPlan {
   static final String SECRET_ACCESS_KEY = "meridian-local-secret-access-key";
   static final String SESSION_TOKEN = "meridian-local-session-token";
 
+  /**
+   * Tells a SnapStart function's handler which phase of a published version it is in: {@value
+   * #PUBLISH} in the training run, {@value #RESTORE} in every environment (the name and values of
+   * {@code dev.meridian.adapter.lambda.SnapStartHooks}: no CRaC JVM runs the hooks here).
+   */
+  static final String SNAPSTART_PHASE = "MERIDIAN_LOCAL_SNAPSTART";
+  static final String PUBLISH = "publish";
+  static final String RESTORE = "restore";
+
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private LaunchPlan() {}
@@ -73,22 +82,25 @@ final class LaunchPlan {
   }
 
   /**
-   * The runtime's JVM options for {@code memoryMb}: Lambda's Java runtime defaults (client
-   * compiler only, serial GC, CDS, heap 85 % of the memory size, metaspace 10 % but at least 64
-   * MB) plus {@code -Xss512k} and {@code -Djava.net.preferIPv4Stack=true}. An option the
-   * function's {@code JAVA_TOOL_OPTIONS} also sets is left out, so the function's choice wins (the
-   * JVM reads JAVA_TOOL_OPTIONS before the command line, which would otherwise override it).
+   * The runtime's JVM options for {@code memoryMb}: Lambda's Java runtime defaults (serial GC, CDS,
+   * heap 85 % of the memory size, metaspace 10 % but at least 64 MB; on java25 default tiered
+   * compilation for a SnapStart function, the client compiler only for the others) plus {@code
+   * -Xss512k} and {@code -Djava.net.preferIPv4Stack=true}. An option the function's {@code
+   * JAVA_TOOL_OPTIONS} also sets is left out, so the function's choice wins (the JVM reads
+   * JAVA_TOOL_OPTIONS before the command line, which would otherwise override it).
    */
-  static List<String> jvmOptions(int memoryMb, String javaToolOptions) {
-    List<String> defaults = List.of(
-        "-XX:+TieredCompilation",
-        "-XX:TieredStopAtLevel=1",
+  static List<String> jvmOptions(int memoryMb, String javaToolOptions, boolean snapStart) {
+    List<String> defaults = new ArrayList<>(List.of("-XX:+TieredCompilation"));
+    if (!snapStart) {
+      defaults.add("-XX:TieredStopAtLevel=1");
+    }
+    defaults.addAll(List.of(
         "-XX:+UseSerialGC",
         "-Xshare:auto",
         "-Xss512k",
         "-Xmx" + heapMb(memoryMb) + "m",
         "-XX:MaxMetaspaceSize=" + Math.max(64, memoryMb / 10) + "m",
-        "-Djava.net.preferIPv4Stack=true");
+        "-Djava.net.preferIPv4Stack=true"));
     Set<String> overridden = new java.util.HashSet<>();
     if (javaToolOptions != null && !javaToolOptions.isBlank()) {
       for (String token : WHITESPACE.split(javaToolOptions.trim())) {
@@ -143,6 +155,31 @@ final class LaunchPlan {
       return "D:" + (eq < 0 ? o.substring(2) : o.substring(2, eq));
     }
     return o.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * {@code jvmOptions} starting from {@code cache}, the AOT cache of the function's published
+   * version (JEP 483). The cache holds the class data sharing archive, and the JVM refuses {@code
+   * -Xshare} beside it.
+   */
+  static List<String> startingFrom(List<String> jvmOptions, Path cache) {
+    return withAot(jvmOptions, "-XX:AOTCache=" + cache);
+  }
+
+  /** {@code jvmOptions} writing an AOT cache to {@code cache} when the JVM exits (JEP 514's one-step training run). */
+  static List<String> trainingInto(List<String> jvmOptions, Path cache) {
+    return withAot(jvmOptions, "-XX:AOTCacheOutput=" + cache);
+  }
+
+  private static List<String> withAot(List<String> jvmOptions, String aotOption) {
+    List<String> options = new ArrayList<>();
+    for (String option : jvmOptions) {
+      if (!optionKey(option).equals("Xshare")) {
+        options.add(option);
+      }
+    }
+    options.add(aotOption);
+    return options;
   }
 
   /** The full command line: java, JVM options, the RIC's native library and classpath, main class, handler. */

@@ -508,7 +508,10 @@ public final class TemplateResolver {
     }
     // Absent when the template leaves it out or its !If chose AWS::NoValue (HasHealthReservation).
     Integer reserved = s.property(id, "ReservedConcurrentExecutions").map(EvaluatedStack::intValue).orElse(null);
-    return new FunctionSpec(id, handler, runtime, Path.of(path), memory, timeout, environment, events, reserved);
+    boolean snapStart = s.property(id, "SnapStart", "ApplyOn").map(EvaluatedStack::scalarString)
+        .map("PublishedVersions"::equals).orElse(false);
+    return new FunctionSpec(id, handler, runtime, Path.of(path), memory, timeout, environment, events, reserved,
+        snapStart);
   }
 
   private static EventSourceSpec.HttpRoute httpRoute(String name, Map<String, Object> p, Api api) {
