@@ -194,6 +194,13 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     started.add(controlApi);
     controlApi.start();
 
+    // A deployment publishes its SnapStart versions before it takes traffic: so does this stack (a training run
+    // per function the first time, while the checkers already probe health), so none runs under a caller's load.
+    for (Region region : regions.values()) {
+      if (!region.runtime().awaitPublished(Duration.ofMinutes(5))) {
+        log.accept("publishing " + region.name() + "'s SnapStart functions takes over 5 minutes; going on");
+      }
+    }
     awaitHealthy(Duration.ofMinutes(3));
     if (options.seed()) {
       new Seeder(http, issuer, baseUrls, deployment.homeRegion(), log).seed();

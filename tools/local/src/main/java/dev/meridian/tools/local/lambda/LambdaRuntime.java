@@ -748,7 +748,10 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
      * training run the first time any region asks for it; empty when the training failed.
      */
     private Optional<Path> publishedCache(Path taskRoot, RuntimeInterfaceClient client, List<String> jvmOptions) {
-      Path cache = PublishedVersions.cacheFile(options.workDir().resolve("aot"), spec.logicalId(), taskRoot,
+      // Beside the build's output, not in this stack's work directory: every stack, test and benchmark of the
+      // checkout shares one published version per zip, as one deployment would.
+      Path cache = PublishedVersions.cacheFile(options.codeBaseDir().resolve("target").resolve("aot-cache"),
+          spec.logicalId(), taskRoot,
           LaunchPlan.command(LaunchPlan.currentJava(), jvmOptions, client.jniLibrary(), client.classpathString(),
               spec.handler()));
       return PublishedVersions.publish(cache, output -> train(output, taskRoot, client, jvmOptions), this::platform);

@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * <p>A cache is tied to the JDK build, the class path and the JVM options, and to the deployment
  * package: its file name is a hash of all of them, so a changed zip or JDK publishes anew and a
  * stale cache is never used. It is built locally and never shipped. Regions share it: one training
- * run per function per key, in this JVM and across runs (the file stays in the work directory).
+ * run per function per key, in this JVM and across runs (the file stays in {@code target/aot-cache}
+ * beside the template, shared by every stack, test and benchmark of the checkout).
  */
 final class PublishedVersions {
   /** What a training run ended with: null when it wrote its cache, else why not. */
@@ -84,7 +85,9 @@ final class PublishedVersions {
       }
       Files.createDirectories(cache.getParent());
       removeSuperseded(cache);
-      Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
+      // Another process of the checkout may be training the same version: each writes its own file, the last
+      // move wins, and both are the same cache.
+      Path partial = cache.resolveSibling(cache.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
       Files.deleteIfExists(partial);
       platformLog.accept("PUBLISH_START training run for an AOT cache: " + cache.getFileName());
       long started = System.nanoTime();

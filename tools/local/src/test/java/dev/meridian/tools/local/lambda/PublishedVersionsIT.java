@@ -64,7 +64,7 @@ class PublishedVersionsIT {
   }
 
   private List<Path> caches() throws IOException {
-    try (Stream<Path> files = Files.list(work.resolve("aot"))) {
+    try (Stream<Path> files = Files.list(code.resolve("target").resolve("aot-cache"))) {
       return files.filter(f -> f.toString().endsWith(".aot")).sorted().toList();
     }
   }
