@@ -217,7 +217,6 @@ final class HtmlReport {
     return esc(value);
   }
 
-  @SuppressWarnings("unchecked")
   private static String auditSection(Map<String, Object> audit) {
     StringBuilder h = new StringBuilder("<h2 id=\"audit\">Incident audit: the replicas, item by item</h2>\n");
     boolean clean = Boolean.TRUE.equals(audit.get("clean"));
@@ -241,7 +240,7 @@ final class HtmlReport {
   }
 
   private static String seconds(Object ms) {
-    return ms instanceof Number n ? String.format(java.util.Locale.ROOT, "%.1f", n.doubleValue() / 1000) : "";
+    return ms instanceof Number n ? String.format(Locale.ROOT, "%.1f", n.doubleValue() / 1000) : "";
   }
 
   static String esc(Object value) {

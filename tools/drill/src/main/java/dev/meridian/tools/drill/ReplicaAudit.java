@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -152,7 +153,7 @@ final class ReplicaAudit {
     if (held.values().stream().map(ReplicaItem::version).distinct().count() > 1) {
       differs.add(TableDesign.VERSION);
     }
-    Set<String> fields = new java.util.TreeSet<>();
+    Set<String> fields = new TreeSet<>();
     held.values().forEach(i -> fields.addAll(i.stamps().keySet()));
     for (String field : fields) {
       if (held.values().stream().map(i -> i.stamps().get(field)).distinct().count() > 1) {
