@@ -141,7 +141,24 @@ final class Audit {
     Files.writeString(dir.resolve("audit.json"), DrillCommand.JSON.writeValueAsString(json));
     print(report, replicas, out);
     out.println("  written: " + dir.resolve("audit.json"));
+    if (resultFile.isPresent()) {
+      intoDrillReport(root.resolve(resultFile.get()), json, out);
+    }
     return report.clean() ? 0 : 1;
+  }
+
+  /** An audit of a drill's run replaces the drill's own in its result.json and report.html, so the report shows the latest. */
+  @SuppressWarnings("unchecked")
+  private static void intoDrillReport(Path resultFile, Map<String, Object> audit, PrintStream out) throws Exception {
+    Path report = resultFile.resolveSibling("report.html");
+    if (!Files.isRegularFile(report)) {
+      return;
+    }
+    Map<String, Object> result = DrillCommand.JSON.readValue(resultFile.toFile(), Map.class);
+    result.put("audit", audit);
+    Files.writeString(resultFile, DrillCommand.JSON.writeValueAsString(result));
+    Files.writeString(report, HtmlReport.render(result));
+    out.println("  updated: " + resultFile + ", " + report + " (the audit section)");
   }
 
   private static List<Acknowledged> acknowledged(JsonNode result) {

@@ -115,7 +115,7 @@ class HtmlReportTest {
   }
 
   /** A result as Drill assembles it, two regions, phases ending at {@code endMs}. */
-  private static Map<String, Object> result(double endMs, Map<String, List<Map<String, Object>>> byRegion) {
+  static Map<String, Object> result(double endMs, Map<String, List<Map<String, Object>>> byRegion) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("passed", true);
     r.put("scenario", "region-outage");

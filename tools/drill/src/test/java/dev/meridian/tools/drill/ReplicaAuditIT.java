@@ -106,7 +106,10 @@ class ReplicaAuditIT {
     });
   }
 
-  /** The command a user runs: the running local stack found through endpoints.json, a table, exit code 1, audit.json. */
+  /**
+   * The command a user runs after a drill: the running local stack found through endpoints.json,
+   * exit code 1, audit.json, and the audit in the drill's result.json and report.html.
+   */
   @Test
   void theCommandPrintsTheFindingsWritesAuditJsonAndExitsNonZero(MotoServer moto, @TempDir Path root) throws Exception {
     String table = "audit-command";
@@ -117,9 +120,11 @@ class ReplicaAuditIT {
     runningStack(root, moto, table);
     Path result = root.resolve("drill/result.json");
     Files.createDirectories(result.getParent());
-    Files.writeString(result, JSON.writeValueAsString(Map.of("startedAt", WINDOW.from().toString(),
-        "phases", List.of(Map.of("name", "warm-up", "startMs", 0, "endMs", 120_000)),
-        "acknowledged", List.of(Map.of("orderId", lost.id().value(), "region", US, "status", "PLACED", "atMs", 3_000)))));
+    Map<String, Object> drill = HtmlReportTest.result(120_000, Map.of());
+    drill.put("startedAt", WINDOW.from().toString());
+    drill.put("acknowledged", List.of(Map.of("orderId", lost.id().value(), "region", US, "status", "PLACED", "atMs", 3_000)));
+    Files.writeString(result, JSON.writeValueAsString(drill));
+    Files.writeString(root.resolve("drill/report.html"), HtmlReport.render(drill));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
 
     int exit = DrillCommand.run(root, new String[] {"audit", "--result", "drill/result.json", "--segments", "2"},
@@ -136,6 +141,10 @@ class ReplicaAuditIT {
         builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()))
         .getSchema(JSON.readTree(RepositoryRoot.path().resolve("tools/drill/audit.schema.json").toFile()));
     assertThat(schema.validate(audit).stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList()).isEmpty();
+    // Run after that drill, the audit is what the drill's report and result now show.
+    assertThat(JSON.readTree(result.toFile()).path("audit")).isEqualTo(audit);
+    assertThat(Files.readString(root.resolve("drill/report.html"))).contains("<h2 id=\"audit\">")
+        .contains("<td>" + lost.id().value() + "</td>");
   }
 
   /** What {@code ./tools/local/stack up} leaves for tools: endpoints.json naming a live process, the emulator and the table. */
