@@ -148,7 +148,7 @@ public final class DrillCommand {
       }
       Files.writeString(dir.resolve("report.html"), HtmlReport.render(result));
       Summary.print(result, out);
-      out.println("  written: " + dir.resolve("result.json") + ", " + dir.resolve("report.html"));
+      out.println("  written: " + dir.resolve("result.json") + ", " + dir.resolve("audit.json") + ", " + dir.resolve("report.html"));
       return result;
     } finally {
       target.close();
