@@ -25,26 +25,34 @@ final class DeployedTarget implements Target {
   private final Map<String, URI> regionUrls;
   private final String tokenCommand;
   private final String mode;
+  private final String table;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-  private DeployedTarget(URI baseUrl, Map<String, URI> regionUrls, String tokenCommand, String mode) {
+  private DeployedTarget(URI baseUrl, Map<String, URI> regionUrls, String tokenCommand, String mode, String table) {
     this.baseUrl = baseUrl;
     this.regionUrls = regionUrls;
     this.tokenCommand = tokenCommand;
     this.mode = mode;
+    this.table = table;
+  }
+
+  /** The template's default table name. */
+  static DeployedTarget connect(URI baseUrl, Map<String, URI> regionUrls, String tokenCommand, TimedHttpClient api) throws Exception {
+    return connect(baseUrl, regionUrls, tokenCommand, Audit.DEFAULT_TABLE, api);
   }
 
   /** Reads the mode from the control item ({@code GET /admin/control} through the global name). */
-  static DeployedTarget connect(URI baseUrl, Map<String, URI> regionUrls, String tokenCommand, TimedHttpClient api) throws Exception {
+  static DeployedTarget connect(URI baseUrl, Map<String, URI> regionUrls, String tokenCommand, String table, TimedHttpClient api)
+      throws Exception {
     if (regionUrls.size() < 2) {
       throw new IllegalArgumentException("a deployed target needs --region-url REGION=URL for every region (at least 2)");
     }
-    DeployedTarget target = new DeployedTarget(baseUrl, regionUrls, tokenCommand, null);
+    DeployedTarget target = new DeployedTarget(baseUrl, regionUrls, tokenCommand, null, table);
     TimedHttpClient.Answer control = api.get(baseUrl, "/admin/control", target.token("drill-operator", true));
     if (control.status() != 200) {
       throw new IllegalStateException("GET /admin/control answered " + control.status() + ": " + control.body());
     }
-    return new DeployedTarget(baseUrl, regionUrls, tokenCommand, control.json().path("mode").asText());
+    return new DeployedTarget(baseUrl, regionUrls, tokenCommand, control.json().path("mode").asText(), table);
   }
 
   @Override
@@ -124,6 +132,12 @@ final class DeployedTarget implements Target {
     return Optional.empty();
   }
 
+  /** Each region's real DynamoDB endpoint, with the SDK's default credential chain (the operator's, not a customer's). */
+  @Override
+  public Audit.Replicas replicas() {
+    return Audit.Replicas.deployed(table, regions());
+  }
+
   @Override
   public Map<String, Object> facts() {
     Map<String, Object> facts = new LinkedHashMap<>();
@@ -131,6 +145,7 @@ final class DeployedTarget implements Target {
     facts.put("baseUrl", baseUrl.toString());
     facts.put("regions", regions());
     facts.put("mode", mode);
+    facts.put("table", table);
     facts.put("timeFactor", timeFactor());
     return facts;
   }

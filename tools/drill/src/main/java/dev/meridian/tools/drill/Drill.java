@@ -173,6 +173,7 @@ final class Drill {
     Optional<JsonNode> statusAfter = target.status();
 
     List<Verifier.Check> checks = new ArrayList<>(outcome.checks());
+    Map<String, Object> audit = audit(startedAt, checks);
     long failedActions = markers.stream().filter(m -> !Boolean.TRUE.equals(m.get("ok"))).count();
     checks.add(new Verifier.Check("every scenario action succeeded", failedActions == 0,
         failedActions + " of " + markers.size() + " actions failed"));
@@ -207,6 +208,9 @@ final class Drill {
     client.put("pendingStockAnswers", ledger.acknowledged().stream().filter(p -> "PENDING_STOCK".equals(p.ackedStatus)).count());
     client.put("answers", recorder.answers());
     result.put("client", client);
+    result.put("acknowledged", ledger.acknowledged().stream().map(p -> Map.of("orderId", p.orderId, "region", p.ackedRegion,
+        "status", p.toldStatus(), "atMs", round(p.ackedAtMs))).toList());
+    result.put("audit", audit);
     result.put("checks", checks.stream().map(c -> Map.of("name", c.name(), "passed", c.passed(), "detail", c.detail())).toList());
     result.put("startedAt", startedAt.toString());
     result.put("command", settings.command());
@@ -397,6 +401,58 @@ final class Drill {
     r.put("acknowledgedInTheLast5sBeforeFault", recent.size());
     r.put("notReadableInPeersAfterFault", unreadable);
     return r;
+  }
+
+  // ------------------------------------------------------------------ the audit
+
+  /** How long the drill waits before it reads the replicas again to confirm a difference: far above a replication delay. */
+  static final Duration AUDIT_CONFIRMATION_DELAY = Duration.ofSeconds(5);
+
+  /**
+   * Reads every replica directly, after the API said they converged: the API shows what customers
+   * see, the audit what the table holds (a same-version item with other stamps is invisible to the API).
+   * Writes go on after convergence (a giver settles transfers once it sees them received), so a
+   * difference counts only when a second reading, {@link #AUDIT_CONFIRMATION_DELAY} later, shows it
+   * too; the first reading's count stays in the result.
+   */
+  private Map<String, Object> audit(Instant startedAt, List<Verifier.Check> checks) {
+    String name = "the replicas agree item by item (incident audit)";
+    List<ReplicaAudit.Acknowledged> acknowledged = ledger.acknowledged().stream()
+        .map(p -> new ReplicaAudit.Acknowledged(p.orderId, p.ackedRegion, p.toldStatus())).toList();
+    Audit.Replicas replicas = target.replicas();
+    try {
+      long started = System.nanoTime();
+      ReplicaAudit.Report report = Audit.run(replicas, Optional.of(acknowledged), new ReplicaAudit.Window(startedAt, Instant.now()),
+          Audit.DEFAULT_SEGMENTS);
+      int firstReading = report.divergences().size() + report.missingOrders().size();
+      if (!report.clean()) {
+        out.printf("  audit: %d differences on the first reading; reading again in %d s to confirm%n", firstReading,
+            AUDIT_CONFIRMATION_DELAY.toSeconds());
+        Thread.sleep(AUDIT_CONFIRMATION_DELAY.toMillis());
+        started = System.nanoTime();
+        report = Audit.run(replicas, Optional.of(acknowledged), new ReplicaAudit.Window(startedAt, Instant.now()),
+            Audit.DEFAULT_SEGMENTS);
+      }
+      Audit.print(report, replicas, out);
+      checks.add(new Verifier.Check(name, report.clean(), report.divergences().size() + " items differ, "
+          + report.missingOrders().size() + " of " + report.expectedOrders() + " acknowledged orders missing from a region, "
+          + report.conflicts().size() + " conflicts recorded in the drill's window"
+          + (firstReading > 0 ? " (the first reading, " + AUDIT_CONFIRMATION_DELAY.toSeconds() + " s earlier, saw " + firstReading
+          + " differences)" : "")));
+      Map<String, Object> json = Audit.toJson(report, replicas, Audit.DEFAULT_SEGMENTS, Duration.ofNanos(System.nanoTime() - started));
+      json.put("differencesOnFirstReading", firstReading);
+      return json;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      checks.add(new Verifier.Check(name, false, "the audit could not read the replicas of " + replicas.table() + ": " + e));
+      Map<String, Object> failed = new LinkedHashMap<>();
+      failed.put("schema", Audit.SCHEMA);
+      failed.put("clean", false);
+      failed.put("error", String.valueOf(e));
+      return failed;
+    }
   }
 
   // ------------------------------------------------------------------ figures

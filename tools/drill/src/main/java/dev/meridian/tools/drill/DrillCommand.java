@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code ./tools/drill/run drill|compare|list}: see {@link #USAGE}. */
+/** {@code ./tools/drill/run drill|compare|audit|list}: see {@link #USAGE}. */
 public final class DrillCommand {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -26,6 +26,7 @@ public final class DrillCommand {
       "  drill --scenario NAME     run one scenario; exit 0 when every verification holds, 1 when one fails",
       "  compare --scenario NAME   the same workload in active-active, then active-passive (each on its own stack),",
       "                            side by side, with a monthly cost estimate per mode",
+      "  audit                     compare the regions' replicas item by item (./tools/drill/run audit --help)",
       "  list                      the scenarios in tools/drill/scenarios",
       "options:",
       "  --mode active-active|active-passive   (drill; default active-active)",
@@ -33,6 +34,7 @@ public final class DrillCommand {
       "  --use-running                          drill the local stack already running (.local-stack/endpoints.json)",
       "  --base-url URL --region-url REGION=URL (one per region) --token-command CMD",
       "                                         drill a deployed domain; CMD --sub S [--admin] prints a token",
+      "  --table NAME                           the deployed table the closing audit reads (default meridian)",
       "  --rate R (iterations/s, default 3)  --customers N (per location, default 2)  --locations a,b,c",
       "  --seed S  --out DIR (default target/drill/<scenario>-<mode>, compare: target/drill/compare-<scenario>)",
       "  --reuse                                compare: keep a mode whose result.json the same --out already holds");
@@ -45,7 +47,7 @@ public final class DrillCommand {
 
   static int run(Path root, String[] argv, PrintStream out) throws Exception {
     List<String> args = new ArrayList<>(Arrays.asList(argv));
-    if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0)) || args.contains("--help")) {
+    if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0)) || (args.contains("--help") && !args.get(0).equals("audit"))) {
       out.println(USAGE);
       return args.isEmpty() ? 2 : 0;
     }
@@ -61,6 +63,13 @@ public final class DrillCommand {
         }
         case "drill" -> drill(root, args, out);
         case "compare" -> Compare.run(root, args, out);
+        case "audit" -> {
+          if (args.contains("--help")) {
+            out.println(Audit.USAGE);
+            yield 0;
+          }
+          yield Audit.command(root, args, out);
+        }
         default -> usage(out, "unknown verb " + verb);
       };
     } catch (IllegalArgumentException e) {
@@ -110,7 +119,8 @@ public final class DrillCommand {
           regionUrls.put(pair[0], URI.create(pair[1]));
         }
       }
-      target = DeployedTarget.connect(URI.create(baseUrl.get()), regionUrls, required(args, "--token-command"), api);
+      target = DeployedTarget.connect(URI.create(baseUrl.get()), regionUrls, required(args, "--token-command"),
+          option(args, "--table").orElse(Audit.DEFAULT_TABLE), api);
     } else {
       Optional<StackProcess> running = LocalTarget.running(root);
       if (args.contains("--use-running")) {
@@ -133,9 +143,12 @@ public final class DrillCommand {
       Drill drill = new Drill(target, new Drill.Settings(scenario, workload, seed, command), out);
       Map<String, Object> result = drill.run();
       Files.writeString(dir.resolve("result.json"), JSON.writeValueAsString(result));
+      if (result.get("audit") instanceof Map<?, ?> audit) {
+        Files.writeString(dir.resolve("audit.json"), JSON.writeValueAsString(audit));
+      }
       Files.writeString(dir.resolve("report.html"), HtmlReport.render(result));
       Summary.print(result, out);
-      out.println("  written: " + dir.resolve("result.json") + ", " + dir.resolve("report.html"));
+      out.println("  written: " + dir.resolve("result.json") + ", " + dir.resolve("audit.json") + ", " + dir.resolve("report.html"));
       return result;
     } finally {
       target.close();

@@ -1,18 +1,29 @@
 package dev.meridian.tools.drill;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The drill's HTML report: one self-contained file (no network), the result embedded as JSON, the
- * verification and tables rendered as HTML, and three charts drawn as inline SVG by an inline
- * script (requests and errors per second per region, latency percentiles over time, each with the
- * phases and the fault and recovery markers). When every chart is drawn the script sets
- * {@code data-charts-drawn} on {@code <body>}; a drawing error sets {@code data-chart-error}.
+ * verification, the nested figures (availability, RPO, conflicts, audit, experiments) and the other
+ * tables rendered as HTML tables, and three charts drawn as inline SVG by an inline script (requests
+ * and errors per second per region, latency percentiles over time, each with the phases and the
+ * fault and recovery markers). The charts draw {@link #chartData}: every second of the drill for
+ * every region, so a region that served nothing draws zero, not a slope between the seconds it
+ * served. When every chart is drawn the script sets {@code data-charts-drawn} on {@code <body>}; a
+ * drawing error sets {@code data-chart-error}.
  */
 final class HtmlReport {
   static final int CHARTS = 3;
+  /** Rows of one list shown in the report; result.json and audit.json hold them all. */
+  static final int LIST_ROWS = 200;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HtmlReport() {}
@@ -42,17 +53,22 @@ final class HtmlReport {
     h.append("<h2>What users lost</h2>\n<table>\n");
     for (String key : List.of("acknowledgedOrders", "lostWrites", "duplicateOrders", "oversoldUnits", "negativeStock",
         "stockConserved", "conflictsMerged", "convergenceAfterRecoveryMs", "failoverMs", "rpo", "availability")) {
-      h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(JSON.writeValueAsString(result.get(key))))
-          .append("</td></tr>\n");
+      h.append("<tr><th>").append(esc(key)).append("</th><td>").append(figure(key, result.get(key))).append("</td></tr>\n");
     }
     h.append("</table>\n");
+    if (result.get("audit") instanceof Map<?, ?> audit) {
+      h.append(auditSection((Map<String, Object>) audit));
+    }
+    if (result.get("experiments") != null) {
+      h.append("<h2>Experiments</h2>\n").append(figure("experiments", result.get("experiments"))).append("\n");
+    }
 
     h.append("<h2>Error window per client location</h2>\n<table><tr><th>location</th><th>error window (s)</th>"
         + "<th>failover (s)</th><th>failed requests</th><th>failures</th></tr>\n");
     ((Map<String, Map<String, Object>>) result.get("errorWindows")).forEach((location, w) -> h.append("<tr><td>")
         .append(esc(location)).append("</td><td>").append(seconds(w.get("errorWindowMs"))).append("</td><td>")
         .append(seconds(w.get("failoverMs"))).append("</td><td>").append(esc(w.get("failedRequests"))).append("</td><td>")
-        .append(esc(w.getOrDefault("failures", ""))).append("</td></tr>\n"));
+        .append(figure("failures", w.get("failures"))).append("</td></tr>\n"));
     h.append("</table>\n");
 
     h.append("<h2>Requests and errors per second, per region</h2>\n")
@@ -80,14 +96,151 @@ final class HtmlReport {
     h.append("</table>\n<p>The full result is embedded below as JSON (<code>drill-data</code>) and written beside this "
         + "file as <code>result.json</code>.</p>\n");
 
-    String data = JSON.writeValueAsString(result).replace("</", "<\\/").replace("<!--", "<\\!--");
-    h.append("<script type=\"application/json\" id=\"drill-data\">").append(data).append("</script>\n");
+    h.append("<script type=\"application/json\" id=\"drill-data\">").append(scriptJson(result)).append("</script>\n");
+    h.append("<script type=\"application/json\" id=\"chart-data\">").append(scriptJson(chartData(result))).append("</script>\n");
     h.append("<script>\n").append(SCRIPT).append("</script>\n</body></html>\n");
     return h.toString();
   }
 
+  private static String scriptJson(Object value) throws Exception {
+    return JSON.writeValueAsString(value).replace("</", "<\\/").replace("<!--", "<\\!--");
+  }
+
+  /**
+   * The charts' data: for every region (the result's, then any other the series name) and every
+   * second from 0 to the end of the drill's last phase, its requests and errors, zero where the
+   * series has no row (nobody was answered by or sent to the region that second), and its p50 and
+   * p99 latency, null there: a second without requests has no latency, and the line breaks rather
+   * than claim instant answers. Without the zeros, a line joined the seconds that had data, so a
+   * region that served nothing during its outage drew a slope from its last error to its recovery.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> chartData(Map<String, Object> result) {
+    Map<String, List<Map<String, Object>>> series = (Map<String, List<Map<String, Object>>>) ((Map<String, Object>) result
+        .get("series")).get("byRegion");
+    Set<String> regions = new LinkedHashSet<>((Collection<String>) result.getOrDefault("regions", List.of()));
+    regions.addAll(series.keySet());
+    double endMs = 0;
+    for (Map<String, Object> phase : (List<Map<String, Object>>) result.getOrDefault("phases", List.of())) {
+      endMs = Math.max(endMs, ((Number) phase.get("endMs")).doubleValue());
+    }
+    long seconds = (long) Math.ceil(endMs / 1000);
+    for (List<Map<String, Object>> rows : series.values()) {
+      for (Map<String, Object> row : rows) {
+        seconds = Math.max(seconds, ((Number) row.get("second")).longValue() + 1);
+      }
+    }
+    Map<String, Object> byRegion = new LinkedHashMap<>();
+    for (String region : regions) {
+      List<Object> requests = new ArrayList<>();
+      List<Object> errors = new ArrayList<>();
+      List<Object> p50 = new ArrayList<>();
+      List<Object> p99 = new ArrayList<>();
+      for (long s = 0; s < seconds; s++) {
+        requests.add(0L);
+        errors.add(0L);
+        p50.add(null);
+        p99.add(null);
+      }
+      for (Map<String, Object> row : series.getOrDefault(region, List.of())) {
+        int s = ((Number) row.get("second")).intValue();
+        if (s < 0) {
+          continue;
+        }
+        requests.set(s, row.get("requests"));
+        errors.set(s, row.get("errors"));
+        p50.set(s, row.get("p50Ms"));
+        p99.set(s, row.get("p99Ms"));
+      }
+      Map<String, Object> lines = new LinkedHashMap<>();
+      lines.put("requests", requests);
+      lines.put("errors", errors);
+      lines.put("p50Ms", p50);
+      lines.put("p99Ms", p99);
+      byRegion.put(region, lines);
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("seconds", seconds);
+    data.put("byRegion", byRegion);
+    return data;
+  }
+
+  // ------------------------------------------------------------------ nested figures as tables
+
+  /**
+   * A figure as HTML: a map as a two-column table, a list of maps as a table with a column per
+   * key, other lists joined, nested values nested the same way. An availability ratio reads as a
+   * percentage.
+   */
+  @SuppressWarnings("unchecked")
+  static String figure(String name, Object value) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.isEmpty()) {
+        return "<span class=\"none\">none</span>";
+      }
+      StringBuilder t = new StringBuilder("<table class=\"figure\">");
+      ((Map<String, Object>) map).forEach((k, v) -> t.append("<tr><th>").append(esc(k)).append("</th><td>").append(figure(k, v))
+          .append("</td></tr>"));
+      return t.append("</table>").toString();
+    }
+    if (value instanceof List<?> list) {
+      if (list.isEmpty()) {
+        return "<span class=\"none\">none</span>";
+      }
+      if (list.stream().allMatch(e -> e instanceof Map<?, ?>)) {
+        Set<String> columns = new LinkedHashSet<>();
+        list.forEach(e -> columns.addAll(((Map<String, Object>) e).keySet()));
+        StringBuilder t = new StringBuilder("<table class=\"figure\"><tr>");
+        columns.forEach(c -> t.append("<th>").append(esc(c)).append("</th>"));
+        t.append("</tr>");
+        list.stream().limit(LIST_ROWS).forEach(e -> {
+          t.append("<tr>");
+          columns.forEach(c -> t.append("<td>").append(figure(c, ((Map<String, Object>) e).get(c))).append("</td>"));
+          t.append("</tr>");
+        });
+        if (list.size() > LIST_ROWS) {
+          t.append("<tr><td colspan=\"").append(columns.size()).append("\">").append(list.size() - LIST_ROWS)
+              .append(" more in the JSON</td></tr>");
+        }
+        return t.append("</table>").toString();
+      }
+      List<String> parts = new ArrayList<>();
+      list.forEach(e -> parts.add(figure(name, e)));
+      return String.join(", ", parts);
+    }
+    if (value == null) {
+      return "&ndash;";
+    }
+    if ("availability".equals(name) && value instanceof Number n) {
+      return String.format(Locale.ROOT, "%.2f %%", n.doubleValue() * 100);
+    }
+    return esc(value);
+  }
+
+  private static String auditSection(Map<String, Object> audit) {
+    StringBuilder h = new StringBuilder("<h2 id=\"audit\">Incident audit: the replicas, item by item</h2>\n");
+    boolean clean = Boolean.TRUE.equals(audit.get("clean"));
+    h.append("<p class=\"").append(clean ? "pass" : "fail").append("\">")
+        .append(clean ? "Every replica holds the same items, versions and stamps." : "The replicas differ, or could not be read.")
+        .append("</p>\n<table>\n");
+    for (String key : List.of("error", "target", "window", "itemsPerRegion", "heartbeatsSkipped", "expectedOrders")) {
+      if (audit.containsKey(key)) {
+        h.append("<tr><th>").append(esc(key)).append("</th><td>").append(figure(key, audit.get(key))).append("</td></tr>\n");
+      }
+    }
+    h.append("</table>\n");
+    for (List<String> list : List.of(List.of("divergentItems", "Items that differ between regions"),
+        List.of("missingOrders", "Acknowledged orders missing from a region"), List.of("conflicts", "Conflicts recorded in the window"))) {
+      if (audit.get(list.get(0)) instanceof List<?> rows) {
+        h.append("<h3>").append(esc(list.get(1))).append(" (").append(rows.size()).append(")</h3>\n")
+            .append(figure(list.get(0), rows)).append("\n");
+      }
+    }
+    return h.toString();
+  }
+
   private static String seconds(Object ms) {
-    return ms instanceof Number n ? String.format(java.util.Locale.ROOT, "%.1f", n.doubleValue() / 1000) : "";
+    return ms instanceof Number n ? String.format(Locale.ROOT, "%.1f", n.doubleValue() / 1000) : "";
   }
 
   static String esc(Object value) {
@@ -102,6 +255,8 @@ final class HtmlReport {
       .pass { color: #1a7f37; font-weight: 600; } .fail { color: #cf222e; font-weight: 700; }
       .chart { width: 960px; max-width: 100%; height: auto; border: 1px solid #ddd; margin: 4px 0 12px; display: block; }
       .chart text { font: 11px sans-serif; fill: #444; }
+      table.figure { margin: 0; } table.figure th { font-weight: 500; background: #f6f8fa; }
+      .none { color: #888; }
       """;
 
   /** Draws the charts from the embedded JSON; no library, no network. */
@@ -127,7 +282,10 @@ final class HtmlReport {
           var W = 960, H = 300, L = 60, R = 150, T = 28, B = 36;
           var xMax = 1, yMax = 0;
           data.phases.forEach(function (p) { xMax = Math.max(xMax, p.endMs / 1000); });
-          lines.forEach(function (l) { l.points.forEach(function (pt) { xMax = Math.max(xMax, pt[0] + 1); yMax = Math.max(yMax, pt[1]); }); });
+          lines.forEach(function (l) { l.points.forEach(function (pt) {
+            xMax = Math.max(xMax, pt[0] + 1);
+            if (pt[1] !== null) { yMax = Math.max(yMax, pt[1]); }
+          }); });
           yMax = niceMax(yMax);
           function x(s) { return L + (W - L - R) * s / xMax; }
           function y(v) { return H - B - (H - T - B) * v / yMax; }
@@ -157,10 +315,17 @@ final class HtmlReport {
           });
           lines.forEach(function (l, i) {
             if (l.points.length === 0) { return; }
-            var d = l.points.map(function (pt, j) { return (j === 0 ? 'M' : 'L') + x(pt[0] + 0.5).toFixed(1) + ' ' + y(pt[1]).toFixed(1); })
-                .join(' ');
-            el(svg, 'path', {d: d, fill: 'none', stroke: l.color, 'stroke-width': 1.6, 'stroke-dasharray': l.dashed ? '5 3' : 'none',
-                'class': 'series'});
+            // A null value (no latency in a second without requests) breaks the line there.
+            var d = [], pen = 'M', drawn = 0;
+            l.points.forEach(function (pt) {
+              if (pt[1] === null) { pen = 'M'; return; }
+              d.push(pen + x(pt[0] + 0.5).toFixed(1) + ' ' + y(pt[1]).toFixed(1));
+              pen = 'L';
+              drawn++;
+            });
+            if (drawn === 0) { return; }
+            el(svg, 'path', {d: d.join(' '), fill: 'none', stroke: l.color, 'stroke-width': 1.6, 'stroke-dasharray': l.dashed ? '5 3' : 'none',
+                'class': 'series', 'data-region': l.region, 'data-points': String(drawn)});
             el(svg, 'line', {x1: W - R + 10, y1: T + 14 * i + 6, x2: W - R + 30, y2: T + 14 * i + 6, stroke: l.color,
                 'stroke-dasharray': l.dashed ? '5 3' : 'none'});
             el(svg, 'text', {x: W - R + 34, y: T + 14 * i + 10}, l.name);
@@ -169,12 +334,13 @@ final class HtmlReport {
         }
         try {
           var data = JSON.parse(document.getElementById('drill-data').textContent);
-          var byRegion = data.series.byRegion;
+          var perSecond = JSON.parse(document.getElementById('chart-data').textContent);
+          var byRegion = perSecond.byRegion;
           var regions = Object.keys(byRegion);
           function lines(field, dashed, suffix) {
             return regions.map(function (r, i) {
-              return {name: r + (suffix || ''), color: COLORS[i % COLORS.length], dashed: dashed,
-                points: byRegion[r].map(function (row) { return [row.second, row[field]]; })};
+              return {name: r + (suffix || ''), region: r, color: COLORS[i % COLORS.length], dashed: dashed,
+                points: byRegion[r][field].map(function (v, second) { return [second, v]; })};
             });
           }
           var drawn = 0;

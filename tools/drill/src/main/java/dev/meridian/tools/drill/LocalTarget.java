@@ -141,6 +141,11 @@ final class LocalTarget implements Target {
   }
 
   @Override
+  public Audit.Replicas replicas() {
+    return Audit.Replicas.localStack(stack.endpoints, regions());
+  }
+
+  @Override
   public Map<String, Object> facts() {
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("kind", "local-stack");

@@ -47,6 +47,9 @@ interface Target extends AutoCloseable {
   /** The local stack's status (replication and event-link backlogs, function counters), if any. */
   Optional<JsonNode> status() throws Exception;
 
+  /** The table's replicas, for the incident audit that ends every drill. */
+  Audit.Replicas replicas();
+
   /** Facts for the result's {@code target} section. */
   Map<String, Object> facts();
 

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The short drill CI runs: region-outage on a two-region local stack at time factor 0.1 (about a
  * minute of load), started and stopped by the drill itself. Asserts what the drill's user reads:
- * the verification held, the fault was felt and failed over, the result follows its schema, and
- * the HTML report's charts draw in a real browser (headless Chromium).
+ * the verification held, the fault was felt and failed over, the closing audit found the replicas
+ * identical, the result and the audit follow their schemas, and the HTML report's charts draw in a
+ * real browser (headless Chromium), with a point at zero for every second the failed region served nothing.
  */
 class FailoverDrillIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,11 +97,32 @@ class FailoverDrillIT {
 
   @Test
   void theResultFollowsItsDocumentedSchema() throws Exception {
+    assertThat(schemaErrors("tools/drill/result.schema.json", result)).isEmpty();
+  }
+
+  /** The drill's own stack, read replica by replica after convergence: the same items, versions and stamps everywhere. */
+  @Test
+  void theClosingAuditFoundTheReplicasIdentical() throws Exception {
+    JsonNode audit = JSON.readTree(out.resolve("audit.json").toFile());
+    assertThat(audit).isEqualTo(result.path("audit"));
+    assertThat(schemaErrors("tools/drill/audit.schema.json", audit)).isEmpty();
+    assertThat(audit.path("divergentItems")).as("items that differ").isEmpty();
+    assertThat(audit.path("missingOrders")).as("acknowledged orders missing").isEmpty();
+    assertThat(audit.path("clean").asBoolean()).isTrue();
+    assertThat(audit.path("expectedOrders").path("count").asInt()).isEqualTo(result.path("acknowledgedOrders").asInt());
+    List<Integer> counts = new ArrayList<>();
+    audit.path("itemsPerRegion").forEach(n -> counts.add(n.asInt()));
+    assertThat(counts).hasSize(2).allMatch(n -> n > result.path("acknowledgedOrders").asInt());
+    assertThat(audit.path("conflicts").size()).as("conflicts recorded in the drill's window")
+        .isEqualTo(result.path("conflictsMerged").path("total").asInt());
+    assertThat(console).contains("Incident audit: table").contains("AUDIT CLEAN");
+  }
+
+  private static List<String> schemaErrors(String schemaFile, JsonNode document) throws Exception {
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
         builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
-    Schema schema = registry.getSchema(JSON.readTree(root.resolve("tools/drill/result.schema.json").toFile()));
-    List<String> errors = schema.validate(result).stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList();
-    assertThat(errors).isEmpty();
+    Schema schema = registry.getSchema(JSON.readTree(root.resolve(schemaFile).toFile()));
+    return schema.validate(document).stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList();
   }
 
   @Test
@@ -125,6 +147,46 @@ class FailoverDrillIT {
       assertThat(svg).as(chart + " draws its series").contains("class=\"series\"");
       assertThat(Pattern.compile("<path d=\"M[0-9.]+ [0-9.]+ L").matcher(svg).find()).as(chart + " has a line").isTrue();
       assertThat(svg).as(chart + " marks the fault").contains("marker-fault");
+    }
+    assertZeroFilled(dom);
+  }
+
+  /**
+   * The failed region's requests and errors lines have a point for every second of the drill, and
+   * in the seconds of the fault in which nobody reached it the point is on the zero line (before,
+   * the line skipped those seconds and drew a slope through them).
+   */
+  @SuppressWarnings("unchecked")
+  private static void assertZeroFilled(String dom) throws Exception {
+    String failedRegion = result.path("roles").path("first").asText();
+    java.util.Set<Long> served = new java.util.HashSet<>();
+    result.path("series").path("byRegion").path(failedRegion).forEach(row -> served.add(row.path("second").asLong()));
+    JsonNode fault = null;
+    for (JsonNode phase : result.path("phases")) {
+      if (phase.path("name").asText().equals("fault")) {
+        fault = phase;
+      }
+    }
+    assertThat(fault).as("the fault phase").isNotNull();
+    List<Long> silent = new ArrayList<>();
+    for (long s = (long) Math.ceil(fault.path("startMs").asDouble() / 1000); s < (long) (fault.path("endMs").asDouble() / 1000); s++) {
+      if (!served.contains(s)) {
+        silent.add(s);
+      }
+    }
+    assertThat(silent).as("seconds of the fault in which " + failedRegion + " served nobody (DNS had failed over)").isNotEmpty();
+    long seconds = ((Number) HtmlReport.chartData(JSON.convertValue(result, java.util.Map.class)).get("seconds")).longValue();
+    for (String chart : List.of("chart-requests", "chart-errors")) {
+      Matcher svg = Pattern.compile("<svg id=\"" + chart + "\".*?</svg>", Pattern.DOTALL).matcher(dom);
+      assertThat(svg.find()).isTrue();
+      Matcher line = Pattern.compile("<path d=\"([^\"]+)\"[^>]*data-region=\"" + failedRegion + "\"").matcher(svg.group());
+      assertThat(line.find()).as(chart + " draws " + failedRegion).isTrue();
+      String[] tokens = line.group(1).trim().split("\\s+");
+      assertThat(tokens.length / 2).as(chart + ": a point for every second of the drill").isEqualTo(seconds);
+      // The charts' zero line: H - B in the drawing script (300 - 36).
+      for (long s : silent) {
+        assertThat(tokens[(int) (2 * s + 1)]).as(chart + ": second " + s + " of " + failedRegion + " is drawn at zero").isEqualTo("264.0");
+      }
     }
   }
 

@@ -98,6 +98,8 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
   private URI endpoint;
   private DevIssuer issuer;
   private ReplicationHub replication;
+  /** The table's name (the same in every region), in endpoints.json for tools that read the replicas, such as the drill's audit. */
+  private String table;
   private EventLinks eventLinks;
   private Route53StandIn route53;
   private ControlApi controlApi;
@@ -159,7 +161,7 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
         + deployment.homeRegion() + ")");
 
     RegionLatency latency = RegionLatency.defaults();
-    String table = provisioned.get(0).tableName();
+    table = provisioned.get(0).tableName();
     replication = new ReplicationHub(endpoint, table, deployment.regions(), latency, Duration.ofMillis(10), log);
     started.add(replication);
     replication.start();
@@ -292,6 +294,7 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     out.put("mode", options.mode());
     out.put("timeFactor", options.timeFactor());
     out.put("emulator", endpoint.toString());
+    out.put("table", table);
     out.put("entry", route53.url().toString());
     out.put("control", "http://127.0.0.1:" + controlApi.port());
     out.put("issuer", issuer.issuer());
