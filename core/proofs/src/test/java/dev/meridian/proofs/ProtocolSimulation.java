@@ -234,6 +234,12 @@ final class ProtocolSimulation {
   private boolean allocationWritten;
   /** Every head shard as its region last wrote it: what a new write gave away is the difference. */
   private final Map<String, StockAllocation> lastOwnHead = new TreeMap<>();
+  /**
+   * Per region and product, the standby reserve as that region's replica showed it when the event
+   * being applied arrived. Replication landing between the reconciler's read and its write can only
+   * reveal more restocks, so this is what the reconciler's decision could rely on.
+   */
+  private final Map<String, Long> reserveWhenTheEventArrived = new TreeMap<>();
 
   ProtocolSimulation(long seed, boolean tracing) {
     this(seed, tracing, null);
@@ -790,13 +796,24 @@ final class ProtocolSimulation {
       }
     }
     if (roles.reserveHolder().filter(region::equals).isPresent()) {
-      List<RegionStock> seen = regions.get(region).catalogRepository.find(head.productId()).orElseThrow().stock();
-      long keeps = roles.keeps(region, seen);
+      List<RegionStock> seen = stockSeenBy(region, head.productId());
+      long keeps = Math.min(roles.keeps(region, seen),
+          reserveWhenTheEventArrived.getOrDefault(region + "/" + head.productId().value(), Long.MAX_VALUE));
       long available = ownStock(region, head.productId()).available();
       if (available < keeps) {
         throw new ProtocolInvariants.Violation(region + " holds the standby reserve of " + head.productId() + " (" + keeps
             + " units) but gave units away, keeping " + available, head.productId().value());
       }
+    }
+  }
+
+  private void rememberReserve(SimulatedRegion region) {
+    if (activePassive == null) {
+      return;
+    }
+    StockRoles roles = region.control.stockRoles();
+    for (ProductId product : products) {
+      reserveWhenTheEventArrived.put(region.name + "/" + product.value(), roles.keeps(region.name, stockSeenBy(region.name, product)));
     }
   }
 
@@ -942,6 +959,7 @@ final class ProtocolSimulation {
       return;
     }
     stats.eventsDelivered++;
+    rememberReserve(to);
     try {
       ReconcileService.Outcome outcome = to.reconciler.apply(delivery.event);
       stats.conflictsRecorded += outcome.conflicts().size();
@@ -1046,7 +1064,16 @@ final class ProtocolSimulation {
    * the interleaving a use case's read gets.
    */
   RegionStock ownStock(String region, ProductId product) {
-    ReplicaTable table = regions.get(region).table;
+    return stockIn(region, region, product);
+  }
+
+  /** Every region's stock of {@code product} as {@code reader}'s replica holds it, read without interleaving. */
+  private List<RegionStock> stockSeenBy(String reader, ProductId product) {
+    return REGIONS.stream().map(owner -> stockIn(reader, owner, product)).toList();
+  }
+
+  private RegionStock stockIn(String reader, String region, ProductId product) {
+    ReplicaTable table = regions.get(reader).table;
     List<StockAllocation> shards = new ArrayList<>();
     Item head = table.peek(TableKeys.shard(product, region, StockAllocation.HEAD));
     if (head != null) {
