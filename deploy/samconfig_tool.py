@@ -67,7 +67,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GLOBAL_PARAMETERS = [
     "TableName", "TableHomeRegion", "PeerRegion1", "PeerRegion2", "PeerRegion3",
     "PeerRegion4", "DeploymentMode", "ActivePassivePrimaryRegion",
-    "ActivePassiveStandbyRegion", "DomainName", "HostedZoneId", "JwtIssuer",
+    "ActivePassiveStandbyRegion", "StandbyReservePercent", "DomainName",
+    "HostedZoneId", "JwtIssuer",
     "JwtCustomerClientIds", "JwtAdminClientId", "JwtOperationsClientId",
     "JwtGroupsClaim", "AdminGroup", "EventBusName",
 ]

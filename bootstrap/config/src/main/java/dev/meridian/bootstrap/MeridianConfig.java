@@ -31,7 +31,8 @@ public record MeridianConfig(
     List<String> peerRegions,
     Optional<String> reconcileQueueUrl,
     Optional<String> reconcileDeadLetterQueueUrl,
-    StockPolicy stockPolicy) {
+    StockPolicy stockPolicy,
+    int standbyReservePercent) {
 
   public static final String AWS_REGION = "AWS_REGION";
   public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
@@ -45,11 +46,14 @@ public record MeridianConfig(
   public static final String RECONCILE_DEAD_LETTER_QUEUE_URL = "RECONCILE_DEAD_LETTER_QUEUE_URL";
   public static final String STOCK_LOW_WATER_MARK = "STOCK_LOW_WATER_MARK";
   public static final String PENDING_STOCK_TIMEOUT_SECONDS = "PENDING_STOCK_TIMEOUT_SECONDS";
+  public static final String STANDBY_RESERVE_PERCENT = "STANDBY_RESERVE_PERCENT";
+  /** The template's default: a fifth of every restock waits in the standby for a promotion. */
+  public static final int DEFAULT_STANDBY_RESERVE_PERCENT = 20;
 
   /** Every variable this record reads (the template contract test checks the template sets them). */
   public static final List<String> VARIABLES = List.of(AWS_REGION, FUNCTION_NAME, TABLE_NAME, EVENT_BUS_NAME,
       DEPLOYMENT_MODE, INITIAL_PRIMARY_REGION, STANDBY_REGION, PEER_REGIONS, RECONCILE_QUEUE_URL,
-      RECONCILE_DEAD_LETTER_QUEUE_URL, STOCK_LOW_WATER_MARK, PENDING_STOCK_TIMEOUT_SECONDS);
+      RECONCILE_DEAD_LETTER_QUEUE_URL, STOCK_LOW_WATER_MARK, PENDING_STOCK_TIMEOUT_SECONDS, STANDBY_RESERVE_PERCENT);
 
   public MeridianConfig {
     peerRegions = List.copyOf(peerRegions);
@@ -92,11 +96,13 @@ public record MeridianConfig(
     long lowWater = number(env, STOCK_LOW_WATER_MARK, StockPolicy.DEFAULT.lowWaterMark(), 0, 1_000_000, v);
     long timeoutSeconds = number(env, PENDING_STOCK_TIMEOUT_SECONDS, StockPolicy.DEFAULT.pendingTimeout().toSeconds(), 1,
         86_400, v);
+    long reservePercent = number(env, STANDBY_RESERVE_PERCENT, DEFAULT_STANDBY_RESERVE_PERCENT, 0,
+        Deployment.MAX_STANDBY_RESERVE_PERCENT, v);
     v.orThrow();
     return new MeridianConfig(region, env.getOrDefault(FUNCTION_NAME, "meridian"), table, bus, mode, primary, standby,
         peers, Optional.ofNullable(blankToNull(env.get(RECONCILE_QUEUE_URL))),
         Optional.ofNullable(blankToNull(env.get(RECONCILE_DEAD_LETTER_QUEUE_URL))),
-        new StockPolicy(lowWater, java.time.Duration.ofSeconds(timeoutSeconds)));
+        new StockPolicy(lowWater, java.time.Duration.ofSeconds(timeoutSeconds)), (int) reservePercent);
   }
 
   /** This region and its peers, sorted. */
@@ -113,7 +119,7 @@ public record MeridianConfig(
   }
 
   public Deployment deployment() {
-    return new Deployment(region, mode, initialPrimaryRegion, standbyRegion, allRegions());
+    return new Deployment(region, mode, initialPrimaryRegion, standbyRegion, allRegions(), standbyReservePercent);
   }
 
   static long number(Map<String, String> env, String name, long fallback, long min, long max, Validation v) {

@@ -2,6 +2,10 @@ package dev.meridian.proofs;
 
 import dev.meridian.application.catalog.CatalogEntry;
 import dev.meridian.application.catalog.CatalogService;
+import dev.meridian.application.control.ControlService;
+import dev.meridian.application.control.Deployment;
+import dev.meridian.application.control.DeploymentMode;
+import dev.meridian.application.control.StockRoles;
 import dev.meridian.application.orders.OrderService;
 import dev.meridian.application.replication.Change;
 import dev.meridian.application.replication.ChangeEvent;
@@ -67,6 +71,11 @@ import java.util.function.Supplier;
  *       it recovers.</li>
  * </ul>
  * After the workload, everything heals and recovers and the agenda runs until nothing is left.
+ *
+ * <p>In active-passive mode ({@link ActivePassive}), the real {@link ControlService} of each region
+ * reads one shared control item: clients go to the primary (now and then to another region, which
+ * refuses), the primary is lost with its unreplicated writes parked, the standby is promoted and
+ * sells, the old primary recovers, and half the histories promote it back (fail-back).
  */
 final class ProtocolSimulation {
   static final List<String> REGIONS = List.of("us-east-1", "eu-west-1", "ap-southeast-1");
@@ -82,6 +91,11 @@ final class ProtocolSimulation {
   private static final long SWEEP_EVERY_MILLIS = 500;
   private static final int MAX_STEPS = 500_000;
   private static final String CURRENCY = "EUR";
+  static final String PRIMARY = REGIONS.get(0);
+  static final String STANDBY = REGIONS.get(1);
+
+  /** Active-passive mode: {@link #PRIMARY} first, {@link #STANDBY} keeping {@code reservePercent} of every restock. */
+  record ActivePassive(int reservePercent) {}
 
   /** A placement a client saw succeed (201), first time or replayed. */
   record PlacedAck(OrderId orderId, String fingerprint, HlcStamp placedAt, String region) {}
@@ -123,8 +137,20 @@ final class ProtocolSimulation {
     long productConflicts;
     long duplicateReservations;
     long reshards;
+    long promotions;
+    long failBacks;
+    long placedByPromotedStandbyDuringOutage;
+    long unitsGivenToReserve;
+    long unitsGivenToPrimary;
+    long refusedByStandby;
 
     void add(Stats o) {
+      promotions += o.promotions;
+      failBacks += o.failBacks;
+      placedByPromotedStandbyDuringOutage += o.placedByPromotedStandbyDuringOutage;
+      unitsGivenToReserve += o.unitsGivenToReserve;
+      unitsGivenToPrimary += o.unitsGivenToPrimary;
+      refusedByStandby += o.refusedByStandby;
       clientRequests += o.clientRequests;
       eventsPublished += o.eventsPublished;
       eventsDelivered += o.eventsDelivered;
@@ -177,6 +203,8 @@ final class ProtocolSimulation {
   }
 
   final long seed;
+  /** Null in active-active mode. */
+  final ActivePassive activePassive;
   final Trace trace;
   final Stats stats = new Stats();
   final Map<String, SimulatedRegion> regions = new LinkedHashMap<>();
@@ -204,9 +232,23 @@ final class ProtocolSimulation {
   private boolean interleaving;
   /** A region wrote its own allocation since stock was last checked (replicas of others' never change the sum). */
   private boolean allocationWritten;
+  /** Every head shard as its region last wrote it: what a new write gave away is the difference. */
+  private final Map<String, StockAllocation> lastOwnHead = new TreeMap<>();
+  /**
+   * Per region and product, the standby reserve as that region's replica showed it when the event
+   * being applied arrived. Replication landing between the reconciler's read and its write can only
+   * reveal more restocks, so this is what the reconciler's decision could rely on.
+   */
+  private final Map<String, Long> reserveWhenTheEventArrived = new TreeMap<>();
 
   ProtocolSimulation(long seed, boolean tracing) {
+    this(seed, tracing, null);
+  }
+
+  ProtocolSimulation(long seed, boolean tracing, ActivePassive activePassive) {
     this.seed = seed;
+    this.activePassive = activePassive;
+    SharedControlItem controlItem = new SharedControlItem();
     this.random = new Random(seed);
     this.trace = new Trace(tracing);
     this.products = PRODUCTS.subList(0, 1 + random.nextInt(PRODUCTS.size()));
@@ -215,7 +257,9 @@ final class ProtocolSimulation {
       pendingReplication.put(name, new LinkedHashSet<>());
       regions.put(name, new SimulatedRegion(name, () -> now + skew,
           (item, local) -> changed(name, item, local), read -> interleaveReplication(name, read), events -> publish(name, events),
-          () -> random.nextInt(StockAllocation.MAX_SHARDS)));
+          () -> random.nextInt(StockAllocation.MAX_SHARDS),
+          activePassive == null ? null : new ControlService(controlItem, new Deployment(name, DeploymentMode.ACTIVE_PASSIVE,
+              PRIMARY, STANDBY, REGIONS, activePassive.reservePercent()))));
     }
   }
 
@@ -280,7 +324,7 @@ final class ProtocolSimulation {
       }
       for (String r : REGIONS) {
         if (random.nextInt(10) < 7) {
-          at(START_MILLIS + 150 + random.nextInt(400), () -> restock(r, product));
+          at(START_MILLIS + 150 + random.nextInt(400), () -> restock(route(r), product));
         }
       }
     }
@@ -290,28 +334,42 @@ final class ProtocolSimulation {
       int kind = random.nextInt(100);
       String region = randomRegion();
       if (kind < 30) {
-        at(t, () -> place(region, newCommand(), "new", 1));
+        at(t, () -> place(route(region), newCommand(), "new", 1));
       } else if (kind < 40) {
-        at(t, () -> retryElsewhere(region));
+        at(t, () -> retryElsewhere(route(region)));
       } else if (kind < 43) {
-        at(t, () -> reuseKey(region));
+        at(t, () -> reuseKey(route(region)));
       } else if (kind < 55) {
-        at(t, () -> cancel(region));
+        at(t, () -> cancel(route(region)));
       } else if (kind < 68) {
-        at(t, () -> editProduct(region, randomProduct()));
+        at(t, () -> editProduct(route(region), randomProduct()));
       } else if (kind < 76) {
-        at(t, () -> restock(region, randomProduct()));
+        at(t, () -> restock(route(region), randomProduct()));
       } else if (kind < 84) {
-        at(t, () -> transfer(region, randomProduct()));
+        at(t, () -> transfer(route(region), randomProduct()));
       } else if (kind < 88) {
-        at(t, () -> reshard(region, randomProduct()));
+        at(t, () -> reshard(route(region), randomProduct()));
       } else {
         at(t, () -> lastUnitsEverywhere(randomProduct()));
       }
     }
   }
 
+  /**
+   * Where a client's request lands: in active-passive mode Route 53's failover record sends most to
+   * the primary of the moment; a client with an old DNS answer still reaches {@code chosen}.
+   */
+  private String route(String chosen) {
+    if (activePassive == null || random.nextInt(100) < 15) {
+      return chosen;
+    }
+    return regions.get(chosen).control.current().state().primaryRegion();
+  }
+
   private void scheduleFaults() {
+    if (activePassive != null) {
+      scheduleFailover();
+    }
     int partitions = random.nextInt(3);
     for (int i = 0; i < partitions; i++) {
       String a = randomRegion();
@@ -320,12 +378,41 @@ final class ProtocolSimulation {
       at(start, () -> partition(a, b));
       at(start + 100 + random.nextInt(1_500), () -> heal(a, b));
     }
-    if (random.nextBoolean()) {
+    if (activePassive == null && random.nextBoolean()) {
       String lost = randomRegion();
       long start = START_MILLIS + random.nextInt((int) WORKLOAD_MILLIS - 300);
       at(start, () -> fail(lost));
       at(start + 200 + random.nextInt(1_500), () -> recover(lost));
     }
+  }
+
+  /**
+   * The primary is lost with whatever it had not yet replicated or published, the standby is
+   * promoted while it is gone, the old primary recovers, and in half the histories it is promoted
+   * back once it has caught up for a moment (fail-back).
+   */
+  private void scheduleFailover() {
+    long lost = START_MILLIS + 600 + random.nextInt(1_000);
+    at(lost, () -> fail(PRIMARY));
+    long promoted = lost + 50 + random.nextInt(300);
+    at(promoted, () -> promote(STANDBY));
+    long recovered = promoted + 200 + random.nextInt(1_200);
+    at(recovered, () -> recover(PRIMARY));
+    if (random.nextBoolean()) {
+      at(recovered + 100 + random.nextInt(800), () -> promote(PRIMARY));
+    }
+  }
+
+  /** The admin's promotion call, made in the region promoted (the old primary may be lost). */
+  private void promote(String region) {
+    ControlService.ChangeOutcome outcome = regions.get(region).control.promote(region);
+    if (outcome instanceof ControlService.Changed) {
+      stats.promotions++;
+      if (region.equals(PRIMARY)) {
+        stats.failBacks++;
+      }
+    }
+    trace.add(elapsed(), Kind.FAULT, () -> "promote " + region + " -> " + outcome);
   }
 
   private void createProduct(String region, ProductId product) {
@@ -414,8 +501,14 @@ final class ProtocolSimulation {
     stats.clientRequests++;
     OrderService.PlaceOutcome outcome = regions.get(region).orders.place(command);
     client(region, () -> what + " -> " + Describe.placeOutcome(outcome));
+    if (outcome instanceof OrderService.WritesRefused) {
+      stats.refusedByStandby++;
+    }
     if (outcome instanceof OrderService.Placed placed) {
       placedAcks.add(new PlacedAck(command.orderId(), command.fingerprint(), placed.order().body().placedAt(), region));
+      if (!placed.replayed() && activePassive != null && region.equals(STANDBY) && down.contains(PRIMARY)) {
+        stats.placedByPromotedStandbyDuringOutage++;
+      }
       if (!placed.replayed()) {
         placedIn.put(command.orderId(), region);
         if (random.nextInt(100) < 20) {
@@ -474,6 +567,10 @@ final class ProtocolSimulation {
 
   /** What a transfer policy will do: give units of this region's own stock to another region. */
   private void transfer(String region, ProductId product) {
+    if (activePassive != null) {
+      // An operator's own give would bypass the standby reserve, which only the transfer rule respects.
+      return;
+    }
     if (unavailable(region, "transfer " + product)) {
       return;
     }
@@ -661,6 +758,9 @@ final class ProtocolSimulation {
               + ": a region's stock has one writer, that region", a.productId().value());
         }
         allocationWritten = true;
+        if (a.isHead()) {
+          checkWhatWasGiven(region, a);
+        }
       }
       for (String peer : REGIONS) {
         if (!peer.equals(region)) {
@@ -669,6 +769,51 @@ final class ProtocolSimulation {
           schedule(d, replicationDelay());
         }
       }
+    }
+  }
+
+  /**
+   * Active-passive: counts the units a head write gave to the primary and to the reserve holder,
+   * and fails the history when the reserve holder gave away units of its reserve.
+   */
+  private void checkWhatWasGiven(String region, StockAllocation head) {
+    StockAllocation before = lastOwnHead.put(region + "/" + head.productId().value(), head);
+    if (activePassive == null) {
+      return;
+    }
+    long given = head.given() - (before == null ? 0 : before.given());
+    if (given <= 0) {
+      return;
+    }
+    StockRoles roles = regions.get(region).control.stockRoles();
+    for (Transfer t : head.outgoing().values()) {
+      if (before == null || !before.outgoing().containsKey(t.id())) {
+        if (roles.isPrimary(t.toRegion())) {
+          stats.unitsGivenToPrimary += t.units();
+        } else if (roles.reserveHolder().filter(t.toRegion()::equals).isPresent()) {
+          stats.unitsGivenToReserve += t.units();
+        }
+      }
+    }
+    if (roles.reserveHolder().filter(region::equals).isPresent()) {
+      List<RegionStock> seen = stockSeenBy(region, head.productId());
+      long keeps = Math.min(roles.keeps(region, seen),
+          reserveWhenTheEventArrived.getOrDefault(region + "/" + head.productId().value(), Long.MAX_VALUE));
+      long available = ownStock(region, head.productId()).available();
+      if (available < keeps) {
+        throw new ProtocolInvariants.Violation(region + " holds the standby reserve of " + head.productId() + " (" + keeps
+            + " units) but gave units away, keeping " + available, head.productId().value());
+      }
+    }
+  }
+
+  private void rememberReserve(SimulatedRegion region) {
+    if (activePassive == null) {
+      return;
+    }
+    StockRoles roles = region.control.stockRoles();
+    for (ProductId product : products) {
+      reserveWhenTheEventArrived.put(region.name + "/" + product.value(), roles.keeps(region.name, stockSeenBy(region.name, product)));
     }
   }
 
@@ -814,6 +959,7 @@ final class ProtocolSimulation {
       return;
     }
     stats.eventsDelivered++;
+    rememberReserve(to);
     try {
       ReconcileService.Outcome outcome = to.reconciler.apply(delivery.event);
       stats.conflictsRecorded += outcome.conflicts().size();
@@ -918,7 +1064,16 @@ final class ProtocolSimulation {
    * the interleaving a use case's read gets.
    */
   RegionStock ownStock(String region, ProductId product) {
-    ReplicaTable table = regions.get(region).table;
+    return stockIn(region, region, product);
+  }
+
+  /** Every region's stock of {@code product} as {@code reader}'s replica holds it, read without interleaving. */
+  private List<RegionStock> stockSeenBy(String reader, ProductId product) {
+    return REGIONS.stream().map(owner -> stockIn(reader, owner, product)).toList();
+  }
+
+  private RegionStock stockIn(String reader, String region, ProductId product) {
+    ReplicaTable table = regions.get(reader).table;
     List<StockAllocation> shards = new ArrayList<>();
     Item head = table.peek(TableKeys.shard(product, region, StockAllocation.HEAD));
     if (head != null) {

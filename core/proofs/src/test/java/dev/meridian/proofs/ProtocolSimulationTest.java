@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
  */
 class ProtocolSimulationTest {
   private static final long DEFAULT_FIRST_SEED = 70_000L;
+  private static final long DEFAULT_FIRST_ACTIVE_PASSIVE_SEED = 90_000L;
+  private static final ProtocolSimulation.ActivePassive STANDBY_RESERVE =
+      new ProtocolSimulation.ActivePassive(Integer.getInteger("meridian.protocol.ap.reserve", 30));
 
   @Test
   void everyHistoryConvergesWithoutLosingAnOrderAUnitOrAConflict() {
@@ -66,9 +69,56 @@ class ProtocolSimulationTest {
     }
   }
 
+  /**
+   * Active-passive with a standby reserve: the primary is lost with writes it never replicated, the
+   * standby is promoted and sells its reserve at once, the old primary comes back and gives the
+   * new one its stock, and half the histories fail back. Every invariant above holds, and the
+   * standby never gives its reserve away ({@code meridian.protocol.ap.histories}, default 500;
+   * {@code meridian.protocol.ap.reserve}, default 30 %; replay with {@code -Dmeridian.protocol.ap.seed=<seed>}).
+   */
+  @Test
+  void activePassiveWithAStandbyReserveSellsDuringTheOutageWithoutOverselling() {
+    Long replay = Long.getLong("meridian.protocol.ap.seed");
+    int histories = Integer.getInteger("meridian.protocol.ap.histories", replay != null ? 1 : 500);
+    long firstSeed = replay != null ? replay : DEFAULT_FIRST_ACTIVE_PASSIVE_SEED;
+    ProtocolSimulation.Stats total = new ProtocolSimulation.Stats();
+    long started = System.nanoTime();
+    for (long seed = firstSeed; seed < firstSeed + histories; seed++) {
+      ProtocolSimulation sim = new ProtocolSimulation(seed, false, STANDBY_RESERVE);
+      try {
+        sim.run();
+        ProtocolInvariants.verify(sim);
+      } catch (AssertionError | RuntimeException broken) {
+        throw explained(seed, broken, STANDBY_RESERVE);
+      }
+      total.add(sim.stats);
+    }
+    System.out.printf("active-passive simulation (standby reserve %d %%): %d histories (seeds %d..%d) in %.1f s; %d "
+            + "promotions (%d fail-backs); %d orders placed by the promoted standby while the old primary was lost; %d "
+            + "units given to the reserve, %d to the primary; %d placements refused by a standby; %d orders answered 202 "
+            + "(%d confirmed by a transfer, %d by a sweep, %d cancelled at the timeout)%n",
+        STANDBY_RESERVE.reservePercent(), histories, firstSeed, firstSeed + histories - 1,
+        (System.nanoTime() - started) / 1e9, total.promotions, total.failBacks, total.placedByPromotedStandbyDuringOutage,
+        total.unitsGivenToReserve, total.unitsGivenToPrimary, total.refusedByStandby, total.pendingPlacements,
+        total.pendingConfirmedByTransfer, total.pendingConfirmedBySweep, total.pendingCancelled);
+    if (histories >= 200 && STANDBY_RESERVE.reservePercent() > 0) {
+      assertThat(total.failBacks).as("fail-backs").isPositive();
+      assertThat(total.placedByPromotedStandbyDuringOutage).as("orders the promoted standby placed during the outage")
+          .isPositive();
+      assertThat(total.unitsGivenToReserve).as("units given to the standby reserve").isPositive();
+      assertThat(total.unitsGivenToPrimary).as("units that followed the primary").isPositive();
+      assertThat(total.refusedByStandby).as("placements a standby refused").isPositive();
+      assertThat(total.pendingConfirmedByTransfer).as("pending orders confirmed by a transfer").isPositive();
+    }
+  }
+
   /** Replays the failing seed with tracing on and returns the failure with its history. */
   private static AssertionError explained(long seed, Throwable broken) {
-    ProtocolSimulation replay = new ProtocolSimulation(seed, true);
+    return explained(seed, broken, null);
+  }
+
+  private static AssertionError explained(long seed, Throwable broken, ProtocolSimulation.ActivePassive activePassive) {
+    ProtocolSimulation replay = new ProtocolSimulation(seed, true, activePassive);
     List<String> focus = List.of();
     try {
       replay.run();
@@ -79,7 +129,9 @@ class ProtocolSimulationTest {
       // The trace up to the failure is what explains it.
     }
     return new AssertionError("history with seed " + seed + " broke: " + broken + "\nreplay it alone with "
-        + "-Dtest=ProtocolSimulationTest -Dmeridian.protocol.seed=" + seed + "\nhistory (client requests and faults, "
+        + "-Dtest=ProtocolSimulationTest -Dmeridian.protocol"
+        + (activePassive == null ? "" : ".ap.reserve=" + activePassive.reservePercent() + " -Dmeridian.protocol.ap")
+        + ".seed=" + seed + "\nhistory (client requests and faults, "
         + "plus every delivery concerning " + (focus.isEmpty() ? "anything" : focus) + "):\n"
         + replay.trace.render(focus), broken);
   }

@@ -2,6 +2,8 @@ package dev.meridian.proofs;
 
 import dev.meridian.application.WriteGate;
 import dev.meridian.application.catalog.CatalogService;
+import dev.meridian.application.control.ControlService;
+import dev.meridian.application.control.StockRoles;
 import dev.meridian.application.orders.OrderService;
 import dev.meridian.application.replication.ChangePublisher;
 import dev.meridian.application.replication.PublishService;
@@ -41,14 +43,23 @@ final class SimulatedRegion {
   final CatalogService catalog;
   final ReconcileService reconciler;
   final PublishService publisher;
+  /** Active-passive: the control plane this region reads (shared by every region); null in active-active mode. */
+  final ControlService control;
   /** Stream records in order; the publisher consumes from the head, a failed record and those after it are retried. */
   final Deque<StoredChange> stream = new ArrayDeque<>();
   long streamSequence;
   boolean publishScheduled;
 
+  /**
+   * @param control active-passive: this region's control plane, which gates writes and names the
+   *                primary and the reserve holder; null in active-active mode
+   */
   SimulatedRegion(String name, LongSupplier wallClock, ReplicaTable.Observer observer, Consumer<String> afterRead,
-      ChangePublisher bus, IntSupplier shardStart) {
+      ChangePublisher bus, IntSupplier shardStart, ControlService control) {
     this.name = name;
+    this.control = control;
+    WriteGate gate = control == null ? ACTIVE_ACTIVE : control;
+    java.util.function.Supplier<StockRoles> roles = control == null ? () -> StockRoles.ACTIVE_ACTIVE : control::stockRoles;
     this.wallClock = wallClock;
     this.clock = new HybridLogicalClock(name, wallClock, Duration.ofMinutes(1));
     this.table = new ReplicaTable(name, wallClock, observer, afterRead);
@@ -56,10 +67,10 @@ final class SimulatedRegion {
     this.catalogRepository = new InMemoryCatalogRepository(table, ProtocolSimulation.REGIONS);
     this.replicaStore = new InMemoryReplicaStore(table);
     this.conflicts = new InMemoryConflictRepository(table);
-    this.orders = new OrderService(orderRepository, catalogRepository, clock, ACTIVE_ACTIVE, shardStart);
-    this.catalog = new CatalogService(catalogRepository, clock, ACTIVE_ACTIVE);
+    this.orders = new OrderService(orderRepository, catalogRepository, clock, gate, shardStart, roles);
+    this.catalog = new CatalogService(catalogRepository, clock, gate, roles);
     this.reconciler = new ReconcileService(clock, ProtocolSimulation.STOCK_POLICY, orderRepository, catalogRepository,
-        replicaStore, shardStart);
+        replicaStore, shardStart, roles);
     this.publisher = new PublishService(clock, bus);
   }
 }

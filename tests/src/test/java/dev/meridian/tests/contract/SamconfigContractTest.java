@@ -167,7 +167,8 @@ class SamconfigContractTest {
     // The ones the template/samconfig document as "the same in every region"; others (CertificateArn,
     // AlarmTopicArn, throttling, log settings) may legitimately differ per region.
     Set<String> mustAgree = Set.of("TableName", "TableHomeRegion", "PeerRegion1", "PeerRegion2", "PeerRegion3",
-        "PeerRegion4", "DeploymentMode", "ActivePassivePrimaryRegion", "ActivePassiveStandbyRegion", "JwtIssuer",
+        "PeerRegion4", "DeploymentMode", "ActivePassivePrimaryRegion", "ActivePassiveStandbyRegion", "StandbyReservePercent",
+        "JwtIssuer",
         "JwtCustomerClientIds", "JwtAdminClientId", "JwtOperationsClientId", "JwtGroupsClaim", "AdminGroup", "EventBusName",
         "DomainName", "HostedZoneId");
     Map<String, String> first = new HashMap<>();

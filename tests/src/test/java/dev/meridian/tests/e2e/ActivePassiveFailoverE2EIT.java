@@ -33,7 +33,8 @@ class ActivePassiveFailoverE2EIT extends TwoRegionStackSuite {
 
   @BeforeAll
   static void up() throws Exception {
-    // The stack seeds the catalog and stocks the primary only (the standby refuses writes).
+    // The stack seeds the catalog through the primary (the standby refuses writes); each restock
+    // gives the standby its reserve (StandbyReservePercent, 20 by default) by transfer.
     start("active-passive", "active-passive", true);
     stack.warmUp(alice);
     StackHarness.createProductWithStock(us, ops, "espresso-cup", 100);
@@ -77,7 +78,10 @@ class ActivePassiveFailoverE2EIT extends TwoRegionStackSuite {
     assertThat(refused.status()).as("old primary " + US + " refuses writes: " + refused.body()).isEqualTo(503);
     assertThat(refused.contentType()).contains("problem+json");
 
-    // The new primary sells from its own allocation, which the stack could not stock while it was the standby.
+    // The new primary sells its reserve at once, with no transfer from the old primary.
+    Answer fromReserve = placeOrder(eu, alice, "espresso-cup");
+    assertThat(fromReserve.status()).as("POST /orders in the promoted " + EU + " from its reserve: " + fromReserve.body())
+        .isEqualTo(201);
     var stocked = await(FENCE_BOUND, 50, () -> call(eu, "POST", "/products/espresso-cup/stock", ops, "{\"units\":100}", Map.of()),
         r -> r.status() == 200);
     assertThat(stocked.met()).as("restock in the promoted " + EU + ": " + stocked.value().body()).isTrue();

@@ -47,11 +47,11 @@ public final class ApiWiring {
         config.deployment());
     DynamoDbCatalogRepository catalogRepository = new DynamoDbCatalogRepository(dynamoDb, config.tableName(), config.region(),
         config.allRegions());
-    this.catalog = new CatalogService(catalogRepository, clock, control);
+    this.catalog = new CatalogService(catalogRepository, clock, control, control::stockRoles);
     this.transactionBackoff = Backoff.transactions(new SecureRandom().nextLong());
     this.orders = new OrderService(new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), config.allRegions(),
         wallClock, transactionBackoff),
-        catalogRepository, clock, control, new ShardStarts());
+        catalogRepository, clock, control, new ShardStarts(), control::stockRoles);
     this.conflicts = new ConflictLog(new DynamoDbConflictRepository(dynamoDb, config.tableName()));
   }
 

@@ -2,11 +2,13 @@ package dev.meridian.bootstrap.reconciler;
 
 import dev.meridian.adapter.dynamodb.Backoff;
 import dev.meridian.adapter.dynamodb.DynamoDbCatalogRepository;
+import dev.meridian.adapter.dynamodb.DynamoDbControlRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbOrderRepository;
 import dev.meridian.adapter.dynamodb.DynamoDbReplicaStore;
 import dev.meridian.adapter.lambda.SnapStartHooks;
 import dev.meridian.adapter.messaging.events.EventBridgeChangeEvents;
 import dev.meridian.adapter.messaging.sqs.SqsDeadLetters;
+import dev.meridian.application.control.ControlService;
 import dev.meridian.application.replication.ChangeEventReader;
 import dev.meridian.application.replication.DeadLetters;
 import dev.meridian.application.replication.ReconcileService;
@@ -48,7 +50,9 @@ public final class ReconcilerWiring {
     this.reconcile = new ReconcileService(config.hybridClock(wallClock), config.stockPolicy(),
         new DynamoDbOrderRepository(dynamoDb, config.tableName(), config.region(), config.allRegions(), wallClock,
             transactionBackoff), catalog,
-        new DynamoDbReplicaStore(dynamoDb, config.tableName(), config.region()), new ShardStarts());
+        new DynamoDbReplicaStore(dynamoDb, config.tableName(), config.region()), new ShardStarts(),
+        new ControlService(new DynamoDbControlRepository(dynamoDb, config.tableName(), config.region()),
+            config.deployment())::stockRoles);
     this.deadLetters = new SqsDeadLetters(sqs, deadLetterQueue);
     this.metrics = metrics;
     this.wallClock = wallClock;

@@ -3,6 +3,7 @@ package dev.meridian.application.catalog;
 import dev.meridian.application.Page;
 import dev.meridian.application.UseCase;
 import dev.meridian.application.WriteGate;
+import dev.meridian.application.control.StockRoles;
 import dev.meridian.domain.clock.HybridLogicalClock;
 import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.product.Product;
@@ -13,6 +14,7 @@ import dev.meridian.domain.stock.StockAllocation;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /** Catalog use cases: read products, replace them under optimistic concurrency, restock. */
 @UseCase
@@ -94,11 +96,20 @@ public final class CatalogService {
   private final CatalogRepository repository;
   private final HybridLogicalClock clock;
   private final WriteGate writeGate;
+  private final Supplier<StockRoles> stockRoles;
 
+  /** A catalog whose regions all sell and keep no reserve (active-active). */
   public CatalogService(CatalogRepository repository, HybridLogicalClock clock, WriteGate writeGate) {
+    this(repository, clock, writeGate, () -> StockRoles.ACTIVE_ACTIVE);
+  }
+
+  /** @param stockRoles who sells and who keeps the standby reserve, as the control item says at the time of a restock */
+  public CatalogService(CatalogRepository repository, HybridLogicalClock clock, WriteGate writeGate,
+      Supplier<StockRoles> stockRoles) {
     this.repository = repository;
     this.clock = clock;
     this.writeGate = writeGate;
+    this.stockRoles = stockRoles;
   }
 
   public String region() {
@@ -178,7 +189,37 @@ public final class CatalogService {
     if (!repository.restock(id, stock.spread(units))) {
       return new UnknownProduct();
     }
+    topUpReserve(id);
     return new Restocked(repository.find(id).orElseThrow());
+  }
+
+  /**
+   * Gives the standby reserve's holder what it lacks of its share, as a transfer from this
+   * region's stock: the holder's stock has one writer, the holder, which adds the units when the
+   * transfer reaches it. The restock stands even when contention keeps this from writing: the
+   * reconciler tops the reserve up on the holder's next change.
+   */
+  private void topUpReserve(ProductId id) {
+    StockRoles roles = stockRoles.get();
+    Optional<String> holder = roles.reserveHolder().filter(h -> !h.equals(clock.region()));
+    if (holder.isEmpty()) {
+      return;
+    }
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Optional<CatalogEntry> entry = repository.find(id);
+      if (entry.isEmpty()) {
+        return;
+      }
+      RegionStock mine = repository.stock(id, clock.region());
+      RegionStock reserve = entry.get().stockIn(holder.get()).orElse(RegionStock.empty(id, holder.get()));
+      List<RegionStock> everyRegion = entry.get().stock().stream()
+          .map(s -> s.region().equals(clock.region()) ? mine : s).toList();
+      long missing = roles.reserveTarget(everyRegion) - reserve.available() - reserve.head().inFlightFrom(mine.head());
+      long units = Math.min(missing, mine.available());
+      if (units <= 0 || repository.writeStock(mine.give(holder.get(), units).changedSince(mine))) {
+        return;
+      }
+    }
   }
 
   /**

@@ -26,6 +26,15 @@ public final class ControlService implements WriteGate {
       }
       return state.primaryRegion().equals(deployment.region()) ? "primary" : "standby";
     }
+
+    /** Who sells and who keeps the standby reserve under this control state. */
+    public StockRoles stockRoles() {
+      if (deployment.mode() == DeploymentMode.ACTIVE_ACTIVE) {
+        return StockRoles.ACTIVE_ACTIVE;
+      }
+      return new StockRoles(Optional.of(state.primaryRegion()), deployment.reserveHolderWhile(state.primaryRegion()),
+          deployment.standbyReservePercent());
+    }
   }
 
   /** What a control change answered. */
@@ -58,6 +67,11 @@ public final class ControlService implements WriteGate {
     return repository.find()
         .map(v -> new ControlView(deployment, v.value(), v.version()))
         .orElseGet(() -> new ControlView(deployment, ControlState.initial(deployment), 0));
+  }
+
+  /** The stock roles now; active-active mode answers without reading the control item. */
+  public StockRoles stockRoles() {
+    return deployment.mode() == DeploymentMode.ACTIVE_ACTIVE ? StockRoles.ACTIVE_ACTIVE : current().stockRoles();
   }
 
   @Override

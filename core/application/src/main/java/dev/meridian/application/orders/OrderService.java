@@ -5,6 +5,7 @@ import dev.meridian.application.UseCase;
 import dev.meridian.application.Versioned;
 import dev.meridian.application.WriteGate;
 import dev.meridian.application.catalog.CatalogRepository;
+import dev.meridian.application.control.StockRoles;
 import dev.meridian.domain.clock.HybridLogicalClock;
 import dev.meridian.domain.common.ValidationException;
 import dev.meridian.domain.order.CancelOrder;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /** Order use cases: idempotent placement, reading one's own orders, cancellation. */
 @UseCase
@@ -66,18 +68,27 @@ public final class OrderService {
   private final HybridLogicalClock clock;
   private final WriteGate writeGate;
   private final IntSupplier shardStart;
+  private final Supplier<StockRoles> stockRoles;
+
+  /** Placement where every region sells and none keeps a reserve (active-active). */
+  public OrderService(OrderRepository orders, CatalogRepository catalog, HybridLogicalClock clock, WriteGate writeGate,
+      IntSupplier shardStart) {
+    this(orders, catalog, clock, writeGate, shardStart, () -> StockRoles.ACTIVE_ACTIVE);
+  }
 
   /**
    * @param shardStart where a placement starts looking for a shard that has its units: random, so
    *                   the placements of one hot product spread over its shards
+   * @param stockRoles which region keeps a standby reserve, whose units no transfer will bring here
    */
   public OrderService(OrderRepository orders, CatalogRepository catalog, HybridLogicalClock clock, WriteGate writeGate,
-      IntSupplier shardStart) {
+      IntSupplier shardStart, Supplier<StockRoles> stockRoles) {
     this.orders = orders;
     this.catalog = catalog;
     this.clock = clock;
     this.writeGate = writeGate;
     this.shardStart = shardStart;
+    this.stockRoles = stockRoles;
   }
 
   /**
@@ -172,13 +183,16 @@ public final class OrderService {
     Map<ProductId, Product> products = new HashMap<>();
     Map<ProductId, RegionStock> local = new HashMap<>();
     Map<ProductId, Long> globalFree = new HashMap<>();
+    StockRoles roles = stockRoles.get();
     for (PlaceOrder.Line line : command.lines()) {
       catalog.find(line.product()).ifPresent(entry -> {
         products.put(line.product(), entry.product());
         entry.stockIn(clock.region()).ifPresent(stock -> local.put(line.product(), stock));
-        // Units free everywhere as this replica sees them: what transfers could still bring here.
+        // Units free everywhere as this replica sees them: what transfers could still bring here. A
+        // standby reserve is kept for a promotion, so accepting an order on it would only delay a 409.
         globalFree.put(line.product(), entry.stock().stream()
-            .mapToLong(stock -> Math.max(0, stock.available() - stock.pending())).sum());
+            .mapToLong(stock -> Math.max(0, stock.available() - stock.pending() - roles.keeps(stock.region(), entry.stock())))
+            .sum());
       });
     }
     return OrderPlacement.decide(command, products, local, globalFree, clock.region(), clock.now(), shardStart);

@@ -4,6 +4,7 @@ import dev.meridian.application.UseCase;
 import dev.meridian.application.Versioned;
 import dev.meridian.application.catalog.CatalogEntry;
 import dev.meridian.application.catalog.CatalogRepository;
+import dev.meridian.application.control.StockRoles;
 import dev.meridian.application.orders.OrderRepository;
 import dev.meridian.application.orders.OrderWrite;
 import dev.meridian.application.orders.WideHolds;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -58,6 +60,10 @@ import java.util.function.UnaryOperator;
  *       own pending needs and, unless the asker has pending orders, above its own low-water mark.
  *       Stale views can make two peers give for the same deficit; the surplus is never lost, only
  *       moved.</li>
+ *   <li><b>Active-passive</b> ({@link StockRoles}): stock follows the primary. A region that does
+ *       not sell gives the primary every unit above what it keeps (the standby reserve, when it
+ *       holds it), whatever the primary's deficit; the reserve holder asks for its reserve as a
+ *       region below its low-water mark asks; and no region gives away units it keeps.</li>
  * </ul>
  * {@link #sweep} (on the reconciler's schedule) confirms pending orders that local units now
  * cover (after a restock), and cancels those older than {@link StockPolicy#pendingTimeout()}.
@@ -124,9 +130,18 @@ public final class ReconcileService {
   private final CatalogRepository catalog;
   private final ReplicaStore replica;
   private final IntSupplier shardStart;
+  private final Supplier<StockRoles> stockRoles;
 
+  /** A reconciler whose regions all sell and keep no reserve (active-active). */
   public ReconcileService(HybridLogicalClock clock, StockPolicy policy, OrderRepository orders, CatalogRepository catalog,
       ReplicaStore replica, IntSupplier shardStart) {
+    this(clock, policy, orders, catalog, replica, shardStart, () -> StockRoles.ACTIVE_ACTIVE);
+  }
+
+  /** @param stockRoles who sells and who keeps the standby reserve, as the control item says when units are given */
+  public ReconcileService(HybridLogicalClock clock, StockPolicy policy, OrderRepository orders, CatalogRepository catalog,
+      ReplicaStore replica, IntSupplier shardStart, Supplier<StockRoles> stockRoles) {
+    this.stockRoles = stockRoles;
     this.region = clock.region();
     this.clock = clock;
     this.policy = policy;
@@ -308,35 +323,47 @@ public final class ReconcileService {
   /** This region's share of the deficit of the region {@code shard} belongs to, given now; 0 when there is none to give. */
   private long giveTo(StockAllocation shard) {
     String asker = shard.region();
+    StockRoles roles = stockRoles.get();
+    boolean sellsOrKeeps = sells(asker, roles) || roles.reserveHolder().filter(asker::equals).isPresent();
+    if (!sellsOrKeeps) {
+      return 0;
+    }
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<CatalogEntry> entry = catalog.find(shard.productId());
       if (entry.isEmpty()) {
         return 0;
       }
-      List<RegionStock> all = entry.get().stock();
       RegionStock mine = entry.get().stockIn(region).orElse(RegionStock.empty(shard.productId(), region));
       if (mine.shards().isEmpty()) {
         return 0;
       }
-      // The event may be newer than the replica: the asker as the event shows it.
+      // The event may be newer than the replica: the asker as the event shows it. Its restocks count
+      // towards the reserve a giver keeps, so a stale replica of them must not shrink that reserve.
       RegionStock askerNow = catalog.stockWith(shard);
+      List<RegionStock> all = new ArrayList<>(entry.get().stock().stream().filter(s -> !s.region().equals(asker)).toList());
+      all.add(askerNow);
       long inFlight = 0;
       for (RegionStock giver : all) {
         if (!giver.region().equals(asker)) {
           inFlight += askerNow.head().inFlightFrom(giver.head());
         }
       }
-      long deficit = askerNow.pending() + policy.lowWaterMark() - askerNow.available() - inFlight;
-      if (deficit <= 0) {
+      // Active-passive: the primary is the only region that sells, so it has a use for every unit
+      // that no other region keeps.
+      boolean toPrimary = roles.isPrimary(asker) && !roles.isPrimary(region);
+      // The reserve holder asks for its reserve and no more: it would give any unit above it back to the primary.
+      long wanted = sells(asker, roles) ? policy.lowWaterMark() : roles.keeps(asker, all);
+      long deficit = askerNow.pending() + wanted - askerNow.available() - inFlight;
+      if (!toPrimary && deficit <= 0) {
         return 0;
       }
-      boolean forOrders = askerNow.pending() > 0;
-      long total = all.stream().filter(s -> !s.region().equals(asker)).mapToLong(s -> giveable(s, forOrders)).sum();
-      long mayGive = giveable(mine, forOrders);
+      boolean forOrders = toPrimary || askerNow.pending() > 0;
+      long total = all.stream().filter(s -> !s.region().equals(asker)).mapToLong(s -> giveable(s, forOrders, roles, all)).sum();
+      long mayGive = giveable(mine, forOrders, roles, all);
       if (mayGive <= 0 || total <= 0) {
         return 0;
       }
-      long share = Math.min(mayGive, (deficit * mayGive + total - 1) / total);
+      long share = toPrimary ? mayGive : Math.min(mayGive, (deficit * mayGive + total - 1) / total);
       if (catalog.writeStock(mine.give(asker, share).changedSince(mine))) {
         return share;
       }
@@ -345,8 +372,18 @@ public final class ReconcileService {
         + " attempts to give units");
   }
 
-  private long giveable(RegionStock giver, boolean forOrders) {
-    return Math.max(0, giver.available() - giver.pending() - (forOrders ? 0 : policy.lowWaterMark()));
+  /**
+   * Units {@code giver} can spare: above its own pending needs, above what it keeps (the standby
+   * reserve) and, for a mere refill, above its low-water mark. A region that does not sell
+   * (active-passive) needs no low-water mark of its own.
+   */
+  private long giveable(RegionStock giver, boolean forOrders, StockRoles roles, List<RegionStock> all) {
+    long cushion = forOrders || !sells(giver.region(), roles) ? 0 : policy.lowWaterMark();
+    return Math.max(0, giver.available() - giver.pending() - Math.max(cushion, roles.keeps(giver.region(), all)));
+  }
+
+  private static boolean sells(String region, StockRoles roles) {
+    return roles.primary().isEmpty() || roles.isPrimary(region);
   }
 
   /** Confirms this region's orders pending {@code productId}, oldest first, while units last. */

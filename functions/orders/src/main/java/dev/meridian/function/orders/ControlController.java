@@ -1,5 +1,6 @@
 package dev.meridian.function.orders;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.meridian.adapter.http.ApiErrorAdvice;
 import dev.meridian.adapter.http.Problem;
 import dev.meridian.adapter.http.ProblemException;
@@ -43,13 +44,18 @@ class ControlController {
     }
   }
 
-  /** The control state in force as this region sees it. {@code version} is 0 until the first change. */
+  /**
+   * The control state in force as this region sees it. {@code version} is 0 until the first change.
+   * {@code reserveHolder} is the region keeping the standby reserve under this primary (absent when
+   * there is none), so an operator sees where a promotion will find stock to sell.
+   */
   record ControlView(String mode, String region, String role, boolean writable, String primaryRegion, long epoch,
-      List<String> regions, Map<String, Boolean> killSwitches, long version) {
+      List<String> regions, Map<String, Boolean> killSwitches, long version, int standbyReservePercent,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String reserveHolder) {
     static ControlView of(ControlService.ControlView view) {
       return new ControlView(view.deployment().mode().label(), view.deployment().region(), view.role(), view.writable(),
           view.state().primaryRegion(), view.state().epoch(), view.deployment().regions(), view.state().killSwitches(),
-          view.version());
+          view.version(), view.deployment().standbyReservePercent(), view.stockRoles().reserveHolder().orElse(null));
     }
   }
 

@@ -392,6 +392,7 @@ class OrdersHandlerIT {
     HttpApiResponse before = HttpApiEvent.request("GET", "/admin/control").admin("ops").invoke(standby, "orders");
     assertThat(before.json().get("role").asText()).isEqualTo("standby");
     assertThat(before.json().get("writable").asBoolean()).isFalse();
+    assertThat(before.json().get("reserveHolder").asText()).as("the standby keeps the reserve").isEqualTo(FunctionEnvironment.REGION);
 
     HttpApiResponse refused = order("ivy", "k-standby", lines("cup", 1)).invoke(standby, "orders");
     assertThat(refused.status()).isEqualTo(503);
@@ -405,6 +406,7 @@ class OrdersHandlerIT {
     assertThat(promoted.json().get("role").asText()).isEqualTo("primary");
     assertThat(promoted.json().get("primaryRegion").asText()).isEqualTo("us-east-1");
     assertThat(promoted.json().get("epoch").asLong()).isEqualTo(1);
+    assertThat(promoted.json().get("reserveHolder").asText()).as("the old primary keeps it now").isEqualTo(FunctionEnvironment.PEER);
 
     catalog.upsert(new UpsertProduct(ProductId.of("cup"), "Cup", "", Money.of(450, "EUR"), true), new CatalogService.IfAbsent());
     catalog.restock(ProductId.of("cup"), 3);

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -31,13 +33,14 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "usage: ./tools/local/stack VERB [options]",
       "  up [--regions 2|3] [--mode active-active|active-passive] [--time-factor F] [--endpoint URL]",
-      "     [--entry-port P] [--control-port P] [--no-seed]",
+      "     [--entry-port P] [--control-port P] [--no-seed] [--standby-reserve-percent 0-90]",
       "     [--max-environments N] [--max-environments-per-function N] [--idle-timeout SECONDS]",
       "        start the stack in the foreground (default: 3 regions, active-active, time factor 1);",
       "        Ctrl-C or `down` stops it and every process it started. A function gets another execution",
       "        environment when all of its own are busy, up to its reserved concurrency in template.yaml or",
       "        --max-environments-per-function (3), within --max-environments for the stack (16, ~1 GB each);",
       "        beyond those it is throttled. Environments idle for --idle-timeout (300) are stopped.",
+      "        --standby-reserve-percent overrides the template's StandbyReservePercent (active-passive).",
       "  down                                   stop the running stack",
       "  status [--json]                        health as the checkers see it, links, backlogs, queues, functions",
       "                                         (environments per function: busy/idle, cold starts, throttles)",
@@ -138,8 +141,10 @@ public final class Main {
     if (maxEnvironments < 1 || perFunction < 1 || idleSeconds < 1) {
       return usage("--max-environments, --max-environments-per-function and --idle-timeout must be at least 1");
     }
+    Map<String, String> parameters = new HashMap<>();
+    option(args, "--standby-reserve-percent").ifPresent(percent -> parameters.put("StandbyReservePercent", percent));
     MultiRegionStack.Options options = new MultiRegionStack.Options(root, regions, mode, timeFactor, endpoint, entryPort, controlPort,
-        !args.contains("--no-seed"), System.out, maxEnvironments, perFunction, Duration.ofSeconds(idleSeconds));
+        !args.contains("--no-seed"), System.out, maxEnvironments, perFunction, Duration.ofSeconds(idleSeconds), parameters);
     MultiRegionStack stack;
     try {
       stack = MultiRegionStack.up(options);

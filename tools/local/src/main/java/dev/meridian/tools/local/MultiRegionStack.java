@@ -62,10 +62,25 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
    *                                   ({@code --max-environments-per-function})
    * @param idleTimeout                how long an environment may stay idle before it is stopped
    *                                   ({@code --idle-timeout})
+   * @param parameters                 template parameters overridden in every region, validated like
+   *                                   samconfig's (e.g. {@code StandbyReservePercent} from
+   *                                   {@code --standby-reserve-percent})
    */
   public record Options(Path root, int regionCount, String mode, double timeFactor, URI endpoint, int entryPort,
       int controlPort, boolean seed, PrintStream out, int maxEnvironments, int maxEnvironmentsPerFunction,
-      Duration idleTimeout) {
+      Duration idleTimeout, Map<String, String> parameters) {
+
+    public Options {
+      parameters = Map.copyOf(parameters);
+    }
+
+    /** With samconfig's template parameters. */
+    public Options(Path root, int regionCount, String mode, double timeFactor, URI endpoint, int entryPort,
+        int controlPort, boolean seed, PrintStream out, int maxEnvironments, int maxEnvironmentsPerFunction,
+        Duration idleTimeout) {
+      this(root, regionCount, mode, timeFactor, endpoint, entryPort, controlPort, seed, out, maxEnvironments,
+          maxEnvironmentsPerFunction, idleTimeout, Map.of());
+    }
 
     /** With the default scaling: 16 environments, 3 per function, 300 s idle timeout. */
     public Options(Path root, int regionCount, String mode, double timeFactor, URI endpoint, int entryPort,
@@ -145,12 +160,13 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
     Samconfig samconfig = Samconfig.load(options.root().resolve("samconfig.toml"));
     issuer = DevIssuer.start(stateDir.resolve("jwt"), 0, DevIssuer.Clients.LOCAL);
     started.add(issuer);
-    LocalDeployment deployment = LocalDeployment.builder(samconfig)
+    LocalDeployment.Builder chosen = LocalDeployment.builder(samconfig)
         .regionCount(options.regionCount())
         .deploymentMode(options.mode())
         .jwtIssuer(issuer.issuer())
-        .jwtClients(issuer.clients().customer(), issuer.clients().admin(), issuer.clients().operations())
-        .build();
+        .jwtClients(issuer.clients().customer(), issuer.clients().admin(), issuer.clients().operations());
+    options.parameters().forEach(chosen::parameter);
+    LocalDeployment deployment = chosen.build();
     TemplateResolver resolver = TemplateResolver.load(options.root().resolve("template.yaml"));
     List<RegionModel> models = deployment.models(resolver);
     List<ProvisionedRegion> provisioned;

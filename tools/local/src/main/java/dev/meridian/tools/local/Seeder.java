@@ -76,7 +76,7 @@ final class Seeder {
             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"units\":" + units + "}")));
         if (refusedByStandby(stocked)) {
-          // Active-passive: the standby takes no writes, so its allocation stays empty until it is promoted.
+          // Active-passive: the standby takes no writes; the primary's restocks give it its reserve share by transfer.
           standbys.add(region.getKey());
           index++;
           continue regions;
@@ -90,7 +90,8 @@ final class Seeder {
     }
     List<String> stockedRegions = regions.keySet().stream().filter(r -> !standbys.contains(r)).toList();
     log.accept("seeded " + CATALOG.size() + " products with stock in " + stockedRegions
-        + (standbys.isEmpty() ? "" : "; not stocked in " + standbys + " (standby: refuses writes; restock after promotion)"));
+        + (standbys.isEmpty() ? "" : "; not restocked in " + standbys
+        + " (standby: refuses writes; holds what the primary's restocks give its reserve)"));
   }
 
   /** Waits until the region reads the product (replication, or the region's first cold start, can take a while). */

@@ -116,10 +116,11 @@ class RealTemplateTest {
           entry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
     }
     for (FunctionSpec f : model.functions()) {
-      assertThat(f.environment()).contains(entry("STOCK_LOW_WATER_MARK", "5"), entry("PENDING_STOCK_TIMEOUT_SECONDS", "300"));
+      assertThat(f.environment()).contains(entry("STOCK_LOW_WATER_MARK", "5"), entry("PENDING_STOCK_TIMEOUT_SECONDS", "300"),
+          entry("STANDBY_RESERVE_PERCENT", "20"));
     }
     assertThat(function(model, "CatalogFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "catalog")
-        .hasSize(17);
+        .hasSize(18);
     assertThat(function(model, "OrdersFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "orders")
         .contains(entry("JWT_CUSTOMER_CLIENT_IDS", "REPLACE-ME-customer-client-id"),
             entry("JWT_ADMIN_CLIENT_IDS", "REPLACE-ME-admin-client-id"),
@@ -129,10 +130,10 @@ class RealTemplateTest {
         entry("HEARTBEAT_INTERVAL_MS", "60000"),
         entry("RECONCILE_QUEUE_URL", LocalNames.queueUrl(region, queue(model, "ReconcileQueue").name())));
     assertThat(function(model, "PublisherFunction").environment()).containsEntry("POWERTOOLS_SERVICE_NAME", "publisher")
-        .hasSize(12);
+        .hasSize(13);
     assertThat(function(model, "ReconcilerFunction").environment()).contains(
         entry("POWERTOOLS_SERVICE_NAME", "reconciler"), entry("RECONCILE_DEAD_LETTER_QUEUE_URL",
-            LocalNames.queueUrl(region, queue(model, "ReconcileDeadLetterQueue").name()))).hasSize(13);
+            LocalNames.queueUrl(region, queue(model, "ReconcileDeadLetterQueue").name()))).hasSize(14);
   }
 
   @ParameterizedTest
@@ -329,6 +330,19 @@ class RealTemplateTest {
     }
     assertThat(d.parameters("us-east-1").get(LocalDeployment.HEALTH_CHECK_PATH))
         .isNotEqualTo(d.parameters("eu-west-1").get(LocalDeployment.HEALTH_CHECK_PATH));
+  }
+
+  @Test
+  void theStandbyReserveOfAStackUpOptionReachesEveryFunctionAndIsValidatedLikeSamconfigs() {
+    LocalDeployment d = LocalDeployment.builder(CONFIG).regionCount(2).deploymentMode("active-passive")
+        .parameter("StandbyReservePercent", "35").jwtIssuer("http://127.0.0.1:9000").build();
+    for (RegionModel m : d.models(RESOLVER)) {
+      assertThat(m.functions()).allSatisfy(f -> assertThat(f.environment())
+          .contains(entry("DEPLOYMENT_MODE", "active-passive"), entry("STANDBY_RESERVE_PERCENT", "35")));
+    }
+    LocalDeployment tooMuch = LocalDeployment.builder(CONFIG).regionCount(2).parameter("StandbyReservePercent", "95")
+        .jwtIssuer("http://127.0.0.1:9000").build();
+    assertThatThrownBy(() -> tooMuch.models(RESOLVER)).hasMessageContaining("StandbyReservePercent");
   }
 
   @Test
