@@ -14,7 +14,7 @@ class ScenarioTest {
   @Test
   void theShippedScenariosParseWithTheirPhasesInOrder() throws Exception {
     assertThat(Scenario.available(ROOT)).containsExactly("active-passive-promotion", "flash-sale", "kill-switch-drain",
-        "partition-and-heal", "region-outage");
+        "partition-and-heal", "region-isolation", "region-outage");
     for (String name : Scenario.available(ROOT)) {
       Scenario s = Scenario.load(ROOT, name);
       assertThat(s.name()).isEqualTo(name);
@@ -34,6 +34,17 @@ class ScenarioTest {
           .containsExactly("start-experiment", "first", "stop-experiment", "first");
       assertThat(start.describe()).isEqualTo("start experiment region-outage on first");
     }
+  }
+
+  @Test
+  void regionIsolationIsolatesTheFirstRegionThroughTheIsolateRegionTemplate() throws Exception {
+    Scenario s = Scenario.load(ROOT, "region-isolation");
+    assertThat(s.experiments()).containsExactly("isolate-region");
+    assertThat(s.phase("fault").actions()).extracting(Scenario.Action::describe)
+        .containsExactly("start experiment isolate-region on first");
+    assertThat(s.phase("recovery").actions()).extracting(Scenario.Action::describe)
+        .containsExactly("stop experiment isolate-region on first");
+    assertThat(s.workload()).containsEntry("crossRegionReplay", 0.3);
   }
 
   @Test
