@@ -51,7 +51,7 @@ public final class Main {
       "                                         cut or restore replication and/or event links between two regions",
       "  delay A B MS                           one-way delay between two regions",
       "  kill-switch REGION on|off | promote REGION   through the application's admin routes",
-      "  experiment start|stop NAME REGION     an FIS experiment template of deploy/faults.yaml (region-outage,",
+      "  experiment start|stop NAME REGION      an FIS experiment template of deploy/faults.yaml (region-outage,",
       "                                         isolate-region), each FIS action as the stack's own fault",
       "  stall-dynamodb REGION on|off           the region's DynamoDB hangs for its functions (SDK calls time out)",
       "  function-timeout REGION FUNCTION SECONDS|default",
