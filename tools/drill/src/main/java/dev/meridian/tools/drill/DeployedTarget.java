@@ -128,6 +128,11 @@ final class DeployedTarget implements Target {
   }
 
   @Override
+  public Map<String, Object> experiment(String experiment, String region, boolean start) {
+    throw new UnsupportedOperationException("the deployed target does not start FIS experiments (" + experiment + ")");
+  }
+
+  @Override
   public Optional<JsonNode> status() {
     return Optional.empty();
   }

@@ -31,6 +31,8 @@ final class Drill {
   private final TimedHttpClient api;
   private final Map<String, String> roles = new LinkedHashMap<>();
   private final List<Map<String, Object>> markers = new ArrayList<>();
+  /** The FIS experiment templates this drill started, in the result when there is one. */
+  private final List<Map<String, Object>> experiments = new ArrayList<>();
   private final List<Map<String, Object>> phases = new ArrayList<>();
   private Recorder recorder;
   private OrderLedger ledger;
@@ -60,11 +62,10 @@ final class Drill {
       throw new IllegalArgumentException("scenario " + scenario.name() + " runs in " + scenario.modes() + ", the target is "
           + mode);
     }
-    boolean needsControl = scenario.phases().stream().flatMap(p -> p.actions().stream())
-        .anyMatch(a -> a.runsIn(mode) && List.of("fail", "recover", "partition", "heal").contains(a.verb()));
-    if (needsControl && !target.injectsFailures()) {
-      throw new IllegalArgumentException("scenario " + scenario.name() + " fails regions or cuts links, which needs the local "
-          + "stack's control API; against a deployed domain run kill-switch-drain or active-passive-promotion");
+    Optional<String> refusal = Runnability.whyNot(scenario, target.kind());
+    if (refusal.isPresent()) {
+      throw new IllegalArgumentException("scenario " + scenario.name() + " cannot run on " + target.describe() + ": "
+          + refusal.get());
     }
     TimedHttpClient slow = new TimedHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(60));
     resolveRoles(slow);
@@ -221,6 +222,9 @@ final class Drill {
     result.put("roles", roles);
     result.put("phases", phases);
     result.put("markers", markers);
+    if (!experiments.isEmpty()) {
+      result.put("experiments", experiments);
+    }
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("byLocation", recorder.latency(Recorder.Key::location));
     latency.put("byRegion", recorder.latency(Recorder.Key::region));
@@ -312,6 +316,7 @@ final class Drill {
         case "recover" -> target.control("/regions/" + region + "/recover").toString();
         case "partition", "heal" -> target.control("/links/" + region + "/" + region(action.peer()) + "/" + action.verb()
             + "?links=" + action.links()).toString();
+        case "start-experiment", "stop-experiment" -> experiment(action, region, atMs);
         case "kill-switch" -> killSwitch(region, action.engaged(), slow);
         case "promote" -> promote(region, slow);
         default -> throw new IllegalStateException(action.verb());
@@ -325,6 +330,27 @@ final class Drill {
     marker.put("detail", detail.length() > 300 ? detail.substring(0, 300) : detail);
     markers.add(marker);
     out.printf("[%6.1f s]   %s: %s%n", atMs / 1000, action.describe(), ok ? "done" : "FAILED " + detail);
+  }
+
+  /** One entry per experiment run: started by one action, stopped by a later one naming the same template and region. */
+  private String experiment(Scenario.Action action, String region, double atMs) throws Exception {
+    boolean start = action.verb().equals("start-experiment");
+    Map<String, Object> facts = target.experiment(action.experiment(), region, start);
+    Map<String, Object> run;
+    if (start) {
+      run = new LinkedHashMap<>();
+      run.put("experiment", action.experiment());
+      run.put("region", region);
+      run.put("startedAtMs", round(atMs));
+      experiments.add(run);
+    } else {
+      run = experiments.stream().filter(e -> e.get("experiment").equals(action.experiment()) && e.get("region").equals(region)
+          && !e.containsKey("stoppedAtMs")).reduce((first, second) -> second)
+          .orElseThrow(() -> new IllegalStateException("experiment " + action.experiment() + " was not started on " + region));
+      run.put("stoppedAtMs", round(atMs));
+    }
+    run.putAll(facts);
+    return String.valueOf(facts);
   }
 
   /** Through another region's admin route: the switch is settable from any region (the drained one may be impaired). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.meridian.testkit.RepositoryRoot;
 import dev.meridian.tools.local.client.StackProcess;
 import dev.meridian.tools.local.client.TimedHttpClient;
+import dev.meridian.tools.local.control.FisExperiments;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ public final class DrillCommand {
       "  compare --scenario NAME   the same workload in active-active, then active-passive (each on its own stack),",
       "                            side by side, with a monthly cost estimate per mode",
       "  audit                     compare the regions' replicas item by item (./tools/drill/run audit --help)",
-      "  list                      the scenarios in tools/drill/scenarios",
+      "  list                      the scenarios in tools/drill/scenarios, and whether each runs locally and on AWS",
       "options:",
       "  --mode active-active|active-passive   (drill; default active-active)",
       "  --regions 2|3 --time-factor F          the stack the drill starts (default 2 regions, time factor 1)",
@@ -54,13 +55,7 @@ public final class DrillCommand {
     String verb = args.remove(0);
     try {
       return switch (verb) {
-        case "list" -> {
-          for (String name : Scenario.available(root)) {
-            Scenario s = Scenario.load(root, name);
-            out.printf("%-26s %s%n%26s %s%n", name, s.modes(), "", s.description());
-          }
-          yield 0;
-        }
+        case "list" -> list(root, out);
         case "drill" -> drill(root, args, out);
         case "compare" -> Compare.run(root, args, out);
         case "audit" -> {
@@ -75,6 +70,20 @@ public final class DrillCommand {
     } catch (IllegalArgumentException e) {
       return usage(out, e.getMessage());
     }
+  }
+
+  /** Every scenario, its modes and whether it runs on each kind of target, with the reason when not. */
+  static int list(Path root, PrintStream out) throws Exception {
+    for (String name : Scenario.available(root)) {
+      Scenario s = Scenario.load(root, name);
+      out.printf("%-26s %s%n", name, String.join(", ", s.modes()));
+      if (!s.experiments().isEmpty()) {
+        out.printf("%26s experiments: %s (%s)%n", "", String.join(", ", s.experiments()), FisExperiments.TEMPLATE);
+      }
+      Runnability.verdicts(s).forEach((kind, verdict) -> out.printf("%26s %-6s %s%n", "", kind.label + ":", verdict));
+      out.printf("%26s %s%n", "", s.description());
+    }
+    return 0;
   }
 
   private static int drill(Path root, List<String> args, PrintStream out) throws Exception {

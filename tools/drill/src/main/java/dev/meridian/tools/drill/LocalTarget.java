@@ -135,6 +135,16 @@ final class LocalTarget implements Target {
     return api.control(stack.control(), path);
   }
 
+  /** Through the control API, which runs each FIS action as the stack's own fault. */
+  @Override
+  public Map<String, Object> experiment(String experiment, String region, boolean start) throws Exception {
+    JsonNode answer = control("/regions/" + region + "/experiments/" + experiment + "/" + (start ? "start" : "stop"));
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("state", start ? "running" : "stopped");
+    facts.put("actions", DrillCommand.JSON.convertValue(answer.path("actions"), List.class));
+    return facts;
+  }
+
   @Override
   public Optional<JsonNode> status() throws Exception {
     return Optional.of(api.status(stack.control()));

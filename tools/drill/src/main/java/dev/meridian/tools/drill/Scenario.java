@@ -1,5 +1,6 @@
 package dev.meridian.tools.drill;
 
+import dev.meridian.tools.local.control.FisExperiments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,10 @@ public record Scenario(String name, String description, List<String> modes, List
     Map<String, Object> workload, Sale sale) {
 
   static final List<String> PHASE_NAMES = List.of("warm-up", "steady", "fault", "recovery", "drain", "convergence-wait");
-  static final List<String> VERBS = List.of("fail", "recover", "partition", "heal", "kill-switch", "promote");
+  static final List<String> VERBS = List.of("fail", "recover", "partition", "heal", "kill-switch", "promote",
+      "start-experiment", "stop-experiment");
+  /** The verbs only the local stack's control API performs: no deployed target can. */
+  static final List<String> LOCAL_ONLY_VERBS = List.of("fail", "recover", "partition", "heal");
 
   /**
    * One phase. {@code scaled} lengths and offsets are multiplied by the stack's time factor, as the
@@ -43,10 +47,12 @@ public record Scenario(String name, String description, List<String> modes, List
    * @param failMode {@code refuse} or {@code blackhole} for {@code fail}
    * @param links    {@code all}, {@code replication} or {@code events} for a partition or heal
    * @param engaged  for {@code kill-switch}
+   * @param experiment for {@code start-experiment} and {@code stop-experiment}: an FIS experiment
+   *                 template of {@code deploy/faults.yaml}, by its {@code meridian:scenario} tag
    * @param modes    the modes this action runs in (empty: every mode)
    */
   public record Action(double at, String verb, String region, String peer, String failMode, String links,
-      Boolean engaged, List<String> modes) {
+      Boolean engaged, String experiment, List<String> modes) {
     long offsetMillis(Phase phase, double timeFactor) {
       return Math.round(at * (phase.scaled() ? timeFactor : 1) * 1000);
     }
@@ -60,6 +66,8 @@ public record Scenario(String name, String description, List<String> modes, List
         case "fail" -> "fail " + region + " (" + failMode + ")";
         case "partition", "heal" -> verb + " " + region + " | " + peer + " (" + links + ")";
         case "kill-switch" -> "kill switch " + region + (engaged ? " engaged" : " released");
+        case "start-experiment", "stop-experiment" -> verb.substring(0, verb.indexOf('-')) + " experiment " + experiment
+            + " on " + region;
         default -> verb + " " + region;
       };
     }
@@ -89,6 +97,12 @@ public record Scenario(String name, String description, List<String> modes, List
     }
   }
 
+  /** The FIS experiment templates the scenario starts, in the order it first names them. */
+  List<String> experiments() {
+    return phases.stream().flatMap(p -> p.actions().stream()).map(Action::experiment).filter(e -> e != null)
+        .distinct().toList();
+  }
+
   Phase phase(String name) {
     return phases.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
   }
@@ -106,7 +120,19 @@ public record Scenario(String name, String description, List<String> modes, List
     if (!name.matches("[a-z0-9-]+") || !Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no scenario '" + name + "'; choose from " + available(root));
     }
-    return parse(Files.readString(file), file.toString());
+    Scenario scenario = parse(Files.readString(file), file.toString());
+    requireTemplates(scenario, FisExperiments.load(root.resolve(FisExperiments.TEMPLATE)).names(), file.toString());
+    return scenario;
+  }
+
+  /** A scenario may name only experiments the faults template defines: both targets start those. */
+  static void requireTemplates(Scenario scenario, List<String> templates, String source) {
+    for (String experiment : scenario.experiments()) {
+      if (!templates.contains(experiment)) {
+        throw new IllegalArgumentException(source + ": experiment " + experiment + " is not a template of "
+            + FisExperiments.TEMPLATE + " " + templates);
+      }
+    }
   }
 
   /** Parses and validates a scenario; every mistake names the file and the field. */
@@ -203,9 +229,13 @@ public record Scenario(String name, String description, List<String> modes, List
       }
       engaged = b;
     }
+    String experiment = null;
+    if (verb.endsWith("-experiment")) {
+      experiment = string(a, "experiment", where + " action " + verb);
+    }
     @SuppressWarnings("unchecked")
     List<String> modes = (List<String>) a.getOrDefault("modes", List.of());
-    return new Action(at, verb, region, peer, failMode, links, engaged, List.copyOf(modes));
+    return new Action(at, verb, region, peer, failMode, links, engaged, experiment, List.copyOf(modes));
   }
 
   private static String string(Map<?, ?> map, String key, String where) {

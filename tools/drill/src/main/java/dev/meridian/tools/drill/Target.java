@@ -41,6 +41,18 @@ interface Target extends AutoCloseable {
   /** The failure verbs of the local stack's control API: fail, recover, partition, heal. */
   boolean injectsFailures();
 
+  /** What {@link Runnability} judges a scenario against. */
+  default Runnability.Kind kind() {
+    return injectsFailures() ? Runnability.Kind.LOCAL : Runnability.Kind.AWS;
+  }
+
+  /**
+   * Starts or stops an FIS experiment template of {@code deploy/faults.yaml} on one region.
+   *
+   * @return facts for the result's {@code experiments} entry (the actions run, an experiment's id and state)
+   */
+  Map<String, Object> experiment(String experiment, String region, boolean start) throws Exception;
+
   /** Runs one control verb ({@code /regions/eu-west-1/fail?mode=refuse}); local stack only. */
   JsonNode control(String path) throws Exception;
 

@@ -91,8 +91,20 @@ class FailoverDrillIT {
       servedElsewhere += row.path("requests").asLong() - row.path("errors").asLong();
     }
     assertThat(servedElsewhere).as("virginia's requests answered by another region").isPositive();
-    assertThat(result.path("markers").get(0).path("action").asText()).startsWith("fail ");
+    assertThat(result.path("markers").get(0).path("action").asText()).isEqualTo("start experiment region-outage on first");
     assertThat(result.path("markers").findValues("ok")).allMatch(JsonNode::asBoolean);
+  }
+
+  @Test
+  void theFaultsCameFromTheRegionOutageExperimentTemplate() {
+    JsonNode experiments = result.path("experiments");
+    assertThat(experiments.size()).as("one run of the experiment: " + experiments).isEqualTo(1);
+    JsonNode run = experiments.get(0);
+    assertThat(run.path("experiment").asText()).isEqualTo("region-outage");
+    assertThat(run.path("state").asText()).isEqualTo("stopped");
+    assertThat(run.path("stoppedAtMs").asDouble()).isGreaterThan(run.path("startedAtMs").asDouble());
+    assertThat(run.path("actions").findValuesAsText("actionId")).containsExactly(
+        "aws:lambda:invocation-http-integration-response", "aws:dynamodb:global-table-pause-replication");
   }
 
   @Test

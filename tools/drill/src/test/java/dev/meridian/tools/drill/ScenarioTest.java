@@ -14,13 +14,52 @@ class ScenarioTest {
   @Test
   void theShippedScenariosParseWithTheirPhasesInOrder() throws Exception {
     assertThat(Scenario.available(ROOT)).containsExactly("active-passive-promotion", "flash-sale", "kill-switch-drain",
-        "partition-and-heal", "region-outage");
+        "partition-and-heal", "region-isolation", "region-outage");
     for (String name : Scenario.available(ROOT)) {
       Scenario s = Scenario.load(ROOT, name);
       assertThat(s.name()).isEqualTo(name);
       assertThat(s.phases()).extracting(Scenario.Phase::name).isEqualTo(Scenario.PHASE_NAMES);
       assertThat(s.phase("fault").actions()).as(name + " injects a fault").isNotEmpty();
     }
+  }
+
+  @Test
+  void regionOutagesFaultsComeFromTheExperimentTemplateItStartsAndStops() throws Exception {
+    for (String name : List.of("region-outage", "flash-sale")) {
+      Scenario s = Scenario.load(ROOT, name);
+      assertThat(s.experiments()).as(name).containsExactly("region-outage");
+      Scenario.Action start = s.phase("fault").actions().get(0);
+      Scenario.Action stop = s.phase("recovery").actions().get(0);
+      assertThat(List.of(start.verb(), start.region(), stop.verb(), stop.region()))
+          .containsExactly("start-experiment", "first", "stop-experiment", "first");
+      assertThat(start.describe()).isEqualTo("start experiment region-outage on first");
+    }
+  }
+
+  @Test
+  void regionIsolationIsolatesTheFirstRegionThroughTheIsolateRegionTemplate() throws Exception {
+    Scenario s = Scenario.load(ROOT, "region-isolation");
+    assertThat(s.experiments()).containsExactly("isolate-region");
+    assertThat(s.phase("fault").actions()).extracting(Scenario.Action::describe)
+        .containsExactly("start experiment isolate-region on first");
+    assertThat(s.phase("recovery").actions()).extracting(Scenario.Action::describe)
+        .containsExactly("stop experiment isolate-region on first");
+    assertThat(s.workload()).containsEntry("crossRegionReplay", 0.3);
+  }
+
+  @Test
+  void anExperimentThatIsNotATemplateOfTheFaultsStackIsRefusedNamingTheFile() {
+    Scenario azOutage = Scenario.parse(withFault("name: az-outage", "{at: 0, do: start-experiment, experiment: az-outage, region: first}"),
+        "az-outage.yaml");
+    assertThatThrownBy(() -> Scenario.requireTemplates(azOutage, List.of("isolate-region", "region-outage"), "az-outage.yaml"))
+        .hasMessageContaining("az-outage.yaml").hasMessageContaining("experiment az-outage is not a template of deploy/faults.yaml");
+    assertThatThrownBy(() -> Scenario.parse(withFault("name: x", "{at: 0, do: start-experiment, region: first}"), "x.yaml"))
+        .hasMessageContaining("'experiment' is required");
+  }
+
+  private static String withFault(String name, String action) {
+    return name + "\ndescription: d\nmodes: [active-active]\nphases:\n" + String.join("", Scenario.PHASE_NAMES.stream()
+        .map(p -> "  - {name: " + p + ", seconds: 10" + (p.equals("fault") ? ", actions: [" + action + "]" : "") + "}\n").toList());
   }
 
   @Test
@@ -39,7 +78,7 @@ class ScenarioTest {
   void theFlashSaleSellsOneShardedProductToMostCustomersWhileTheHomeRegionFails() throws Exception {
     Scenario sale = Scenario.load(ROOT, "flash-sale");
     assertThat(sale.sale()).isEqualTo(new Scenario.Sale(4, 40, 0.8));
-    assertThat(sale.phase("fault").actions()).extracting(Scenario.Action::verb).contains("fail");
+    assertThat(sale.phase("fault").actions()).extracting(Scenario.Action::experiment).contains("region-outage");
     assertThat(Scenario.load(ROOT, "region-outage").sale()).as("without sale: the last-units default")
         .isEqualTo(Scenario.Sale.LAST_UNITS);
   }

@@ -51,6 +51,8 @@ public final class Main {
       "                                         cut or restore replication and/or event links between two regions",
       "  delay A B MS                           one-way delay between two regions",
       "  kill-switch REGION on|off | promote REGION   through the application's admin routes",
+      "  experiment start|stop NAME REGION      an FIS experiment template of deploy/faults.yaml (region-outage,",
+      "                                         isolate-region), each FIS action as the stack's own fault",
       "  stall-dynamodb REGION on|off           the region's DynamoDB hangs for its functions (SDK calls time out)",
       "  function-timeout REGION FUNCTION SECONDS|default",
       "                                         set a function's timeout in one region (as UpdateFunctionConfiguration;",
@@ -104,6 +106,9 @@ public final class Main {
             : control(root, "POST", "/regions/" + rest.get(0) + "/kill-switch?engaged=" + rest.get(1).equals("on"), true);
       case "promote":
         return rest.size() != 1 ? usage("promote REGION") : control(root, "POST", "/regions/" + rest.get(0) + "/promote", true);
+      case "experiment":
+        return rest.size() != 3 || !List.of("start", "stop").contains(rest.get(0)) ? usage("experiment start|stop NAME REGION")
+            : control(root, "POST", "/regions/" + rest.get(2) + "/experiments/" + rest.get(1) + "/" + rest.get(0), true);
       case "stall-dynamodb":
         return rest.size() != 2 || !List.of("on", "off").contains(rest.get(1)) ? usage("stall-dynamodb REGION on|off")
             : control(root, "POST", "/regions/" + rest.get(0) + "/stall-dynamodb?on=" + rest.get(1).equals("on"), true);

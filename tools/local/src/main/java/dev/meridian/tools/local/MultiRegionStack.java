@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.meridian.testkit.emulator.MotoServer;
 import dev.meridian.tools.local.control.ControlApi;
+import dev.meridian.tools.local.control.FisExperiments;
 import dev.meridian.tools.local.control.StackControl;
 import dev.meridian.tools.local.dns.Route53StandIn;
 import dev.meridian.tools.local.dns.RoutingMode;
@@ -457,6 +458,25 @@ public final class MultiRegionStack implements StackControl, AutoCloseable {
   public Map<String, Object> killSwitch(String region, boolean engaged) {
     region(region);
     return admin(anyHealthyRegionFor(region), "PUT", "/admin/control/kill-switch/" + region, "{\"engaged\":" + engaged + "}");
+  }
+
+  @Override
+  public Map<String, Object> startExperiment(String region, String experiment) {
+    Map<String, Object> answer = experiments().start(this, experiment, region, List.copyOf(regions.keySet()));
+    log.accept("control: " + answer.get("did"));
+    return answer;
+  }
+
+  @Override
+  public Map<String, Object> stopExperiment(String region, String experiment) {
+    Map<String, Object> answer = experiments().stop(this, experiment, region, List.copyOf(regions.keySet()));
+    log.accept("control: " + answer.get("did"));
+    return answer;
+  }
+
+  /** Read at each call, so an edited template takes effect without restarting the stack. */
+  private FisExperiments experiments() {
+    return FisExperiments.load(options.root().resolve(FisExperiments.TEMPLATE));
   }
 
   @Override

@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
  *   POST /regions/{region}/stall-dynamodb?on=true|false
  *   POST /regions/{region}/functions/{function}/recycle
  *   POST /regions/{region}/functions/{function}/timeout?seconds=N|default
+ *   POST /regions/{region}/experiments/{experiment}/start|stop   (deploy/faults.yaml, FisExperiments)
  * </pre>
  * Errors answer {@code application/problem+json}.
  */
@@ -123,6 +124,19 @@ public final class ControlApi implements AutoCloseable {
           boolean on = parseBoolean(required(q, "on"), "on");
           control.stallDynamoDb(region, on);
           return done((on ? "stalled" : "resumed") + " DynamoDB of " + region);
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    if (p.length == 5 && p[0].equals("regions") && p[2].equals("experiments")) {
+      switch (p[4]) {
+        case "start" -> {
+          return control.startExperiment(p[1], p[3]);
+        }
+        case "stop" -> {
+          return control.stopExperiment(p[1], p[3]);
         }
         default -> {
           return null;

@@ -81,6 +81,15 @@ public interface StackControl {
   /** Promotes a region to primary (active-passive) through the application's own admin route. */
   Map<String, Object> promote(String region);
 
+  /**
+   * Starts an FIS experiment template of {@code deploy/faults.yaml} (named by its
+   * {@code meridian:scenario} tag) on a region, each action as its local fault ({@link FisExperiments}).
+   */
+  Map<String, Object> startExperiment(String region, String experiment);
+
+  /** Undoes what {@link #startExperiment} did, as FIS reverts its actions when an experiment stops. */
+  Map<String, Object> stopExperiment(String region, String experiment);
+
   /** Everything an operator wants at a glance, as JSON-ready maps and lists. */
   Map<String, Object> status();
 }
