@@ -665,8 +665,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
               + "(Lambda rejects it)");
         }
       }
-      List<String> jvmOptions = LaunchPlan.jvmOptions(spec.memoryMb(), environment.get("JAVA_TOOL_OPTIONS"),
-          spec.snapStart());
+      List<String> jvmOptions = LaunchPlan.jvmOptions(spec.memoryMb(), environment.get("JAVA_TOOL_OPTIONS"));
       if (spec.snapStart() && options.aotCache()) {
         Optional<Path> cache = publishedCache(taskRoot, client, jvmOptions);
         if (cache.isPresent()) {
@@ -736,8 +735,7 @@ public final class LambdaRuntime implements Invoker, AutoCloseable {
       try {
         Path taskRoot = DeploymentPackage.taskRoot(spec.logicalId(), options.codeBaseDir().resolve(spec.codeUri()),
             options.workDir());
-        publishedCache(taskRoot, ric(), LaunchPlan.jvmOptions(spec.memoryMb(),
-            spec.environment().get("JAVA_TOOL_OPTIONS"), true));
+        publishedCache(taskRoot, ric(), LaunchPlan.jvmOptions(spec.memoryMb(), spec.environment().get("JAVA_TOOL_OPTIONS")));
       } catch (RuntimeException e) {
         platform("PUBLISH_FAILED: " + e.getMessage());
       }

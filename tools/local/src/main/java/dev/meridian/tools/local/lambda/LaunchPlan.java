@@ -82,18 +82,18 @@ final class LaunchPlan {
   }
 
   /**
-   * The runtime's JVM options for {@code memoryMb}: Lambda's Java runtime defaults (serial GC, CDS,
-   * heap 85 % of the memory size, metaspace 10 % but at least 64 MB; on java25 default tiered
-   * compilation for a SnapStart function, the client compiler only for the others) plus {@code
-   * -Xss512k} and {@code -Djava.net.preferIPv4Stack=true}. An option the function's {@code
-   * JAVA_TOOL_OPTIONS} also sets is left out, so the function's choice wins (the JVM reads
-   * JAVA_TOOL_OPTIONS before the command line, which would otherwise override it).
+   * The runtime's JVM options for {@code memoryMb}: Lambda's Java runtime defaults for an on-demand
+   * init (client compiler only, serial GC, CDS, heap 85 % of the memory size, metaspace 10 % but at
+   * least 64 MB) plus {@code -Xss512k} and {@code -Djava.net.preferIPv4Stack=true}. On java25 Lambda
+   * keeps default tiered compilation for SnapStart functions, whose init runs once, before the
+   * snapshot; here every environment runs its init (the AOT cache is not a snapshot), so every
+   * function gets the on-demand flags: with C2 as well, two cores could not keep health under its
+   * 2 s bound beside a four-client load ({@code ScaleOutE2EIT} failed twice). An option the
+   * function's {@code JAVA_TOOL_OPTIONS} also sets is left out, so the function's choice wins (the
+   * JVM reads JAVA_TOOL_OPTIONS before the command line, which would otherwise override it).
    */
-  static List<String> jvmOptions(int memoryMb, String javaToolOptions, boolean snapStart) {
-    List<String> defaults = new ArrayList<>(List.of("-XX:+TieredCompilation"));
-    if (!snapStart) {
-      defaults.add("-XX:TieredStopAtLevel=1");
-    }
+  static List<String> jvmOptions(int memoryMb, String javaToolOptions) {
+    List<String> defaults = new ArrayList<>(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
     defaults.addAll(List.of(
         "-XX:+UseSerialGC",
         "-Xshare:auto",

@@ -55,25 +55,18 @@ class LaunchPlanTest {
 
   @Test
   void jvmOptionsFollowLambdasJavaRuntime() {
-    assertThat(LaunchPlan.jvmOptions(1024, null, false)).containsExactly("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+    assertThat(LaunchPlan.jvmOptions(1024, null)).containsExactly("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k", "-Xmx870m", "-XX:MaxMetaspaceSize=102m",
         "-Djava.net.preferIPv4Stack=true");
-    assertThat(LaunchPlan.jvmOptions(128, "", false)).contains("-Xmx108m", "-XX:MaxMetaspaceSize=64m");
-  }
-
-  @Test
-  void aSnapStartFunctionKeepsDefaultTieredCompilationAsJava25Does() {
-    assertThat(LaunchPlan.jvmOptions(1024, null, true)).containsExactly("-XX:+TieredCompilation",
-        "-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k", "-Xmx870m", "-XX:MaxMetaspaceSize=102m",
-        "-Djava.net.preferIPv4Stack=true");
+    assertThat(LaunchPlan.jvmOptions(128, "")).contains("-Xmx108m", "-XX:MaxMetaspaceSize=64m");
   }
 
   @Test
   void javaToolOptionsOverrideTheDefaultsTheySet() {
     assertThat(LaunchPlan.jvmOptions(512, "-XX:+UseG1GC -XX:MaxHeapSize=200m -Xss1m -Djava.net.preferIPv4Stack=false "
-        + "-XX:-TieredCompilation", false))
+        + "-XX:-TieredCompilation"))
         .containsExactly("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:MaxMetaspaceSize=64m");
-    assertThat(LaunchPlan.jvmOptions(512, "-XX:+TieredCompilation -XX:TieredStopAtLevel=1", false))
+    assertThat(LaunchPlan.jvmOptions(512, "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))
         .containsExactly("-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k", "-Xmx435m", "-XX:MaxMetaspaceSize=64m",
             "-Djava.net.preferIPv4Stack=true");
   }
