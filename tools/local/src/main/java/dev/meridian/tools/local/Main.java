@@ -38,7 +38,7 @@ public final class Main {
       "        start the stack in the foreground (default: 3 regions, active-active, time factor 1);",
       "        Ctrl-C or `down` stops it and every process it started. A function gets another execution",
       "        environment when all of its own are busy, up to its reserved concurrency in template.yaml or",
-      "        --max-environments-per-function (3), within --max-environments for the stack (24, ~0.2 GB each);",
+      "        --max-environments-per-function (3), within --max-environments for the stack (16, ~1 GB each);",
       "        beyond those it is throttled. Environments idle for --idle-timeout (300) are stopped.",
       "        --standby-reserve-percent overrides the template's StandbyReservePercent (active-passive).",
       "  down                                   stop the running stack",

@@ -18,12 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * budget. Thread-safe; no I/O.
  */
 public final class EnvironmentBudget {
-  /**
-   * {@code --max-environments}: 24 JVMs, each using about 0.2 GB here (Max Memory Used) within a heap
-   * limit of up to ~0.9 GB. Two regions hold 15 after start, so 16 left one environment of headroom
-   * and a four-client load throttled even health; 24 leave room for every function to scale out.
-   */
-  public static final int DEFAULT_MAX = 24;
+  /** {@code --max-environments}: 16 JVMs of up to ~1 GB heap each. */
+  public static final int DEFAULT_MAX = 16;
 
   /** A function's environments, as far as the budget may take idle ones back. */
   public interface Reclaimable {
