@@ -93,14 +93,15 @@ final class LaunchPlan {
    * JVM reads JAVA_TOOL_OPTIONS before the command line, which would otherwise override it).
    */
   static List<String> jvmOptions(int memoryMb, String javaToolOptions) {
-    List<String> defaults = new ArrayList<>(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
-    defaults.addAll(List.of(
+    List<String> defaults = List.of(
+        "-XX:+TieredCompilation",
+        "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC",
         "-Xshare:auto",
         "-Xss512k",
         "-Xmx" + heapMb(memoryMb) + "m",
         "-XX:MaxMetaspaceSize=" + Math.max(64, memoryMb / 10) + "m",
-        "-Djava.net.preferIPv4Stack=true"));
+        "-Djava.net.preferIPv4Stack=true");
     Set<String> overridden = new java.util.HashSet<>();
     if (javaToolOptions != null && !javaToolOptions.isBlank()) {
       for (String token : WHITESPACE.split(javaToolOptions.trim())) {
